@@ -109,11 +109,15 @@ enum RecordTarget {
     StepLength,
 }
 
+/// One step of a record decode plan: read `width` bytes at `offset`, drop the base type's
+/// invalid value, sign-extend or reinterpret as float, and store into `target`.
 #[derive(Clone, Copy, Debug)]
 struct RecordOp {
     offset: u32,
-    size: u8,
-    base: u8,
+    width: u8,
+    signed: bool,
+    float: bool,
+    invalid: u64,
     target: RecordTarget,
 }
 
@@ -525,7 +529,15 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
     if global == MESG_RECORD {
         for f in &fields {
             if let Some(target) = record_target(f) {
-                record_ops.push(RecordOp { offset: f.offset, size: f.size, base: f.base, target });
+                let (width, invalid, kind) = BASE_TYPES[f.base as usize];
+                record_ops.push(RecordOp {
+                    offset: f.offset,
+                    width: if target == RecordTarget::CompressedSpeedDistance { 3 } else { width },
+                    signed: kind == Kind::Signed,
+                    float: kind == Kind::Float,
+                    invalid,
+                    target,
+                });
             }
         }
         // Enhanced values must win over the plain ones whatever the field order.
@@ -682,8 +694,7 @@ fn data_message(
             out.sample_limit_hit = true;
             return None;
         }
-        let def = def.clone_plan();
-        record(&def, body, compressed_ts, out);
+        record(&def.record_ops, def.big_endian, body, compressed_ts, out);
         return Some(body_end);
     }
     let global = def.global;
@@ -750,93 +761,159 @@ fn data_message(
     Some(body_end)
 }
 
-/// The parts of a definition the record decoder needs, copied so the state can be borrowed
-/// mutably while decoding (a few words; the ops vector is shared by reference count would be
-/// overkill for such short lists).
-struct RecordPlan<'d> {
-    big_endian: bool,
-    ops: &'d [RecordOp],
+/// One record's values before they go into the columns.
+#[derive(Default, Clone, Copy)]
+struct Row {
+    time: Option<TimestampMs>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    altitude: Option<f32>,
+    heart_rate: Option<u8>,
+    cadence: Option<f32>,
+    distance: Option<f64>,
+    speed: Option<f32>,
+    power: Option<u16>,
+    temperature: Option<i8>,
+    vertical_oscillation: Option<f32>,
+    stance_time: Option<f32>,
+    step_length: Option<f32>,
 }
 
-impl Definition {
-    fn clone_plan(&self) -> RecordPlan<'_> {
-        RecordPlan { big_endian: self.big_endian, ops: &self.record_ops }
-    }
+/// Read an unsigned integer of `width` bytes (1, 2, 4 or 8) at `o`; `None` past the end.
+#[inline(always)]
+fn read_at(body: &[u8], o: usize, width: u8, big_endian: bool) -> Option<u64> {
+    let v = match width {
+        1 => u64::from(*body.get(o)?),
+        2 => {
+            let b: [u8; 2] = body.get(o..o + 2)?.try_into().ok()?;
+            u64::from(if big_endian { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+        }
+        4 => {
+            let b: [u8; 4] = body.get(o..o + 4)?.try_into().ok()?;
+            u64::from(if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+        }
+        8 => {
+            let b: [u8; 8] = body.get(o..o + 8)?.try_into().ok()?;
+            if big_endian {
+                u64::from_be_bytes(b)
+            } else {
+                u64::from_le_bytes(b)
+            }
+        }
+        _ => return None,
+    };
+    Some(v)
 }
 
+/// Decode one record message through its plan, straight into the columns.
 #[inline]
-fn record(plan: &RecordPlan<'_>, body: &[u8], compressed_ts: Option<u32>, out: &mut Out) {
+fn record(
+    ops: &[RecordOp],
+    big_endian: bool,
+    body: &[u8],
+    compressed_ts: Option<u32>,
+    out: &mut Out,
+) {
     use RecordTarget as T;
-    let s: &mut Samples = &mut out.rec.samples;
-    let i = s.push_empty();
+    let mut r = Row::default();
     if let Some(ts) = compressed_ts {
-        s.time[i] = Some(to_ms(ts));
+        r.time = Some(to_ms(ts));
         if ts < RELATIVE_TIME_LIMIT {
             out.rec.relative_time = true;
         }
     }
-    for op in plan.ops {
+    for op in ops {
         let o = op.offset as usize;
-        let raw = read_uint(&body[o..o + op.size as usize], plan.big_endian);
         if op.target == T::CompressedSpeedDistance {
             // byte[3]: speed (12 bits, 1/100 m/s), distance (12 bits, 1/16 m, accumulated).
-            if raw == 0xFF_FFFF || body[o..o + 3] == [0xFF, 0xFF, 0xFF] {
+            let Some(b) = body.get(o..o + 3) else { continue };
+            if b == [0xFF, 0xFF, 0xFF] {
                 continue;
             }
-            let b = &body[o..o + 3];
             let speed = u64::from(b[0]) | (u64::from(b[1] & 0x0F) << 8);
             let dist12 = u64::from(b[1] >> 4) | (u64::from(b[2]) << 4);
-            s.speed_mps[i] = Some(speed as f32 / 100.0);
+            r.speed = Some(speed as f32 / 100.0);
             let acc = &mut out.dist_acc;
-            if !acc.started {
-                acc.started = true;
-                acc.last = dist12;
-                acc.value = dist12;
-            } else {
+            if acc.started {
                 acc.value += dist12.wrapping_sub(acc.last) & 0xFFF;
                 acc.last = dist12;
+            } else {
+                *acc = DistanceAccumulator { last: dist12, value: dist12, started: true };
             }
-            s.distance_m[i] = Some(acc.value as f64 / 16.0);
+            r.distance = Some(acc.value as f64 / 16.0);
             continue;
         }
-        let Some(v) = number(raw, op.base) else { continue };
+        let Some(raw) = read_at(body, o, op.width, big_endian) else { continue };
+        if raw == op.invalid {
+            continue;
+        }
+        let v = if op.signed {
+            let shift = 64 - 8 * u32::from(op.width);
+            (((raw << shift) as i64) >> shift) as f64
+        } else if op.float {
+            let x = if op.width == 4 {
+                f64::from(f32::from_bits(raw as u32))
+            } else {
+                f64::from_bits(raw)
+            };
+            if !x.is_finite() {
+                continue;
+            }
+            x
+        } else {
+            raw as f64
+        };
         match op.target {
             T::Timestamp => {
-                let ts = v as u32;
-                s.time[i] = Some(to_ms(ts));
+                let ts = raw as u32;
+                r.time = Some(to_ms(ts));
                 if ts < RELATIVE_TIME_LIMIT {
                     out.rec.relative_time = true;
                 }
             }
-            T::Lat => s.lat[i] = Some(v * (180.0 / 2_147_483_648.0)),
-            T::Lon => s.lon[i] = Some(v * (180.0 / 2_147_483_648.0)),
-            T::Altitude | T::EnhancedAltitude => s.altitude_m[i] = Some((v / 5.0 - 500.0) as f32),
+            T::Lat => r.lat = Some(v * (180.0 / 2_147_483_648.0)),
+            T::Lon => r.lon = Some(v * (180.0 / 2_147_483_648.0)),
+            T::Altitude | T::EnhancedAltitude => r.altitude = Some((v / 5.0 - 500.0) as f32),
             T::HeartRate => {
                 if v > 0.0 && v < 256.0 {
-                    s.heart_rate[i] = Some(v as u8);
+                    r.heart_rate = Some(v as u8);
                 }
             }
-            T::Cadence => s.cadence[i] = Some(v as f32),
+            T::Cadence => r.cadence = Some(v as f32),
             T::FractionalCadence => {
-                if let Some(c) = s.cadence[i] {
-                    s.cadence[i] = Some(c + (v / 128.0) as f32);
+                if let Some(c) = r.cadence {
+                    r.cadence = Some(c + (v / 128.0) as f32);
                 }
             }
             T::Distance => {
-                s.distance_m[i] = Some(v / 100.0);
+                r.distance = Some(v / 100.0);
                 // As the SDK does: a full distance value re-bases the compressed accumulator.
                 let units = (v / 100.0 * 16.0) as u64;
                 out.dist_acc = DistanceAccumulator { last: units, value: units, started: true };
             }
-            T::Speed | T::EnhancedSpeed => s.speed_mps[i] = Some((v / 1000.0) as f32),
-            T::Power => s.power_w[i] = Some(v as u16),
-            T::Temperature => s.temperature_c[i] = Some(v as i8),
-            T::VerticalOscillation => s.vertical_oscillation_mm[i] = Some((v / 10.0) as f32),
-            T::StanceTime => s.stance_time_ms[i] = Some((v / 10.0) as f32),
-            T::StepLength => s.step_length_mm[i] = Some((v / 10.0) as f32),
+            T::Speed | T::EnhancedSpeed => r.speed = Some((v / 1000.0) as f32),
+            T::Power => r.power = Some(v as u16),
+            T::Temperature => r.temperature = Some(v as i8),
+            T::VerticalOscillation => r.vertical_oscillation = Some((v / 10.0) as f32),
+            T::StanceTime => r.stance_time = Some((v / 10.0) as f32),
+            T::StepLength => r.step_length = Some((v / 10.0) as f32),
             T::CompressedSpeedDistance => {}
         }
     }
+    let s: &mut Samples = &mut out.rec.samples;
+    s.time.push(r.time);
+    s.lat.push(r.lat);
+    s.lon.push(r.lon);
+    s.altitude_m.push(r.altitude);
+    s.heart_rate.push(r.heart_rate);
+    s.cadence.push(r.cadence);
+    s.distance_m.push(r.distance);
+    s.speed_mps.push(r.speed);
+    s.power_w.push(r.power);
+    s.temperature_c.push(r.temperature);
+    s.vertical_oscillation_mm.push(r.vertical_oscillation);
+    s.stance_time_ms.push(r.stance_time);
+    s.step_length_mm.push(r.step_length);
 }
 
 /// Read all regular fields of a (rare) message generically.
