@@ -85,6 +85,8 @@ struct FieldDef {
     base: u8,
     /// Number of elements (size / base size).
     count: u8,
+    /// The definition gave a base type the protocol does not have: skip by size only.
+    unknown_base: bool,
 }
 
 /// What a record field becomes.
@@ -481,7 +483,8 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
     for f in raw_fields.chunks_exact(3) {
         let (num, size, base_byte) = (f[0], f[1], f[2]);
         let mut base = base_byte & 0x1F;
-        if base as usize >= BASE_TYPES.len() {
+        let unknown_base = base as usize >= BASE_TYPES.len();
+        if unknown_base {
             bad_base = true;
             base = 13; // read it as bytes: skipped by size, never misread
         }
@@ -495,7 +498,7 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
         } else {
             size / BASE_TYPES[base as usize].0
         };
-        fields.push(FieldDef { num, offset, size, base, count });
+        fields.push(FieldDef { num, offset, size, base, count, unknown_base });
         offset += u32::from(size);
     }
     if bad_base {
@@ -522,7 +525,7 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
     let mut record_ops = Vec::new();
     let mut timestamp_offset = None;
     for f in &fields {
-        if f.num == 253 && f.count == 1 && BASE_TYPES[f.base as usize].0 == 4 {
+        if f.num == 253 && f.count == 1 && !f.unknown_base && BASE_TYPES[f.base as usize].0 == 4 {
             timestamp_offset = Some(f.offset);
         }
     }
@@ -564,6 +567,9 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
 fn record_target(f: &FieldDef) -> Option<RecordTarget> {
     use RecordTarget as T;
     let (bsize, _, kind) = BASE_TYPES[f.base as usize];
+    if f.unknown_base {
+        return None;
+    }
     let scalar = f.count == 1 && kind != Kind::Str;
     let t = match f.num {
         253 => T::Timestamp,
@@ -919,7 +925,7 @@ fn record(
 /// Read all regular fields of a (rare) message generically.
 fn read_fields(def: &Definition, body: &[u8]) -> Fields {
     let mut items = Vec::with_capacity(def.fields.len());
-    for f in &def.fields {
+    for f in def.fields.iter().filter(|f| !f.unknown_base) {
         let o = f.offset as usize;
         let b = &body[o..o + f.size as usize];
         let (bsize, invalid, kind) = BASE_TYPES[f.base as usize];
