@@ -10,6 +10,9 @@
 //! MB/s, records/s and ratios, each the best of several timed passes.
 
 use std::hint::black_box;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -38,7 +38,6 @@ const MESG_ACTIVITY: u16 = 34;
 const MESG_HRV: u16 = 78;
 const MESG_HR: u16 = 132;
 const MESG_FIELD_DESCRIPTION: u16 = 206;
-const MESG_DEVELOPER_DATA_ID: u16 = 207;
 
 /// FIT base types, indexed by the low five bits of the base type byte: (size, invalid value
 /// as raw unsigned bits, kind).
@@ -123,6 +122,77 @@ struct RecordOp {
     target: RecordTarget,
 }
 
+/// A record decode step specialised for the profile's own type of a field, little-endian
+/// (what nearly every device writes): no width, sign or float dispatch at decode time.
+/// Anything else goes through [`FastOp::Generic`].
+#[derive(Clone, Copy, Debug)]
+enum FastOp {
+    Time(u32),
+    Lat(u32),
+    Lon(u32),
+    Altitude16(u32),
+    Altitude32(u32),
+    HeartRate(u32),
+    Cadence(u32),
+    FractionalCadence(u32),
+    Distance(u32),
+    Speed16(u32),
+    Speed32(u32),
+    Power(u32),
+    Temperature(u32),
+    VerticalOscillation(u32),
+    StanceTime(u32),
+    StepLength(u32),
+    Generic(RecordOp),
+}
+
+impl FastOp {
+    fn from_op(op: RecordOp, big_endian: bool) -> FastOp {
+        use RecordTarget as T;
+        let o = op.offset;
+        let unsigned = !op.signed && !op.float;
+        if big_endian || op.float {
+            return FastOp::Generic(op);
+        }
+        match (op.target, op.width, unsigned) {
+            (T::Timestamp, 4, true) => FastOp::Time(o),
+            (T::Lat, 4, false) => FastOp::Lat(o),
+            (T::Lon, 4, false) => FastOp::Lon(o),
+            (T::Altitude, 2, true) => FastOp::Altitude16(o),
+            (T::EnhancedAltitude, 4, true) => FastOp::Altitude32(o),
+            (T::HeartRate, 1, true) => FastOp::HeartRate(o),
+            (T::Cadence, 1, true) => FastOp::Cadence(o),
+            (T::FractionalCadence, 1, true) => FastOp::FractionalCadence(o),
+            (T::Distance, 4, true) => FastOp::Distance(o),
+            (T::Speed, 2, true) => FastOp::Speed16(o),
+            (T::EnhancedSpeed, 4, true) => FastOp::Speed32(o),
+            (T::Power, 2, true) => FastOp::Power(o),
+            (T::Temperature, 1, false) => FastOp::Temperature(o),
+            (T::VerticalOscillation, 2, true) => FastOp::VerticalOscillation(o),
+            (T::StanceTime, 2, true) => FastOp::StanceTime(o),
+            (T::StepLength, 2, true) => FastOp::StepLength(o),
+            _ => FastOp::Generic(op),
+        }
+    }
+}
+
+#[inline(always)]
+fn le8(b: &[u8], o: u32) -> Option<u8> {
+    b.get(o as usize).copied()
+}
+
+#[inline(always)]
+fn le16(b: &[u8], o: u32) -> Option<u16> {
+    let o = o as usize;
+    Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?))
+}
+
+#[inline(always)]
+fn le32(b: &[u8], o: u32) -> Option<u32> {
+    let o = o as usize;
+    Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?))
+}
+
 /// A definition message, resolved.
 #[derive(Clone, Debug)]
 struct Definition {
@@ -132,7 +202,7 @@ struct Definition {
     size: u32,
     fields: Vec<FieldDef>,
     /// For `record`: the decode plan. Empty for other messages.
-    record_ops: Vec<RecordOp>,
+    record_ops: Vec<FastOp>,
     /// Offset of the timestamp field (253), if the definition has a valid one.
     timestamp_offset: Option<u32>,
     /// Developer fields: (developer data index, field number).
@@ -557,7 +627,7 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
         big_endian,
         size: offset,
         fields,
-        record_ops,
+        record_ops: record_ops.into_iter().map(|op| FastOp::from_op(op, big_endian)).collect(),
         timestamp_offset,
         dev_fields,
     });
@@ -704,6 +774,21 @@ fn data_message(
         return Some(body_end);
     }
     let global = def.global;
+    if !matches!(
+        global,
+        MESG_FILE_ID
+            | MESG_SESSION
+            | MESG_LAP
+            | MESG_EVENT
+            | MESG_DEVICE_INFO
+            | MESG_ACTIVITY
+            | MESG_HRV
+            | MESG_HR
+            | MESG_FIELD_DESCRIPTION
+    ) {
+        // Not a message we use: skipped by size (its timestamp was tracked above).
+        return Some(body_end);
+    }
     let fields = read_fields(def, body);
     let ts = compressed_ts.or_else(|| fields.u32(253).filter(|&t| t != u32::MAX));
     match global {
@@ -738,7 +823,6 @@ fn data_message(
             }
         }
         MESG_HR => hr_message(&fields, ts, out),
-        MESG_DEVELOPER_DATA_ID => {}
         MESG_FIELD_DESCRIPTION => {
             if let (Some(idx), Some(num)) = (fields.u8(0), fields.u8(1)) {
                 let name = fields.str(3);
@@ -811,30 +895,17 @@ fn read_at(body: &[u8], o: usize, width: u8, big_endian: bool) -> Option<u64> {
     Some(v)
 }
 
-/// Decode one record message through its plan, straight into the columns.
-#[inline]
-fn record(
-    ops: &[RecordOp],
-    big_endian: bool,
-    body: &[u8],
-    compressed_ts: Option<u32>,
-    out: &mut Out,
-) {
+/// One record field of an unusual type or byte order, read through its generic description.
+#[inline(never)]
+fn generic_op(op: RecordOp, big_endian: bool, body: &[u8], r: &mut Row, out: &mut Out) {
     use RecordTarget as T;
-    let mut r = Row::default();
-    if let Some(ts) = compressed_ts {
-        r.time = Some(to_ms(ts));
-        if ts < RELATIVE_TIME_LIMIT {
-            out.rec.relative_time = true;
-        }
-    }
-    for op in ops {
+    {
         let o = op.offset as usize;
         if op.target == T::CompressedSpeedDistance {
             // byte[3]: speed (12 bits, 1/100 m/s), distance (12 bits, 1/16 m, accumulated).
-            let Some(b) = body.get(o..o + 3) else { continue };
+            let Some(b) = body.get(o..o + 3) else { return };
             if b == [0xFF, 0xFF, 0xFF] {
-                continue;
+                return;
             }
             let speed = u64::from(b[0]) | (u64::from(b[1] & 0x0F) << 8);
             let dist12 = u64::from(b[1] >> 4) | (u64::from(b[2]) << 4);
@@ -847,11 +918,11 @@ fn record(
                 *acc = DistanceAccumulator { last: dist12, value: dist12, started: true };
             }
             r.distance = Some(acc.value as f64 / 16.0);
-            continue;
+            return;
         }
-        let Some(raw) = read_at(body, o, op.width, big_endian) else { continue };
+        let Some(raw) = read_at(body, o, op.width, big_endian) else { return };
         if raw == op.invalid {
-            continue;
+            return;
         }
         let v = if op.signed {
             let shift = 64 - 8 * u32::from(op.width);
@@ -863,7 +934,7 @@ fn record(
                 f64::from_bits(raw)
             };
             if !x.is_finite() {
-                continue;
+                return;
             }
             x
         } else {
@@ -904,6 +975,116 @@ fn record(
             T::StanceTime => r.stance_time = Some((v / 10.0) as f32),
             T::StepLength => r.step_length = Some((v / 10.0) as f32),
             T::CompressedSpeedDistance => {}
+        }
+    }
+}
+
+/// Decode one record message through its plan, straight into the columns.
+#[inline]
+fn record(
+    ops: &[FastOp],
+    big_endian: bool,
+    body: &[u8],
+    compressed_ts: Option<u32>,
+    out: &mut Out,
+) {
+    let mut r = Row::default();
+    if let Some(ts) = compressed_ts {
+        r.time = Some(to_ms(ts));
+        if ts < RELATIVE_TIME_LIMIT {
+            out.rec.relative_time = true;
+        }
+    }
+    for op in ops {
+        match *op {
+            FastOp::Time(o) => {
+                if let Some(ts) = le32(body, o).filter(|&v| v != u32::MAX) {
+                    r.time = Some(to_ms(ts));
+                    if ts < RELATIVE_TIME_LIMIT {
+                        out.rec.relative_time = true;
+                    }
+                }
+            }
+            FastOp::Lat(o) => {
+                if let Some(v) = le32(body, o).filter(|&v| v != 0x7FFF_FFFF) {
+                    r.lat = Some(f64::from(v as i32) * (180.0 / 2_147_483_648.0));
+                }
+            }
+            FastOp::Lon(o) => {
+                if let Some(v) = le32(body, o).filter(|&v| v != 0x7FFF_FFFF) {
+                    r.lon = Some(f64::from(v as i32) * (180.0 / 2_147_483_648.0));
+                }
+            }
+            FastOp::Altitude16(o) => {
+                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                    r.altitude = Some((f64::from(v) / 5.0 - 500.0) as f32);
+                }
+            }
+            FastOp::Altitude32(o) => {
+                if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
+                    r.altitude = Some((f64::from(v) / 5.0 - 500.0) as f32);
+                }
+            }
+            FastOp::HeartRate(o) => {
+                if let Some(v) = le8(body, o).filter(|&v| v != 0 && v != u8::MAX) {
+                    r.heart_rate = Some(v);
+                }
+            }
+            FastOp::Cadence(o) => {
+                if let Some(v) = le8(body, o).filter(|&v| v != u8::MAX) {
+                    r.cadence = Some(f32::from(v));
+                }
+            }
+            FastOp::FractionalCadence(o) => {
+                if let (Some(v), Some(c)) = (le8(body, o).filter(|&v| v != u8::MAX), r.cadence) {
+                    r.cadence = Some(c + (f64::from(v) / 128.0) as f32);
+                }
+            }
+            FastOp::Distance(o) => {
+                if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
+                    let m = f64::from(v) / 100.0;
+                    r.distance = Some(m);
+                    // As the SDK does: a full distance value re-bases the compressed accumulator.
+                    let units = (m * 16.0) as u64;
+                    out.dist_acc = DistanceAccumulator { last: units, value: units, started: true };
+                }
+            }
+            FastOp::Speed16(o) => {
+                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                    r.speed = Some((f64::from(v) / 1000.0) as f32);
+                }
+            }
+            FastOp::Speed32(o) => {
+                if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
+                    r.speed = Some((f64::from(v) / 1000.0) as f32);
+                }
+            }
+            FastOp::Power(o) => {
+                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                    r.power = Some(v);
+                }
+            }
+            FastOp::Temperature(o) => {
+                if let Some(v) = le8(body, o).filter(|&v| v != 0x7F) {
+                    r.temperature = Some(v as i8);
+                }
+            }
+            FastOp::VerticalOscillation(o) => {
+                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                    r.vertical_oscillation = Some((f64::from(v) / 10.0) as f32);
+                }
+            }
+            FastOp::StanceTime(o) => {
+                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                    r.stance_time = Some((f64::from(v) / 10.0) as f32);
+                }
+            }
+            FastOp::StepLength(o) => {
+                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                    r.step_length = Some((f64::from(v) / 10.0) as f32);
+                }
+            }
+            FastOp::Generic(op) => generic_op(op, big_endian, body, &mut r, out),
         }
     }
     let s: &mut Samples = &mut out.rec.samples;
