@@ -11,6 +11,40 @@ pub enum FitError {
     NotFit { offset: u64, reason: String },
 }
 
+/// Why a GPX or TCX file could not be decoded at all. Bad values inside a readable file
+/// (`lat="undefined"`, an unparseable time) and a file cut short after its first point are
+/// warnings on the `Recording` instead.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum XmlError {
+    /// The XML is not well-formed (or ends) before any point could be read.
+    #[error("line {line} (byte {offset}): not well-formed XML: {reason}")]
+    Syntax { line: u64, offset: u64, reason: String },
+    /// The document is XML, but of another kind (a TCX file given to the GPX decoder, …).
+    #[error("line {line}: root element is <{found}>, not <{expected}>")]
+    WrongRoot { line: u64, found: String, expected: &'static str },
+    /// No element at all: empty, whitespace, or only a declaration and comments.
+    #[error("no XML element in {len} bytes")]
+    NoRoot { len: u64 },
+    /// UTF-16 (by its byte order mark or its first bytes); GPX and TCX files are UTF-8 in practice.
+    #[error("the file is UTF-16 encoded; only UTF-8 (or ASCII) GPX and TCX files are read")]
+    Utf16,
+}
+
+/// Why [`crate::detect::decode_any`] could not decode a file.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error(transparent)]
+    Fit(#[from] FitError),
+    #[error(transparent)]
+    Xml(#[from] XmlError),
+    /// The gzip wrapper is damaged, or unpacks to more than the limit.
+    #[error("gzip: {reason}")]
+    Gzip { reason: String },
+    /// Neither the content nor the name says FIT, GPX or TCX.
+    #[error("{name}: not a FIT, GPX or TCX file ({reason})")]
+    UnknownFormat { name: String, reason: String },
+}
+
 /// Why a `Recording` or workout could not be written as FIT. Every value the encoder writes
 /// must come back unchanged from our decoder, so a value a FIT field cannot hold (out of
 /// range, not finite, or equal to the field's "invalid" sentinel) is an error, never clamped.

@@ -6,7 +6,9 @@
 
 pub mod error;
 pub mod fit;
+pub mod gpx;
 pub mod recording;
+pub mod tcx;
 
 pub use error::FitError;
 pub use recording::{
