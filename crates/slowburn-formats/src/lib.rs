@@ -4,6 +4,7 @@
 //! the hot path of every import), and later GPX, TCX, gzip and export archives. It knows
 //! nothing of zones, athletes or storage.
 
+pub mod detect;
 pub mod error;
 pub mod fit;
 pub mod gpx;
