@@ -93,7 +93,10 @@ struct TcxDecoder<'a> {
     activities: usize,
     courses: usize,
     workouts: usize,
+    /// The first activity's sport (the recording's).
     sport: Option<Sport>,
+    /// The sport of the activity being read (its laps').
+    activity_sport: Option<Sport>,
     creator: Option<String>,
     any_distance: bool,
     limit_hit: bool,
@@ -119,6 +122,7 @@ impl<'a> TcxDecoder<'a> {
             courses: 0,
             workouts: 0,
             sport: None,
+            activity_sport: None,
             creator: None,
             any_distance: false,
             limit_hit: false,
@@ -196,6 +200,7 @@ impl<'a> TcxDecoder<'a> {
             }
             (Some(Tag::Other), b"Course") if self.in_courses() => {
                 tag = Tag::Course;
+                self.activity_sport = None;
                 self.courses += 1;
                 self.tracks_in_lap = 0;
                 self.mark_break();
@@ -238,6 +243,7 @@ impl<'a> TcxDecoder<'a> {
                 Sport::GENERIC
             }),
         };
+        self.activity_sport = Some(sport);
         if self.sport.is_none() {
             self.sport = Some(sport);
         }
@@ -245,7 +251,8 @@ impl<'a> TcxDecoder<'a> {
 
     fn start_lap(&mut self, e: &BytesStart<'_>, pos: u64) {
         self.tracks_in_lap = 0;
-        let mut lap = Summary { sport: self.sport.map(|s| s.sport), ..Summary::default() };
+        let sport = self.activity_sport.map(|s| s.sport);
+        let mut lap = Summary { sport, ..Summary::default() };
         if let Some(a) =
             e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"StartTime")
         {
@@ -739,6 +746,7 @@ mod tests {
         let r = decode(tcx(&body).as_bytes()).unwrap();
         assert_eq!(r.sport, Some(Sport::GENERIC));
         assert_eq!(r.laps.len(), 2);
+        assert_eq!((r.laps[0].sport, r.laps[1].sport), (Some(0), Some(1)));
         assert_eq!(r.pauses.len(), 1);
         assert_eq!(r.warnings[0].message, "the file holds 2 activities; read as one recording");
     }
