@@ -1,0 +1,66 @@
+//! Schema and migrations, by `PRAGMA user_version`. Each migration runs once, in its own
+//! transaction; the documented schema is `docs/SCHEMA.md`.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: originals, activities, duplicates.
+    "CREATE TABLE originals (
+        sha256 BLOB PRIMARY KEY,
+        name   TEXT NOT NULL,
+        size   INTEGER NOT NULL,
+        data   BLOB NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE activities (
+        id           INTEGER PRIMARY KEY,
+        sha256       BLOB NOT NULL UNIQUE REFERENCES originals(sha256),
+        source_name  TEXT NOT NULL,
+        format       TEXT NOT NULL,
+        start_ms     INTEGER,
+        utc_offset_s INTEGER,
+        sport        INTEGER,
+        sub_sport    INTEGER,
+        name         TEXT,
+        description  TEXT,
+        gear         TEXT,
+        device       TEXT,
+        duration_s   REAL,
+        moving_s     REAL,
+        distance_m   REAL,
+        ascent_m     REAL,
+        avg_hr       REAL,
+        max_hr       INTEGER,
+        samples      INTEGER NOT NULL,
+        richness     REAL NOT NULL,
+        summary      TEXT NOT NULL,
+        hr_hist      BLOB,
+        pace_hist    BLOB,
+        label        TEXT
+     );
+     CREATE INDEX activities_start ON activities(start_ms);
+     CREATE TABLE duplicates (
+        sha256      BLOB PRIMARY KEY REFERENCES originals(sha256),
+        activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+        source_name TEXT NOT NULL,
+        reason      TEXT NOT NULL
+     ) WITHOUT ROWID;
+     CREATE INDEX duplicates_activity ON duplicates(activity_id);",
+];
+
+/// Bring the schema up to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+        let version = i as i64 + 1;
+        conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"))?;
+    }
+    Ok(())
+}
