@@ -9,6 +9,7 @@ pub mod error;
 pub mod fit;
 pub mod gpx;
 pub mod recording;
+pub mod sources;
 pub mod tcx;
 
 pub use error::FitError;

@@ -336,6 +336,34 @@ impl Store {
         Ok(n)
     }
 
+    /// Every stored original: `(sha256, name)`, by name.
+    pub fn original_list(&self) -> Result<Vec<(Sha256, String)>> {
+        let mut st =
+            self.conn.prepare("SELECT sha256, name FROM originals ORDER BY name, sha256")?;
+        let rows = st.query_map([], |r| {
+            let v: Vec<u8> = r.get(0)?;
+            let mut sha = [0u8; 32];
+            if v.len() == 32 {
+                sha.copy_from_slice(&v);
+            }
+            Ok((sha, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// One original file's bytes, decompressed.
+    pub fn original(&self, sha: &Sha256) -> Result<Vec<u8>> {
+        let (size, data): (i64, Vec<u8>) = self
+            .conn
+            .query_row("SELECT size, data FROM originals WHERE sha256 = ?1", [&sha[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::Original { sha: hex(sha), why: "not stored".into() })?;
+        zstd::bulk::decompress(&data, usize::try_from(size).unwrap_or(0))
+            .map_err(|e| StoreError::Original { sha: hex(sha), why: e.to_string() })
+    }
+
     /// Set or clear the user's type label of an activity.
     pub fn set_label(&self, id: i64, label: Option<&str>) -> Result<()> {
         let n = self

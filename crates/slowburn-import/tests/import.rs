@@ -1,0 +1,205 @@
+//! The import pipeline on real files and hostile inputs: every input ends as exactly one
+//! outcome, nothing is half-written, the same bytes are never stored twice.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use slowburn_formats::sources::ExportMeta;
+use slowburn_formats::Recording;
+use slowburn_import::{import, Analyser, Analysis, Options, Outcome, Silent};
+use slowburn_store::Store;
+
+/// A minimal analysis for pipeline tests (the real one lives in slowburn-core).
+struct Plain;
+impl Analyser for Plain {
+    fn analyse(&self, rec: &Recording, _meta: Option<&ExportMeta>) -> Analysis {
+        let mut hist = vec![0.0f32; 256];
+        for h in rec.samples.heart_rate.iter().flatten() {
+            hist[*h as usize] += 1.0;
+        }
+        Analysis { hr_hist: hist, summary_json: "{}".into(), ..Analysis::default() }
+    }
+}
+
+fn corpus() -> PathBuf {
+    std::env::var_os("SLOWBURN_CORPUS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+        PathBuf::from,
+    )
+}
+
+fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("slowburn-import-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn run(store: &mut Store, inputs: &[PathBuf]) -> slowburn_import::Report {
+    import(store, inputs, &Plain, &Silent, Options { batch_size: 16 }).expect("import runs")
+}
+
+#[test]
+fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() {
+    let mut store = Store::open_in_memory().expect("store");
+    let r = run(&mut store, &[corpus()]);
+    let n = r.imported + r.duplicates + r.skipped + r.failed;
+    assert_eq!(n, r.files.len());
+    // 112 files, minus the reference CSVs which are not recordings.
+    assert!(r.files.len() >= 100, "{} files", r.files.len());
+    assert!(r.imported >= 60, "{r:#?}");
+    let settings =
+        r.files.iter().find(|f| f.name.ends_with("python-fitparse/Settings.fit")).expect("listed");
+    assert!(
+        matches!(&settings.outcome, Outcome::Skipped { reason } if reason.contains("settings")),
+        "{settings:?}"
+    );
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+    let before = store.canonical_dump().expect("dump");
+    // Again: every stored file is a duplicate, nothing is written.
+    let again = run(&mut store, &[corpus()]);
+    assert_eq!(again.imported, 0);
+    assert_eq!(again.duplicates, r.imported + r.duplicates);
+    assert_eq!(store.canonical_dump().expect("dump"), before);
+}
+
+fn zip_with(path: &Path, members: &[(&str, &[u8])]) {
+    let f = std::fs::File::create(path).expect("create zip");
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        z.start_file(*name, opts).expect("member");
+        z.write_all(bytes).expect("write");
+    }
+    z.finish().expect("finish");
+}
+
+#[test]
+fn hostile_archives_fail_alone_and_the_rest_imports() {
+    let dir = tempdir("hostile");
+    let good =
+        std::fs::read(corpus().join("python-fitparse/garmin-fenix-5-run.fit")).expect("read");
+    let bomb = vec![0u8; 300 * 1024 * 1024];
+    zip_with(
+        &dir.join("export.zip"),
+        &[
+            ("activities/good.fit", &good),
+            ("../../escape.fit", &good[..good.len() - 10]),
+            ("/abs/path/corrupt.fit", b"not a fit file at all"),
+            ("activities/empty.fit", b""),
+            ("activities/bomb.fit", &bomb),
+        ],
+    );
+    drop(bomb);
+    // A 2 GB (sparse) file and a directory symlink loop beside it.
+    let big = std::fs::File::create(dir.join("huge.fit")).expect("create");
+    big.set_len(2 * 1024 * 1024 * 1024).expect("sparse 2 GB");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).expect("symlink");
+
+    let mut store = Store::open_in_memory().expect("store");
+    let r = run(&mut store, &[dir.clone()]);
+    let outcome = |suffix: &str| {
+        r.files
+            .iter()
+            .find(|f| f.name.ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} not listed: {r:#?}"))
+            .outcome
+            .clone()
+    };
+    assert!(matches!(outcome("export.zip!activities/good.fit"), Outcome::Imported { .. }));
+    // Same run, truncated copy under a hostile name: a duplicate or a warning-carrying import, never a file written.
+    assert!(!dir.parent().expect("parent").join("escape.fit").exists());
+    assert!(
+        matches!(outcome("corrupt.fit"), Outcome::Failed { reason } if reason.contains("not a FIT"))
+    );
+    assert!(matches!(outcome("empty.fit"), Outcome::Failed { reason } if reason.contains("empty")));
+    assert!(matches!(outcome("bomb.fit"), Outcome::Failed { reason } if reason.contains("limit")));
+    assert!(matches!(outcome("huge.fit"), Outcome::Failed { reason } if reason.contains("limit")));
+    #[cfg(unix)]
+    assert!(
+        r.files
+            .iter()
+            .any(|f| matches!(&f.outcome, Outcome::Failed { reason } if reason.contains("loop"))),
+        "{r:#?}"
+    );
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_strava_export_gives_names_and_gear_and_nested_garmin_zips_are_read() {
+    let dir = tempdir("exports");
+    let run1 =
+        std::fs::read(corpus().join("python-fitparse/garmin-fenix-5-run.fit")).expect("read");
+    let run2 = std::fs::read(corpus().join("python-fitparse/activity-small-fenix2-run.fit"))
+        .expect("read");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&run2).expect("gz");
+    let gz = gz.finish().expect("gz");
+    let csv = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Filename,Activity Gear\n\
+               1,x,Sunday long run,Run,by the lake,activities/1.fit,Pegasus 40\n\
+               2,x,Track night,Run,,activities/2.fit.gz,Spikes\n";
+    zip_with(
+        &dir.join("export_123.zip"),
+        &[
+            ("activities.csv", csv.as_bytes()),
+            ("activities/1.fit", &run1),
+            ("activities/2.fit.gz", &gz),
+        ],
+    );
+    // Garmin Connect: a zip holding a zip of uploaded files.
+    let inner_path = dir.join("inner.zip");
+    let hrv = std::fs::read(corpus().join("fitparse-rs/hrv-activity.fit")).expect("read");
+    zip_with(&inner_path, &[("UploadedFiles_0-_Part1/hrv.fit", &hrv)]);
+    let inner = std::fs::read(&inner_path).expect("read inner");
+    std::fs::remove_file(&inner_path).expect("rm");
+    zip_with(
+        &dir.join("garmin.zip"),
+        &[("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", &inner)],
+    );
+
+    let mut store = Store::open_in_memory().expect("store");
+    let r = run(&mut store, &[dir.clone()]);
+    assert_eq!(r.imported, 3, "{r:#?}");
+    let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");
+    let names: Vec<_> = rows.iter().filter_map(|a| a.data.name.clone()).collect();
+    assert!(names.contains(&"Sunday long run".to_owned()), "{names:?}");
+    assert!(names.contains(&"Track night".to_owned()), "{names:?}");
+    assert!(rows.iter().any(|a| a.data.gear.as_deref() == Some("Pegasus 40")));
+    assert!(rows.iter().any(|a| a.data.source_name.contains("garmin.zip!")
+        && a.data.source_name.contains(".zip!UploadedFiles")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_same_run_as_fit_and_gpx_is_one_activity_keeping_the_richer_fit() {
+    let dir = tempdir("samerun");
+    let fit_bytes = std::fs::read(corpus().join("python-fitparse/activity-small-fenix2-run.fit"))
+        .expect("read");
+    let rec = slowburn_formats::fit::decode(&fit_bytes).expect("decode");
+    // A GPX of the same run (positions and times only), as Strava exports often hold both.
+    let mut gpx =
+        String::from("<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"test\"><trk><trkseg>");
+    for i in 0..rec.samples.len() {
+        if let (Some(t), Some(lat), Some(lon)) =
+            (rec.samples.time[i], rec.samples.lat[i], rec.samples.lon[i])
+        {
+            let ts = jiff::Timestamp::from_millisecond(t).expect("time");
+            gpx.push_str(&format!("<trkpt lat=\"{lat}\" lon=\"{lon}\"><time>{ts}</time></trkpt>"));
+        }
+    }
+    gpx.push_str("</trkseg></trk></gpx>");
+    std::fs::write(dir.join("a.gpx"), &gpx).expect("write");
+    std::fs::write(dir.join("b.fit"), &fit_bytes).expect("write");
+    let mut store = Store::open_in_memory().expect("store");
+    let r = run(&mut store, &[dir.join("a.gpx"), dir.join("b.fit")]);
+    assert_eq!(store.counts().expect("counts").0, 1, "{r:#?}");
+    let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");
+    assert_eq!(rows[0].data.format, "fit");
+    assert_eq!(rows[0].duplicates, 1);
+    // Both originals are kept: nothing lost.
+    assert_eq!(store.counts().expect("counts").2, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
