@@ -223,9 +223,9 @@ impl Grid {
     /// The raw integer for `value`, or `None` when it is not finite or off the field's range.
     #[inline]
     fn try_raw(&self, value: f64) -> Option<i64> {
-        let raw = ((value + self.offset) * self.scale).round();
-        // NaN fails both comparisons.
-        (raw >= self.min && raw <= self.max).then_some(raw as i64)
+        let raw = round((value + self.offset) * self.scale)?;
+        let r = raw as f64;
+        (r >= self.min && r <= self.max).then_some(raw)
     }
 
     #[inline]
@@ -244,6 +244,31 @@ impl Grid {
     ) -> Result<Option<i64>, EncodeError> {
         value.map(|v| self.raw(v, what)).transpose()
     }
+}
+
+/// `x` rounded to the nearest integer, halves away from zero (as `f64::round`), or `None` when
+/// it is not finite or beyond ±2^52.
+///
+/// # Design
+/// `f64::round` is a libm call on baseline x86-64 (no SSE4.1 `roundsd`), and the record loop
+/// rounds a dozen values per sample; truncation by cast plus the exact fractional part
+/// (`x - trunc(x)` is exact for |x| < 2^52) is a few instructions.
+#[inline]
+fn round(x: f64) -> Option<i64> {
+    const LIMIT: f64 = 4_503_599_627_370_496.0; // 2^52
+                                                // NaN is in no range.
+    if !(-LIMIT..LIMIT).contains(&x) {
+        return None;
+    }
+    let t = x as i64;
+    let frac = x - t as f64;
+    Some(if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
+    })
 }
 
 /// Converts Recording times (Unix ms, or device ms for relative-time recordings) to FIT
@@ -533,9 +558,8 @@ impl RecordPlan {
 /// Cadence as whole units and 1/128ths (FIT `cadence` + `fractional_cadence`), or `None` when
 /// it is not finite or outside 0 to 254 127/128.
 fn cadence_parts(c: f32) -> Option<(u8, u8)> {
-    let units = (f64::from(c) * 128.0).round();
-    // NaN is in no range.
-    if !(0.0..=254.0 * 128.0 + 127.0).contains(&units) {
+    let units = round(f64::from(c) * 128.0)?;
+    if !(0..=254 * 128 + 127).contains(&units) {
         return None;
     }
     let units = units as u32;
@@ -550,95 +574,138 @@ fn cadence_checked(c: f32, i: usize) -> Result<(u8, u8), EncodeError> {
     })
 }
 
+/// One record's field bytes, built on the stack and appended in one copy.
+struct Row {
+    bytes: [u8; ROW_MAX],
+    len: usize,
+}
+
+/// Room for the largest record plan: 13 fields, 32 bytes.
+const ROW_MAX: usize = 48;
+
+impl Row {
+    /// Append the low `W` bytes of `raw`, little-endian (−1 gives the all-ones sentinel).
+    #[inline]
+    fn put<const W: usize>(&mut self, raw: i64) {
+        let b = raw.to_le_bytes();
+        if let Some(dst) = self.bytes.get_mut(self.len..self.len + W) {
+            dst.copy_from_slice(&b[..W]);
+        }
+        self.len += W;
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn sample_error(i: usize, channel: &'static str, value: f64, field: &'static str) -> EncodeError {
+    EncodeError::OutOfRange {
+        what: format!("sample {i} {channel}"),
+        value: value.to_string(),
+        field,
+    }
+}
+
+/// The raw value of a sample's channel, or −1 (all ones: the unsigned sentinel) when missing.
 #[inline]
-fn sample_value<T: Into<f64>>(
-    buf: &mut Vec<u8>,
-    v: Option<T>,
+fn sample_raw(
+    v: Option<f64>,
     g: &Grid,
-    width: usize,
     i: usize,
     channel: &'static str,
-) -> Result<(), EncodeError> {
-    let raw = match v {
-        Some(v) => g.raw(v.into(), || format!("sample {i} {channel}"))?,
-        // The invalid sentinel: all ones for unsigned fields.
-        None => -1,
-    };
-    buf.extend_from_slice(&raw.to_le_bytes()[..width]);
-    Ok(())
+) -> Result<i64, EncodeError> {
+    match v {
+        Some(x) => g.try_raw(x).ok_or_else(|| sample_error(i, channel, x, g.field)),
+        None => Ok(-1),
+    }
 }
 
 /// Write sample `i`'s fields as the plan lays them out.
 #[inline]
 fn write_sample(buf: &mut Vec<u8>, s: &Samples, i: usize, cols: &[Col]) -> Result<(), EncodeError> {
+    let mut row = Row { bytes: [0; ROW_MAX], len: 0 };
     for &col in cols {
         match col {
             Col::Lat | Col::Lon => {
                 let (v, name) =
                     if matches!(col, Col::Lat) { (s.lat[i], "lat") } else { (s.lon[i], "lon") };
-                let raw: i32 = match v {
+                let raw = match v {
                     Some(deg) => {
-                        let r = G_SEMICIRCLES.raw(deg, || format!("sample {i} {name}"))?;
-                        // +180° (2^31) is −180°; the sentinel 0x7FFFFFFF is excluded below.
+                        let r = sample_raw(Some(deg), &G_SEMICIRCLES, i, name)?;
+                        // +180° (2^31) is −180°; the sentinel 0x7FFFFFFF is refused.
                         let r = if r == 1 << 31 { -(1 << 31) } else { r };
-                        match i32::try_from(r) {
-                            Ok(r) if r != i32::MAX => r,
-                            _ => {
-                                return Err(EncodeError::OutOfRange {
-                                    what: format!("sample {i} {name}"),
-                                    value: deg.to_string(),
-                                    field: G_SEMICIRCLES.field,
-                                })
-                            }
+                        if r == i64::from(i32::MAX) {
+                            return Err(sample_error(i, name, deg, G_SEMICIRCLES.field));
                         }
+                        r
                     }
-                    None => i32::MAX,
+                    None => i64::from(i32::MAX),
                 };
-                buf.extend_from_slice(&raw.to_le_bytes());
+                row.put::<4>(raw);
             }
-            Col::Altitude => sample_value(buf, s.altitude_m[i], &G_ALTITUDE, 4, i, "altitude_m")?,
+            Col::Altitude => {
+                row.put::<4>(sample_raw(
+                    s.altitude_m[i].map(f64::from),
+                    &G_ALTITUDE,
+                    i,
+                    "altitude_m",
+                )?);
+            }
             Col::HeartRate => {
-                sample_value(buf, s.heart_rate[i], &G_HEART_RATE, 1, i, "heart_rate")?;
+                row.put::<1>(sample_raw(
+                    s.heart_rate[i].map(f64::from),
+                    &G_HEART_RATE,
+                    i,
+                    "heart_rate",
+                )?);
             }
             Col::Cadence { fractional } => {
                 let (whole, frac) = match s.cadence[i] {
                     Some(c) => cadence_checked(c, i)?,
                     None => (0xFF, 0xFF),
                 };
-                buf.push(whole);
+                row.put::<1>(i64::from(whole));
                 if fractional {
-                    buf.push(frac);
+                    row.put::<1>(i64::from(frac));
                 }
             }
-            Col::Distance => sample_value(buf, s.distance_m[i], &G_DISTANCE, 4, i, "distance_m")?,
-            Col::Speed => sample_value(buf, s.speed_mps[i], &G_SPEED, 4, i, "speed_mps")?,
-            Col::Power => sample_value(buf, s.power_w[i], &G_POWER, 2, i, "power_w")?,
+            Col::Distance => {
+                row.put::<4>(sample_raw(s.distance_m[i], &G_DISTANCE, i, "distance_m")?);
+            }
+            Col::Speed => {
+                row.put::<4>(sample_raw(s.speed_mps[i].map(f64::from), &G_SPEED, i, "speed_mps")?);
+            }
+            Col::Power => {
+                row.put::<2>(sample_raw(s.power_w[i].map(f64::from), &G_POWER, i, "power_w")?);
+            }
             Col::Temperature => {
                 // sint8's sentinel is 0x7F, not all ones.
                 let raw = match s.temperature_c[i] {
-                    Some(t) => {
-                        G_TEMPERATURE.raw(f64::from(t), || format!("sample {i} temperature_c"))?
-                    }
+                    Some(t) => sample_raw(Some(f64::from(t)), &G_TEMPERATURE, i, "temperature_c")?,
                     None => 0x7F,
                 };
-                buf.push(raw as u8);
+                row.put::<1>(raw);
             }
-            Col::VerticalOscillation => sample_value(
-                buf,
-                s.vertical_oscillation_mm[i],
+            Col::VerticalOscillation => row.put::<2>(sample_raw(
+                s.vertical_oscillation_mm[i].map(f64::from),
                 &G_VERTICAL_OSCILLATION,
-                2,
                 i,
                 "vertical_oscillation_mm",
-            )?,
-            Col::StanceTime => {
-                sample_value(buf, s.stance_time_ms[i], &G_STANCE_TIME, 2, i, "stance_time_ms")?;
-            }
-            Col::StepLength => {
-                sample_value(buf, s.step_length_mm[i], &G_STEP_LENGTH, 2, i, "step_length_mm")?;
-            }
+            )?),
+            Col::StanceTime => row.put::<2>(sample_raw(
+                s.stance_time_ms[i].map(f64::from),
+                &G_STANCE_TIME,
+                i,
+                "stance_time_ms",
+            )?),
+            Col::StepLength => row.put::<2>(sample_raw(
+                s.step_length_mm[i].map(f64::from),
+                &G_STEP_LENGTH,
+                i,
+                "step_length_mm",
+            )?),
         }
     }
+    buf.extend_from_slice(row.bytes.get(..row.len).unwrap_or_default());
     Ok(())
 }
 
@@ -1183,6 +1250,31 @@ mod tests {
         w.message(6, MESG_LAP, &m);
         // A new definition (6 + 2 × 3) and the message (3).
         assert_eq!(w.buf.len(), HEADER_SIZE + 9 + 2 + 2 + 12 + 3);
+    }
+
+    #[test]
+    fn round_is_f64_round() {
+        let mut x = 0x1234_5678_u64;
+        for k in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Halves, near-halves and wide magnitudes.
+            let v = match k % 4 {
+                0 => (x % 100_000) as f64 / 2.0 - 25_000.0,
+                1 => f64::from_bits(x) % 1e15,
+                2 => ((x % 2_000_001) as f64 - 1e6) * 0.1,
+                _ => (x % 1000) as f64 + 0.5 - f64::EPSILON * 512.0,
+            };
+            if v.is_finite() && v.abs() < 4e15 {
+                assert_eq!(round(v), Some(v.round() as i64), "{v}");
+            }
+        }
+        assert_eq!(round(-0.5), Some(-1));
+        assert_eq!(round(0.499_999_999_999_999_94), Some(0));
+        assert_eq!(round(f64::NAN), None);
+        assert_eq!(round(f64::INFINITY), None);
+        assert_eq!(round(1e300), None);
     }
 
     #[test]
