@@ -940,7 +940,8 @@ fn timer_event(w: &mut Writer, m: &mut Msg, ts: u32, event_type: u8) {
 /// recording has dates).
 ///
 /// Times are Unix ms rounded to whole FIT seconds; in a `relative_time` recording they are
-/// device time and written as they are. Fails when a value does not fit its FIT field (see
+/// device time and written as they are. Pauses must be in time order and not overlap, and only
+/// the last may be open (as the decoder produces them). Fails when a value does not fit its FIT field (see
 /// [`EncodeError`]); every value on a field's grid decodes back unchanged.
 pub fn encode_activity(rec: &Recording, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
     let s = &rec.samples;
