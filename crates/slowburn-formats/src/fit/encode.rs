@@ -1,7 +1,7 @@
 //! Our FIT encoder: a [`Recording`] out as an activity file, a [`Workout`] as a workout file.
 //!
 //! # Design
-//! The encoder is the exact inverse of [`super::decode`]: every value is offset, scaled and
+//! The encoder is the exact inverse of [`super::decode()`]: every value is offset, scaled and
 //! rounded onto the integer grid of its FIT field, so `decode(encode(r))` gives back every
 //! value that lies on that grid (the property tests in `tests/encode.rs`). A value the field
 //! cannot hold — out of range, not finite, or equal to the base type's "invalid" sentinel — is
