@@ -1,0 +1,5 @@
+//! Behaviour of the synthetic runner, through the public API.
+
+mod util;
+
+mod behaviour;
