@@ -1,7 +1,9 @@
 //! The `slowburn` binary: parse arguments, run the command, report errors.
 
+mod analysis;
 mod cli;
 mod commands;
+mod db;
 mod printer;
 
 use std::process::ExitCode;
