@@ -9,6 +9,7 @@
 pub mod athlete;
 pub mod clean;
 pub mod hist;
+pub mod metrics;
 pub mod zones;
 
 pub use athlete::{Athlete, Profile, ProfileEntry, Sex, Source, Sourced};
