@@ -914,6 +914,26 @@ mod tests {
     }
 
     #[test]
+    fn zones_md_worked_example() {
+        // docs/ZONES.md: max 188, resting 48, LTHR 171.
+        let p = profile(Some(188), Some(48), Some(171));
+        let table = |m: ZoneModel| m.zones(&p).unwrap();
+        let t = table(ZoneModel::PercentMax);
+        assert_eq!(ranges(&t), vec![(0, 112), (113, 131), (132, 150), (151, 169), (170, 255)]);
+        assert_eq!(t.grey_band(), Some((127, 131)));
+        // Reserve 140: 60 % → 132, 70 % → 146, 80 % → 160, 90 % → 174.
+        let t = table(ZoneModel::HeartRateReserve);
+        assert_eq!(ranges(&t), vec![(0, 131), (132, 145), (146, 159), (160, 173), (174, 255)]);
+        assert_eq!(t.domain_ranges(), [Some((0, 145)), Some((146, 173)), Some((174, 255))]);
+        assert_eq!(t.grey_band(), Some((141, 145)));
+        let t = table(ZoneModel::FrielLthr);
+        assert_eq!(t.domain_ranges(), [Some((0, 153)), Some((154, 170)), Some((171, 255))]);
+        let t = table(ZoneModel::ThreeZone { vt1: None });
+        assert_eq!(t.domain_ranges(), [Some((0, 148)), Some((149, 170)), Some((171, 255))]);
+        assert_eq!(t.grey_band(), Some((144, 148)));
+    }
+
+    #[test]
     fn three_zone_from_lthr_or_vt1() {
         // 0.87 × 171 = 148.77 → easy up to 148, hard from 171.
         let t = ZoneModel::ThreeZone { vt1: None }.zones(&profile(None, None, Some(171))).unwrap();
