@@ -18,24 +18,15 @@ impl CoreAnalyser {
 
 impl Analyser for CoreAnalyser {
     fn analyse(&self, rec: &Recording, _meta: Option<&ExportMeta>) -> Analysis {
-        use slowburn_core::hist;
-        let s = &rec.samples;
-        let moving = hist::moving_mask(&s.speed_mps, 0.5);
-        let hr = hist::hr_histogram(&s.time, &s.heart_rate, Some(&moving));
-        let pace = hist::pace_histogram(&s.time, &s.speed_mps, Some(&moving));
-        let weights = hist::sample_weights(&s.time);
-        let moving_s: f64 = weights.iter().zip(&moving).filter(|(_, m)| **m).map(|(w, _)| w).sum();
-        let hr_s: f64 = hr.iter().sum();
-        let avg_hr = (hr_s > 0.0)
-            .then(|| hr.iter().enumerate().map(|(b, t)| b as f64 * t).sum::<f64>() / hr_s);
+        let r = slowburn_core::summary::summarise(rec);
         Analysis {
-            moving_s: Some(moving_s),
+            moving_s: Some(r.summary.moving_s),
             ascent_m: rec.sessions.iter().filter_map(|x| x.ascent_m).reduce(|a, b| a + b),
-            avg_hr,
-            max_hr: s.heart_rate.iter().flatten().max().copied(),
-            hr_hist: hr.iter().map(|&x| x as f32).collect(),
-            pace_hist: pace.iter().map(|&x| x as f32).collect(),
-            summary_json: "{}".to_owned(),
+            avg_hr: r.summary.avg_hr,
+            max_hr: r.summary.max_hr,
+            hr_hist: r.hr_hist.iter().map(|&x| x as f32).collect(),
+            pace_hist: r.pace_hist.iter().map(|&x| x as f32).collect(),
+            summary_json: serde_json::to_string(&r.summary).unwrap_or_else(|_| "{}".to_owned()),
         }
     }
 }

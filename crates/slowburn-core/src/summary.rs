@@ -1,0 +1,175 @@
+//! The per-run summary computed once at import (and again by `reanalyze`) and stored with
+//! every activity: cleaned heart rate's histograms, moving time, the evidence the athlete's
+//! estimates need (best sustained heart rates), and heart rate against pace on flat steady
+//! running. Everything that depends on the athlete's zones is computed later from the stored
+//! histograms, so a changed profile never needs a re-decode.
+
+use serde::{Deserialize, Serialize};
+use slowburn_formats::Recording;
+
+use crate::athlete::{best_30min_effort_lthr, best_rolling_mean_hr};
+use crate::clean::{clean_hr, ArtefactKind, Cleaned};
+use crate::hist::{self, HrHistogram, PaceHistogram};
+use crate::zones::hr_pace_samples;
+
+/// Version of the summary's shape and algorithms; `reanalyze` rewrites older ones.
+pub const SUMMARY_VERSION: u32 = 1;
+
+/// Below this speed a sample counts as stopped (0.5 m/s = 33:20 /km).
+pub const STOPPED_MPS: f32 = 0.5;
+
+/// Seconds corrected for one kind of heart-rate artefact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CleaningNote {
+    pub kind: String,
+    pub seconds: f64,
+    pub stretches: usize,
+}
+
+/// Mean pace at one heart rate over a run's flat steady running.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HrPacePoint {
+    pub hr: u8,
+    pub pace_s_per_km: f64,
+    pub seconds: f64,
+}
+
+/// What is stored with each activity (histograms go into their own columns).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RunSummary {
+    pub version: u32,
+    /// Seconds moving (samples at or above [`STOPPED_MPS`], pauses excluded).
+    pub moving_s: f64,
+    /// Seconds of moving time with a trusted (cleaned) heart rate.
+    pub hr_seconds: f64,
+    /// `hr_seconds / moving_s` (0–1): below about 0.5 the heart rate cannot carry the load.
+    pub hr_coverage: f64,
+    pub avg_hr: Option<f64>,
+    pub max_hr: Option<u8>,
+    /// Best rolling 30-second mean of cleaned heart rate (max HR evidence).
+    pub best_30s_hr: Option<f64>,
+    /// Mean of the last 20 minutes of the best 30-minute effort (Friel's LTHR evidence).
+    pub best_30min_lthr: Option<f64>,
+    /// What cleaning corrected, per artefact kind.
+    pub cleaning: Vec<CleaningNote>,
+    /// Heart rate against pace on flat, steady running (one point per bpm).
+    pub hr_pace: Vec<HrPacePoint>,
+    /// Decoder warnings carried over.
+    pub warnings: Vec<String>,
+}
+
+/// A run's summary with its histograms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summarised {
+    pub summary: RunSummary,
+    pub hr_hist: HrHistogram,
+    pub pace_hist: PaceHistogram,
+    pub cleaned: Cleaned,
+}
+
+/// Summarise one recording. Pure and O(n).
+#[must_use]
+pub fn summarise(rec: &Recording) -> Summarised {
+    let s = &rec.samples;
+    let cleaned = clean_hr(&s.time, &s.heart_rate, &s.cadence, &s.speed_mps);
+    let moving = hist::moving_mask(&s.speed_mps, STOPPED_MPS);
+    let hr_hist = hist::hr_histogram(&s.time, &cleaned.hr, Some(&moving));
+    let pace_hist = hist::pace_histogram(&s.time, &s.speed_mps, Some(&moving));
+    let weights = hist::sample_weights(&s.time);
+    let moving_s: f64 = weights.iter().zip(&moving).filter(|(_, m)| **m).map(|(w, _)| w).sum();
+    let hr_seconds: f64 = hr_hist.iter().sum();
+    let avg_hr = (hr_seconds > 0.0)
+        .then(|| hr_hist.iter().enumerate().map(|(b, t)| b as f64 * t).sum::<f64>() / hr_seconds);
+    let max_hr = hr_hist.iter().rposition(|&t| t > 0.0).map(|b| b as u8);
+
+    // Heart rate against pace, binned per bpm.
+    let mut bins = [(0.0f64, 0.0f64); 256];
+    for p in hr_pace_samples(&s.time, &cleaned.hr, &s.speed_mps, &s.distance_m, &s.altitude_m) {
+        let b = &mut bins[usize::from(p.hr)];
+        b.0 += p.pace_s_per_km * p.seconds;
+        b.1 += p.seconds;
+    }
+    let hr_pace = bins
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.1 >= 1.0)
+        .map(|(hr, b)| HrPacePoint { hr: hr as u8, pace_s_per_km: b.0 / b.1, seconds: b.1 })
+        .collect();
+
+    let cleaning = ArtefactKind::ALL
+        .iter()
+        .filter_map(|&k| {
+            let stretches = cleaned.corrections.iter().filter(|c| c.kind == k).count();
+            (stretches > 0).then(|| CleaningNote {
+                kind: format!("{k:?}"),
+                seconds: cleaned.seconds(k),
+                stretches,
+            })
+        })
+        .collect();
+
+    let summary = RunSummary {
+        version: SUMMARY_VERSION,
+        moving_s,
+        hr_seconds,
+        hr_coverage: if moving_s > 0.0 { (hr_seconds / moving_s).min(1.0) } else { 0.0 },
+        avg_hr,
+        max_hr,
+        best_30s_hr: best_rolling_mean_hr(&s.time, &cleaned.hr, 30),
+        best_30min_lthr: best_30min_effort_lthr(&s.time, &cleaned.hr),
+        cleaning,
+        hr_pace,
+        warnings: rec.warnings.iter().map(ToString::to_string).collect(),
+    };
+    Summarised { summary, hr_hist, pace_hist, cleaned }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slowburn_formats::Samples;
+
+    fn steady(n: usize, hr: u8, speed: f32) -> Recording {
+        let mut s = Samples::default();
+        for i in 0..n {
+            let k = s.push_empty();
+            s.time[k] = Some(1_700_000_000_000 + i as i64 * 1000);
+            s.heart_rate[k] = Some(hr);
+            s.speed_mps[k] = Some(speed);
+            s.distance_m[k] = Some(f64::from(speed) * i as f64);
+        }
+        Recording { samples: s, ..Recording::default() }
+    }
+
+    #[test]
+    fn a_steady_hour_is_an_hour_at_one_heart_rate() {
+        let r = summarise(&steady(3601, 140, 3.0));
+        assert!((r.summary.moving_s - 3600.0).abs() < 1e-9);
+        assert!((r.hr_hist[140] - 3600.0).abs() < 1e-9);
+        assert_eq!(r.summary.max_hr, Some(140));
+        assert!((r.summary.avg_hr.expect("hr") - 140.0).abs() < 1e-9);
+        assert!((r.summary.hr_coverage - 1.0).abs() < 1e-9);
+        // 3.0 m/s = 333.3 s/km, all at 140 bpm.
+        assert_eq!(r.summary.hr_pace.len(), 1);
+        assert!((r.summary.hr_pace[0].pace_s_per_km - 1000.0 / 3.0).abs() < 1e-6);
+        assert!((r.summary.best_30s_hr.expect("30 s") - 140.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn standing_still_is_not_moving_time() {
+        let mut rec = steady(601, 100, 3.0);
+        for i in 300..601 {
+            rec.samples.speed_mps[i] = Some(0.0);
+        }
+        let r = summarise(&rec);
+        assert!((r.summary.moving_s - 300.0).abs() < 1.0 + 1e-9, "{}", r.summary.moving_s);
+    }
+
+    #[test]
+    fn the_summary_round_trips_through_json() {
+        let r = summarise(&steady(120, 150, 3.5));
+        let json = serde_json::to_string(&r.summary).expect("json");
+        let back: RunSummary = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, r.summary);
+    }
+}
