@@ -10,6 +10,7 @@ pub mod athlete;
 pub mod clean;
 pub mod hist;
 pub mod metrics;
+pub mod summary;
 pub mod zones;
 
 pub use athlete::{Athlete, Profile, ProfileEntry, Sex, Source, Sourced};
