@@ -158,15 +158,29 @@ impl Profile {
     #[must_use]
     pub fn age(&self) -> Option<i16> {
         let birth = self.birth_year.as_ref()?.value;
-        let age = self.date.year() - birth;
+        let age = self.date.year().checked_sub(birth)?;
         (0..=130).contains(&age).then_some(age)
     }
 }
 
-/// The athlete: a history of dated profile entries, kept sorted by date.
+/// The athlete: a history of dated profile entries, kept sorted by date. Serialised as the
+/// plain list of entries (sorted again when read back).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<ProfileEntry>", into = "Vec<ProfileEntry>")]
 pub struct Athlete {
     history: Vec<ProfileEntry>,
+}
+
+impl From<Vec<ProfileEntry>> for Athlete {
+    fn from(entries: Vec<ProfileEntry>) -> Self {
+        Self::from_entries(entries)
+    }
+}
+
+impl From<Athlete> for Vec<ProfileEntry> {
+    fn from(athlete: Athlete) -> Self {
+        athlete.history
+    }
 }
 
 impl Athlete {
@@ -549,6 +563,32 @@ mod tests {
         assert_eq!(p.resting_hr.unwrap().source, Source::Given { from: date(2020, 1, 1) });
         assert_eq!(p.max_hr.unwrap().source, Source::Given { from: date(2018, 3, 1) });
         let p = athlete.at(date(2017, 1, 1));
+        assert_eq!(p.max_hr, None);
+    }
+
+    #[test]
+    fn athlete_serialises_as_sorted_entry_list() {
+        let json = r#"[{"from":"2021-06-01","max_hr":188,"resting_hr":null,"lthr":171,
+            "threshold_pace_s_per_km":null,"sex":"female","birth_year":1985},
+            {"from":"2019-01-01","max_hr":192,"resting_hr":50,"lthr":null,
+            "threshold_pace_s_per_km":255.0,"sex":null,"birth_year":null}]"#;
+        let a: Athlete = serde_json::from_str(json).unwrap();
+        assert_eq!(a.entries()[0].from, date(2019, 1, 1));
+        let p = a.at(date(2022, 1, 1));
+        assert_eq!((p.max_hr(), p.resting_hr(), p.lthr()), (Some(188), Some(50), Some(171)));
+        assert_eq!(p.sex.unwrap().value, Sex::Female);
+        let back: Athlete = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back, a);
+    }
+
+    #[test]
+    fn absurd_birth_year_has_no_age() {
+        let a = Athlete::from_entries(vec![ProfileEntry {
+            birth_year: Some(i16::MIN),
+            ..entry(date(2010, 1, 1))
+        }]);
+        let p = a.at(date(2020, 1, 1));
+        assert_eq!(p.age(), None);
         assert_eq!(p.max_hr, None);
     }
 
