@@ -364,6 +364,79 @@ impl Store {
             .map_err(|e| StoreError::Original { sha: hex(sha), why: e.to_string() })
     }
 
+    /// Add a dated athlete profile entry (`entry` is the core's `ProfileEntry` as JSON).
+    pub fn add_athlete_entry(&self, from_date: &str, entry: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO athlete_entries (from_date, entry) VALUES (?1, ?2)",
+            params![from_date, entry],
+        )?;
+        Ok(())
+    }
+
+    /// Every athlete profile entry as JSON, oldest first (by date, then by when it was added).
+    pub fn athlete_entries(&self) -> Result<Vec<String>> {
+        let mut st =
+            self.conn.prepare("SELECT entry FROM athlete_entries ORDER BY from_date, id")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
+    /// Log a daily value (`rhr`) or note (`note` with its text; `value` may carry a category).
+    pub fn add_daily_log(
+        &self,
+        date: &str,
+        kind: &str,
+        value: Option<f64>,
+        text: Option<&str>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
+            params![date, kind, value, text],
+        )?;
+        Ok(())
+    }
+
+    /// Daily logs of one kind: `(date, value, text)`, by date.
+    pub fn daily_logs(&self, kind: &str) -> Result<Vec<(String, Option<f64>, Option<String>)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT date, value, text FROM daily_log WHERE kind = ?1 ORDER BY date, id")?;
+        let rows = st.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Set an activity's session RPE (CR-10).
+    pub fn set_rpe(&self, id: i64, rpe: f64) -> Result<()> {
+        self.activity(id)?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO activity_rpe (activity_id, rpe) VALUES (?1, ?2)",
+            params![id, rpe],
+        )?;
+        Ok(())
+    }
+
+    /// Every logged session RPE: `(activity id, rpe)`.
+    pub fn rpes(&self) -> Result<Vec<(i64, f64)>> {
+        let mut st =
+            self.conn.prepare("SELECT activity_id, rpe FROM activity_rpe ORDER BY activity_id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The stored summaries (JSON) with start and label of every activity, by start:
+    /// `(id, start_ms, utc_offset_s, sport, summary, label)`.
+    pub fn summaries(
+        &self,
+    ) -> Result<Vec<(i64, Option<i64>, Option<i32>, Option<u8>, String, Option<String>)>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, start_ms, utc_offset_s, sport, summary, label FROM activities ORDER BY start_ms, id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Set or clear the user's type label of an activity.
     pub fn set_label(&self, id: i64, label: Option<&str>) -> Result<()> {
         let n = self

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use crate::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: originals, activities, duplicates.
@@ -50,6 +50,24 @@ const MIGRATIONS: &[&str] = &[
         reason      TEXT NOT NULL
      ) WITHOUT ROWID;
      CREATE INDEX duplicates_activity ON duplicates(activity_id);",
+    // 2: the athlete's dated profile entries, daily logs, session RPE.
+    "CREATE TABLE athlete_entries (
+        id        INTEGER PRIMARY KEY,
+        from_date TEXT NOT NULL,
+        entry     TEXT NOT NULL
+     );
+     CREATE TABLE daily_log (
+        id    INTEGER PRIMARY KEY,
+        date  TEXT NOT NULL,
+        kind  TEXT NOT NULL,
+        value REAL,
+        text  TEXT
+     );
+     CREATE INDEX daily_log_date ON daily_log(date);
+     CREATE TABLE activity_rpe (
+        activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+        rpe         REAL NOT NULL
+     );",
 ];
 
 /// Bring the schema up to [`SCHEMA_VERSION`].

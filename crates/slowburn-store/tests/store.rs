@@ -105,3 +105,18 @@ fn reopening_a_file_store_keeps_the_schema_version() {
     assert_eq!(s.counts().expect("counts").0, 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn athlete_entries_logs_and_rpe_are_kept() {
+    let s = Store::open_in_memory().expect("open");
+    s.add_athlete_entry("2026-01-01", "{\"max_hr\":188}").expect("entry");
+    s.add_athlete_entry("2025-01-01", "{\"max_hr\":190}").expect("entry");
+    assert_eq!(s.athlete_entries().expect("entries"), vec!["{\"max_hr\":190}", "{\"max_hr\":188}"]);
+    s.add_daily_log("2026-11-20", "rhr", Some(48.0), None).expect("log");
+    s.add_daily_log("2026-11-21", "note", None, Some("slept badly")).expect("note");
+    assert_eq!(
+        s.daily_logs("rhr").expect("rhr"),
+        vec![("2026-11-20".to_owned(), Some(48.0), None)]
+    );
+    assert!(s.set_rpe(99, 3.0).is_err(), "no such activity");
+}

@@ -32,6 +32,119 @@ pub(crate) enum Command {
     Reanalyze(ReanalyzeArgs),
     /// Generate a season for a sample runner, import it like real files and show what slowburn says.
     Demo(DemoArgs),
+    /// The athlete's dated profile: max HR, resting HR, LTHR, threshold pace.
+    Athlete(AthleteArgs),
+    /// Log a resting heart rate, a session RPE, or a note (illness, fatigue, sleep).
+    Log(LogArgs),
+    /// The athlete's zones, with the pace they actually run at each.
+    Zones(ZonesArgs),
+    /// Say what a run was (recovery, easy, long, steady, tempo, threshold, intervals, strides, race, …); it sticks.
+    Label(LabelArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AthleteArgs {
+    #[command(subcommand)]
+    pub command: AthleteCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AthleteCommand {
+    /// Set values, in force from a date (default today).
+    Set(AthleteSetArgs),
+    /// Show the profile on a date, and where each value came from.
+    Show {
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AthleteSetArgs {
+    #[arg(long)]
+    pub max_hr: Option<u8>,
+    #[arg(long)]
+    pub resting_hr: Option<u8>,
+    #[arg(long)]
+    pub lthr: Option<u8>,
+    /// Threshold pace as m:ss per km.
+    #[arg(long)]
+    pub threshold_pace: Option<String>,
+    /// female or male (the Banister TRIMP coefficient needs it).
+    #[arg(long)]
+    pub sex: Option<String>,
+    #[arg(long)]
+    pub birth_year: Option<i16>,
+    /// The date these values take effect (YYYY-MM-DD, default today).
+    #[arg(long)]
+    pub from: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogArgs {
+    #[command(subcommand)]
+    pub command: LogCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogCommand {
+    /// Morning resting heart rate.
+    Rhr {
+        bpm: u8,
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+    },
+    /// Session RPE (CR-10, 0–10) of an activity.
+    Rpe { id: i64, rpe: f64 },
+    /// A note for a day.
+    Note {
+        #[arg(required = true)]
+        text: Vec<String>,
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// illness, fatigue, sleep, injury, …
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ZoneModelArg {
+    /// Five zones of max HR (Zone 2 = 60–70 %).
+    Hrmax,
+    /// Heart-rate reserve (Karvonen).
+    Hrr,
+    /// Friel's LTHR running zones.
+    Lthr,
+    /// Easy / moderate / hard around the two thresholds.
+    ThreeZone,
+    /// Pace zones from threshold pace.
+    Pace,
+    /// Your own boundaries (--bounds).
+    Custom,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ZonesArgs {
+    #[arg(long, value_enum, default_value_t = ZoneModelArg::Hrmax)]
+    pub model: ZoneModelArg,
+    /// With --model custom: the first bpm of each zone after the first, e.g. 120,140,155,170.
+    #[arg(long, value_delimiter = ',')]
+    pub bounds: Vec<u8>,
+    /// With --model three-zone: the first threshold (VT1) in bpm, if known.
+    #[arg(long)]
+    pub vt1: Option<u8>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LabelArgs {
+    pub id: i64,
+    /// recovery, easy, long, steady, tempo, threshold, intervals, strides, race, walk, hike, other — or auto to undo.
+    pub run_type: String,
 }
 
 #[derive(Debug, clap::Args)]

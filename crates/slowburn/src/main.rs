@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod db;
 mod printer;
+mod profile;
 
 use std::process::ExitCode;
 

@@ -4,14 +4,18 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+mod athlete;
 mod demo;
 mod export_originals;
 mod import;
 mod inspect;
+mod label;
+mod log;
 mod reanalyze;
 mod runs;
 mod show;
 mod synth;
+mod zones;
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -23,5 +27,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ExportOriginals(args) => export_originals::run(cli.db.as_deref(), &args),
         Command::Reanalyze(_) => reanalyze::run(cli.db.as_deref()),
         Command::Demo(args) => demo::run(&args),
+        Command::Athlete(args) => athlete::run(cli.db.as_deref(), &args),
+        Command::Log(args) => log::run(cli.db.as_deref(), &args),
+        Command::Zones(args) => zones::run(cli.db.as_deref(), &args),
+        Command::Label(args) => label::run(cli.db.as_deref(), &args),
     }
 }
