@@ -70,15 +70,34 @@ const MIGRATIONS: &[&str] = &[
      );",
 ];
 
-/// Bring the schema up to [`SCHEMA_VERSION`].
+/// Bring the schema up to [`SCHEMA_VERSION`]. Each step takes the write lock first
+/// (`BEGIN IMMEDIATE`) and re-reads the version inside it, so two processes opening a new
+/// database at once never both run a migration.
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
-        conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+        }
+        if found >= version {
+            continue;
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let step = (|| -> Result<()> {
+            let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if found < version {
+                conn.execute_batch(&format!("{sql}; PRAGMA user_version = {version};"))?;
+            }
+            Ok(())
+        })();
+        match step {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
     }
     Ok(())
 }
