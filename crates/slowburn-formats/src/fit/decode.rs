@@ -207,6 +207,9 @@ struct Definition {
     timestamp_offset: Option<u32>,
     /// Developer fields: (developer data index, field number).
     dev_fields: Vec<(u8, u8)>,
+    /// Data messages decoded with this definition (developer-field counts are added up from
+    /// it when the definition is replaced or the file ends, not per message).
+    messages: u32,
 }
 
 /// A decoded field value of a non-record message.
@@ -296,6 +299,9 @@ struct DistanceAccumulator {
     last: u64,
     value: u64,
     started: bool,
+    /// A full `distance` value (in cm) seen since the last compressed one: the accumulator is
+    /// re-based on it (as the SDK does) when the next compressed value comes.
+    rebase_cm: Option<f64>,
 }
 
 /// Decoder state for one FIT file (a chain has several, sharing the output).
@@ -471,6 +477,15 @@ fn parse_header(bytes: &[u8], pos: usize) -> Result<Header, FitError> {
 /// Returns false when decoding had to stop early (the chain cannot go on).
 fn decode_messages(bytes: &[u8], start: usize, out: &mut Out) -> bool {
     let mut st = State { data: bytes, defs: Default::default(), last_timestamp: None };
+    let ok = walk_messages(&mut st, start, out);
+    for def in st.defs.iter().flatten() {
+        flush_dev_counts(def, out);
+    }
+    ok
+}
+
+fn walk_messages(st: &mut State<'_>, start: usize, out: &mut Out) -> bool {
+    let bytes = st.data;
     let mut pos = start;
     let end = bytes.len();
     while pos < end {
@@ -488,18 +503,18 @@ fn decode_messages(bytes: &[u8], start: usize, out: &mut Out) -> bool {
                 ts = ts.wrapping_add(0x20);
             }
             st.last_timestamp = Some(ts);
-            match data_message(&mut st, pos, local, Some(ts), out) {
+            match data_message(st, pos, local, Some(ts), out) {
                 Some(next) => pos = next,
                 None => return false,
             }
         } else if header & 0x40 != 0 {
-            match definition(&mut st, pos, out) {
+            match definition(st, pos, out) {
                 Some(next) => pos = next,
                 None => return false,
             }
         } else {
             let local = (header & 0x0F) as usize;
-            match data_message(&mut st, pos, local, None, out) {
+            match data_message(st, pos, local, None, out) {
                 Some(next) => pos = next,
                 None => return false,
             }
@@ -509,6 +524,15 @@ fn decode_messages(bytes: &[u8], start: usize, out: &mut Out) -> bool {
         }
     }
     true
+}
+
+/// Add a definition's developer-field message counts to the totals.
+fn flush_dev_counts(def: &Definition, out: &mut Out) {
+    if def.messages > 0 {
+        for &key in &def.dev_fields {
+            *out.dev_counts.entry(key).or_insert(0) += def.messages;
+        }
+    }
 }
 
 /// Parse a definition message at `pos`; returns the position after it.
@@ -622,6 +646,9 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
             _ => 0,
         });
     }
+    if let Some(old) = st.defs[local].take() {
+        flush_dev_counts(&old, out);
+    }
     st.defs[local] = Some(Definition {
         global,
         big_endian,
@@ -630,6 +657,7 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
         record_ops: record_ops.into_iter().map(|op| FastOp::from_op(op, big_endian)).collect(),
         timestamp_offset,
         dev_fields,
+        messages: 0,
     });
     Some(p)
 }
@@ -727,7 +755,7 @@ fn data_message(
     out: &mut Out,
 ) -> Option<usize> {
     let bytes = st.data;
-    let Some(def) = st.defs[local].as_ref() else {
+    let Some(def) = st.defs[local].as_mut() else {
         out.warn(
             pos,
             format!("data message uses local type {local}, which has no definition; the rest of the file cannot be read"),
@@ -748,19 +776,7 @@ fn data_message(
         );
         return None;
     };
-    // Track the latest full timestamp for compressed headers.
-    if let Some(off) = def.timestamp_offset {
-        let o = off as usize;
-        let raw = read_uint(&body[o..o + 4], def.big_endian) as u32;
-        if raw != u32::MAX {
-            st.last_timestamp = Some(raw);
-        }
-    }
-    if !def.dev_fields.is_empty() {
-        for &key in &def.dev_fields {
-            *out.dev_counts.entry(key).or_insert(0) += 1;
-        }
-    }
+    def.messages += 1;
     if def.global == MESG_RECORD {
         if out.rec.samples.len() >= MAX_SAMPLES {
             out.warn(
@@ -770,9 +786,21 @@ fn data_message(
             out.sample_limit_hit = true;
             return None;
         }
-        record(&def.record_ops, def.big_endian, body, compressed_ts, out);
+        if let Some(ts) = record(&def.record_ops, def.big_endian, body, compressed_ts, out) {
+            // The latest full timestamp, for compressed headers.
+            st.last_timestamp = Some(ts);
+        }
         return Some(body_end);
     }
+    // Track the latest full timestamp for compressed headers.
+    if let Some(off) = def.timestamp_offset {
+        let o = off as usize;
+        let raw = read_uint(&body[o..o + 4], def.big_endian) as u32;
+        if raw != u32::MAX {
+            st.last_timestamp = Some(raw);
+        }
+    }
+
     let global = def.global;
     if !matches!(
         global,
@@ -854,6 +882,8 @@ fn data_message(
 /// One record's values before they go into the columns.
 #[derive(Default, Clone, Copy)]
 struct Row {
+    /// The record's own (full) timestamp field, raw.
+    ts_raw: Option<u32>,
     time: Option<TimestampMs>,
     lat: Option<f64>,
     lon: Option<f64>,
@@ -911,11 +941,25 @@ fn generic_op(op: RecordOp, big_endian: bool, body: &[u8], r: &mut Row, out: &mu
             let dist12 = u64::from(b[1] >> 4) | (u64::from(b[2]) << 4);
             r.speed = Some(speed as f32 / 100.0);
             let acc = &mut out.dist_acc;
+            if let Some(cm) = acc.rebase_cm.take() {
+                let units = (cm / 100.0 * 16.0) as u64;
+                *acc = DistanceAccumulator {
+                    last: units,
+                    value: units,
+                    started: true,
+                    rebase_cm: None,
+                };
+            }
             if acc.started {
                 acc.value += dist12.wrapping_sub(acc.last) & 0xFFF;
                 acc.last = dist12;
             } else {
-                *acc = DistanceAccumulator { last: dist12, value: dist12, started: true };
+                *acc = DistanceAccumulator {
+                    last: dist12,
+                    value: dist12,
+                    started: true,
+                    rebase_cm: None,
+                };
             }
             r.distance = Some(acc.value as f64 / 16.0);
             return;
@@ -943,6 +987,7 @@ fn generic_op(op: RecordOp, big_endian: bool, body: &[u8], r: &mut Row, out: &mu
         match op.target {
             T::Timestamp => {
                 let ts = raw as u32;
+                r.ts_raw = Some(ts);
                 r.time = Some(to_ms(ts));
                 if ts < RELATIVE_TIME_LIMIT {
                     out.rec.relative_time = true;
@@ -964,9 +1009,8 @@ fn generic_op(op: RecordOp, big_endian: bool, body: &[u8], r: &mut Row, out: &mu
             }
             T::Distance => {
                 r.distance = Some(v / 100.0);
-                // As the SDK does: a full distance value re-bases the compressed accumulator.
-                let units = (v / 100.0 * 16.0) as u64;
-                out.dist_acc = DistanceAccumulator { last: units, value: units, started: true };
+                // A full distance value re-bases the compressed accumulator.
+                out.dist_acc.rebase_cm = Some(v);
             }
             T::Speed | T::EnhancedSpeed => r.speed = Some((v / 1000.0) as f32),
             T::Power => r.power = Some(v as u16),
@@ -987,7 +1031,7 @@ fn record(
     body: &[u8],
     compressed_ts: Option<u32>,
     out: &mut Out,
-) {
+) -> Option<u32> {
     let mut r = Row::default();
     if let Some(ts) = compressed_ts {
         r.time = Some(to_ms(ts));
@@ -999,6 +1043,7 @@ fn record(
         match *op {
             FastOp::Time(o) => {
                 if let Some(ts) = le32(body, o).filter(|&v| v != u32::MAX) {
+                    r.ts_raw = Some(ts);
                     r.time = Some(to_ms(ts));
                     if ts < RELATIVE_TIME_LIMIT {
                         out.rec.relative_time = true;
@@ -1042,11 +1087,9 @@ fn record(
             }
             FastOp::Distance(o) => {
                 if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
-                    let m = f64::from(v) / 100.0;
-                    r.distance = Some(m);
-                    // As the SDK does: a full distance value re-bases the compressed accumulator.
-                    let units = (m * 16.0) as u64;
-                    out.dist_acc = DistanceAccumulator { last: units, value: units, started: true };
+                    r.distance = Some(f64::from(v) / 100.0);
+                    // A full distance value re-bases the compressed accumulator.
+                    out.dist_acc.rebase_cm = Some(f64::from(v));
                 }
             }
             FastOp::Speed16(o) => {
@@ -1101,6 +1144,7 @@ fn record(
     s.vertical_oscillation_mm.push(r.vertical_oscillation);
     s.stance_time_ms.push(r.stance_time);
     s.step_length_mm.push(r.step_length);
+    r.ts_raw
 }
 
 /// Read all regular fields of a (rare) message generically.
