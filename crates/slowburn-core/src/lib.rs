@@ -7,6 +7,7 @@
 //! with its source in its doc comment and in `docs/FORMULAS.md`.
 
 pub mod athlete;
+pub mod classify;
 pub mod clean;
 pub mod hist;
 pub mod metrics;

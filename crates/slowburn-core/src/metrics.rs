@@ -613,6 +613,13 @@ impl<'a> Track<'a> {
         self.speed.get(i).map_or(0.0, |&v| f64::from(v))
     }
 
+    /// Grade-adjustment factor at sample `i` (`Cr(grade) / Cr(0)`; 1 on the flat or without
+    /// altitude).
+    #[must_use]
+    pub fn grade_factor(&self, i: usize) -> f64 {
+        self.gap.get(i).map_or(1.0, |&g| f64::from(g))
+    }
+
     /// Grade-adjusted speed at sample `i`, m/s.
     #[must_use]
     pub fn gap_speed(&self, i: usize) -> f64 {
