@@ -514,6 +514,23 @@ fn walk_messages(st: &mut State<'_>, start: usize, out: &mut Out) -> bool {
             }
         } else {
             let local = (header & 0x0F) as usize;
+            // The hot path, inline: a record message with a definition and room for it.
+            if let Some(def) = st.defs[local].as_mut() {
+                let end = pos + 1 + def.size as usize;
+                if def.global == MESG_RECORD
+                    && end <= bytes.len()
+                    && out.rec.samples.len() < MAX_SAMPLES
+                {
+                    def.messages += 1;
+                    if let Some(ts) =
+                        record(&def.record_ops, def.big_endian, &bytes[pos + 1..end], None, out)
+                    {
+                        st.last_timestamp = Some(ts);
+                    }
+                    pos = end;
+                    continue;
+                }
+            }
             match data_message(st, pos, local, None, out) {
                 Some(next) => pos = next,
                 None => return false,
