@@ -12,6 +12,7 @@ pub mod clean;
 pub mod hist;
 pub mod metrics;
 pub mod summary;
+pub mod verdicts;
 pub mod zones;
 
 pub use athlete::{Athlete, Profile, ProfileEntry, Sex, Source, Sourced};

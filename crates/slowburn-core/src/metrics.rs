@@ -721,7 +721,7 @@ pub struct BestEffort {
 }
 
 /// Everything [`measure`] computes for one run; `None` where the recording cannot say.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunMetrics {
     /// First to last timestamp, seconds.
     pub elapsed_s: Option<f64>,

@@ -7,6 +7,7 @@
 
 use slowburn_core::classify::{classify, Context, Hints, Norms, PastRun, RunType};
 use slowburn_core::metrics::{measure, Track};
+use slowburn_core::verdicts::verdicts;
 use slowburn_core::{clean_hr, Athlete, ProfileEntry, Sex, ZoneModel};
 use slowburn_synth::{generate, ProfileKind, SynthConfig};
 
@@ -30,6 +31,8 @@ struct Score {
     /// [truth][predicted] counts over `RunType::ALL` indices.
     matrix: [[u32; 12]; 12],
     misses: Vec<String>,
+    /// How often each verdict code came up (a sanity check of the verdicts on real-ish data).
+    verdicts: std::collections::BTreeMap<&'static str, u32>,
 }
 
 impl Score {
@@ -67,6 +70,7 @@ impl Score {
             println!();
         }
         let _ = idx;
+        println!("verdicts: {:?}", self.verdicts);
     }
 }
 
@@ -79,6 +83,7 @@ fn score(kind: ProfileKind, seed: u64) -> Score {
     let mut past: Vec<PastRun> = Vec::new();
     let idx = |t: RunType| RunType::ALL.iter().position(|&x| x == t).unwrap_or(0);
     let names = std::env::var_os("SLOWBURN_NO_NAMES").is_none();
+    let mut verdict_counts = std::collections::BTreeMap::new();
     for a in history.activities() {
         let rec = &a.recording;
         let s = &rec.samples;
@@ -110,6 +115,9 @@ fn score(kind: ProfileKind, seed: u64) -> Score {
             hints: Hints { label: None, race: false, name: names.then_some(a.name.as_str()) },
         };
         let c = classify(&track, &m, &cx);
+        for v in verdicts(c.run_type, &m, zones.as_ref(), Some(&cleaned)) {
+            *verdict_counts.entry(v.code).or_insert(0) += 1;
+        }
         past.push(PastRun { start_ms, moving_s: m.moving_s, run_type: c.run_type });
         let truth = ours(a.truth.kind);
         if std::env::var_os("SLOWBURN_DUMP").is_some() {
@@ -152,7 +160,7 @@ fn score(kind: ProfileKind, seed: u64) -> Score {
             ));
         }
     }
-    Score { matrix, misses }
+    Score { matrix, misses, verdicts: verdict_counts }
 }
 
 #[test]
