@@ -52,24 +52,24 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(rec.samples.len() as u64));
     g.bench_function("clean + metrics + classify, 1 h at 1 Hz", |b| {
         b.iter(|| {
-            let r = black_box(&rec);
-            let s = &r.samples;
-            let cleaned = clean_hr(&s.time, &s.heart_rate, &s.cadence, &s.speed_mps);
-            let track = Track::new(r, &cleaned.hr);
-            let m = measure(&track, &profile, zones.as_ref());
+            let run = black_box(&rec);
+            let cols = &run.samples;
+            let cleaned = clean_hr(&cols.time, &cols.heart_rate, &cols.cadence, &cols.speed_mps);
+            let track = Track::new(run, &cleaned.hr);
+            let metrics = measure(&track, &profile, zones.as_ref());
             let cx = Context {
                 profile: &profile,
                 zones: zones.as_ref(),
                 norms,
                 hints: Hints::default(),
             };
-            classify(&track, &m, &cx).run_type
+            classify(&track, &metrics, &cx).run_type
         });
     });
     g.bench_function("metrics only (track + measure), 1 h at 1 Hz", |b| {
         b.iter(|| {
-            let r = black_box(&rec);
-            let track = Track::new(r, &r.samples.heart_rate);
+            let run = black_box(&rec);
+            let track = Track::new(run, &run.samples.heart_rate);
             measure(&track, &profile, zones.as_ref()).moving_s
         });
     });
