@@ -298,6 +298,21 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// One activity's histograms: `(hr_hist, pace_hist)`.
+    pub fn activity_histograms(&self, id: i64) -> Result<(Vec<f32>, Vec<f32>)> {
+        let (hr, pace): (Option<Vec<u8>>, Option<Vec<u8>>) = self
+            .conn
+            .query_row("SELECT hr_hist, pace_hist FROM activities WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))?;
+        Ok((
+            hr.map(|b| blob_to_f32s(&b)).unwrap_or_default(),
+            pace.map(|b| blob_to_f32s(&b)).unwrap_or_default(),
+        ))
+    }
+
     /// Number of activities, duplicates and originals stored.
     pub fn counts(&self) -> Result<(i64, i64, i64)> {
         Ok(self.conn.query_row(

@@ -128,7 +128,7 @@ impl ActivityView {
     }
 
     /// The detail of one activity (text).
-    pub(crate) fn detail_text(&self, _r: &ActivityRow) -> String {
+    pub(crate) fn detail_text(&self, r: &ActivityRow) -> String {
         use slowburn_report::format;
         let mut o = String::new();
         let title = self
@@ -169,6 +169,133 @@ impl ActivityView {
                 format!("{} other file(s) of the same run kept as duplicates", self.duplicates),
             );
         }
+        if let Ok(s) = serde_json::from_str::<slowburn_core::summary::RunSummary>(&r.data.summary) {
+            for c in &s.cleaning {
+                row(
+                    &mut o,
+                    "HR cleaned",
+                    format!(
+                        "{} corrected for {} ({} stretch{})",
+                        format::duration(c.seconds),
+                        artefact_name(&c.kind),
+                        c.stretches,
+                        if c.stretches == 1 { "" } else { "es" }
+                    ),
+                );
+            }
+            if s.hr_coverage < 0.5 && s.moving_s > 0.0 {
+                row(
+                    &mut o,
+                    "HR trust",
+                    format!(
+                        "heart rate covers only {:.0}% of moving time: load falls back to pace or RPE",
+                        s.hr_coverage * 100.0
+                    ),
+                );
+            }
+            for w in &s.warnings {
+                row(&mut o, "warning", w.clone());
+            }
+        }
+        o
+    }
+}
+
+fn artefact_name(kind: &str) -> &str {
+    match kind {
+        "Spike" => "spikes",
+        "Dropout" => "dropouts",
+        "StartupLag" => "the optical sensor's start-up lag",
+        "FlatLine" => "a flat-lined sensor",
+        "CadenceLock" => "cadence lock (the sensor read cadence as heart rate)",
+        other => other,
+    }
+}
+
+/// Time in each zone and domain of one activity, from its stored histogram and the athlete's
+/// profile on its date.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ZoneBreakdown {
+    pub model: Option<String>,
+    /// Why there is no breakdown, when there is none.
+    pub missing: Option<String>,
+    pub zones: Vec<(String, String, f64)>,
+    pub domains: [f64; 3],
+    pub grey_band: Option<(u8, u8)>,
+    pub grey_s: f64,
+}
+
+impl ZoneBreakdown {
+    pub(crate) fn for_activity(store: &Store, r: &ActivityRow) -> anyhow::Result<ZoneBreakdown> {
+        let mut z = ZoneBreakdown {
+            model: None,
+            missing: None,
+            zones: Vec::new(),
+            domains: [0.0; 3],
+            grey_band: None,
+            grey_s: 0.0,
+        };
+        let Some(date) =
+            r.data.start_ms.and_then(|t| crate::profile::local_date(t, r.data.utc_offset_s))
+        else {
+            z.missing = Some("no date".into());
+            return Ok(z);
+        };
+        let profile = crate::profile::profile_at(store, date)?;
+        let model = slowburn_core::ZoneModel::PercentMax;
+        let table = match model.zones(&profile) {
+            Ok(t) => t,
+            Err(e) => {
+                z.missing = Some(format!("{e}; set it with `slowburn athlete set --max-hr …`"));
+                return Ok(z);
+            }
+        };
+        let (hr, _) = store.activity_histograms(r.id)?;
+        let mut hist = [0.0f64; 256];
+        for (h, v) in hist.iter_mut().zip(&hr) {
+            *h = f64::from(*v);
+        }
+        z.model = Some(model.name().to_owned());
+        for (zone, secs) in table.zones().iter().zip(table.time_in_zones(&hist)) {
+            z.zones.push((zone.label.clone(), format!("{}–{}", zone.low_bpm, zone.high_bpm), secs));
+        }
+        z.domains = table.time_in_domains(&hist);
+        z.grey_band = table.grey_band();
+        z.grey_s = table.time_in_grey(&hist);
+        Ok(z)
+    }
+
+    pub(crate) fn text(&self) -> String {
+        use slowburn_report::format;
+        let mut o = String::new();
+        if let Some(m) = &self.missing {
+            o.push_str(&format!("  zones      – ({m})\n"));
+            return o;
+        }
+        let total: f64 = self.zones.iter().map(|z| z.2).sum();
+        if total <= 0.0 {
+            o.push_str("  zones      – (no heart rate)\n");
+            return o;
+        }
+        for (label, range, secs) in &self.zones {
+            let share = secs / total;
+            let bar = "█".repeat((share * 30.0).round() as usize);
+            o.push_str(&format!(
+                "  {label:<4} {range:>8} bpm {:>8} {:>4.0}% {bar}\n",
+                format::duration(*secs),
+                share * 100.0
+            ));
+        }
+        o.push_str(&format!(
+            "  easy {:.0}% · moderate {:.0}% · hard {:.0}%",
+            self.domains[0] / total * 100.0,
+            self.domains[1] / total * 100.0,
+            self.domains[2] / total * 100.0
+        ));
+        if let Some((lo, hi)) = self.grey_band {
+            o.push_str(&format!(" · grey band {lo}–{hi} bpm: {}", format::duration(self.grey_s)));
+        }
+        o.push('\n');
         o
     }
 }
