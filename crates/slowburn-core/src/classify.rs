@@ -28,7 +28,7 @@
 //! passes over the samples with a few fixed-size histograms; the only allocations are one
 //! smoothed-speed column and per-lap rows.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use slowburn_formats::Recording;
 
 use crate::athlete::Profile;
@@ -36,7 +36,7 @@ use crate::metrics::{RunMetrics, Track};
 use crate::zones::{Domain, ZoneTable};
 
 /// What a run was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunType {
     Recovery,
@@ -110,7 +110,7 @@ impl RunType {
 }
 
 /// Why a run got its type (machine-readable; `snake_case` in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The user labelled it.

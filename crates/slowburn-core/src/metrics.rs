@@ -20,7 +20,7 @@
 //! (a stumble, one noisy GPS speed) stays moving. Heart-rate time is the moving time of samples
 //! with a heart rate, each capped at [`MAX_SAMPLE_S`]: one reading does not stand for a minute.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use slowburn_formats::{Recording, Sport};
 
 use crate::athlete::{Profile, Sex};
@@ -683,7 +683,7 @@ impl<'a> Track<'a> {
 }
 
 /// Seconds in each intensity domain.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct DomainTimes {
     pub easy_s: f64,
     pub moderate_s: f64,
@@ -699,7 +699,7 @@ impl DomainTimes {
 }
 
 /// One kilometre split (the last may be shorter).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Split {
     /// 1-based kilometre.
     pub km: u32,
@@ -711,9 +711,9 @@ pub struct Split {
 }
 
 /// Fastest time over one of [`BEST_EFFORT_DISTANCES`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BestEffort {
-    pub name: &'static str,
+    pub name: String,
     pub distance_m: f64,
     /// Timer seconds (timer pauses left out; standing with the timer running counts).
     pub time_s: f64,
@@ -721,7 +721,7 @@ pub struct BestEffort {
 }
 
 /// Everything [`measure`] computes for one run; `None` where the recording cannot say.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunMetrics {
     /// First to last timestamp, seconds.
     pub elapsed_s: Option<f64>,
@@ -739,7 +739,7 @@ pub struct RunMetrics {
     /// Moving seconds with a heart rate (each sample capped at 10 s): what zones add up to.
     pub hr_moving_s: f64,
     /// The zone model of `time_in_zone_s`, when zones were given.
-    pub zone_model: Option<&'static str>,
+    pub zone_model: Option<String>,
     /// Seconds in each zone of the active model, lowest first.
     pub time_in_zone_s: Vec<f64>,
     pub time_in_domain: Option<DomainTimes>,
@@ -891,7 +891,7 @@ pub fn measure(track: &Track<'_>, profile: &Profile, zones: Option<&ZoneTable>) 
         Some(z) => {
             let d = z.time_in_domains(&hist);
             (
-                Some(z.model),
+                Some(z.model.to_owned()),
                 z.time_in_zones(&hist),
                 Some(DomainTimes { easy_s: d[0], moderate_s: d[1], hard_s: d[2] }),
                 Some(z.time_in_grey(&hist)),
@@ -931,7 +931,12 @@ pub fn measure(track: &Track<'_>, profile: &Profile, zones: Option<&ZoneTable>) 
             .iter()
             .filter_map(|&(name, d)| {
                 let t = best_effort_s(&track.timer, &track.dist, d)?;
-                Some(BestEffort { name, distance_m: d, time_s: t, pace_s_per_km: t / d * 1000.0 })
+                Some(BestEffort {
+                    name: name.to_owned(),
+                    distance_m: d,
+                    time_s: t,
+                    pace_s_per_km: t / d * 1000.0,
+                })
             })
             .collect()
     } else {

@@ -7,13 +7,16 @@
 use serde::{Deserialize, Serialize};
 use slowburn_formats::Recording;
 
-use crate::athlete::{best_30min_effort_lthr, best_rolling_mean_hr};
+use crate::athlete::{best_30min_effort_lthr, best_rolling_mean_hr, Profile};
+use crate::classify::{self, Hints, Norms, Reason, RunType};
 use crate::clean::{clean_hr, ArtefactKind, Cleaned};
 use crate::hist::{self, HrHistogram, PaceHistogram};
-use crate::zones::hr_pace_samples;
+use crate::metrics::{measure, RunMetrics, Track};
+use crate::verdicts::verdicts;
+use crate::zones::{hr_pace_samples, ZoneModel};
 
 /// Version of the summary's shape and algorithms; `reanalyze` rewrites older ones.
-pub const SUMMARY_VERSION: u32 = 1;
+pub const SUMMARY_VERSION: u32 = 2;
 
 /// Below this speed a sample counts as stopped (0.5 m/s = 33:20 /km).
 pub const STOPPED_MPS: f32 = 0.5;
@@ -56,6 +59,35 @@ pub struct RunSummary {
     pub hr_pace: Vec<HrPacePoint>,
     /// Decoder warnings carried over.
     pub warnings: Vec<String>,
+    /// What the run was (see [`crate::classify`]), why, and how sure.
+    pub run_type: Option<RunType>,
+    pub reason: Option<Reason>,
+    pub confidence: Option<f64>,
+    /// Per-run metrics (see [`crate::metrics`]) against the profile of the run's date.
+    pub metrics: Option<RunMetrics>,
+    /// Plain-language findings on this run.
+    pub verdicts: Vec<VerdictNote>,
+}
+
+/// A stored verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictNote {
+    pub severity: String,
+    pub code: String,
+    pub text: String,
+}
+
+/// What the per-run analysis needs besides the recording.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// The athlete's profile on the run's date.
+    pub profile: &'a Profile,
+    /// The athlete's recent norms (median easy-run duration, longest recent run).
+    pub norms: Norms,
+    /// The user's own label for this run.
+    pub label: Option<RunType>,
+    /// The activity's name (from an export), a hint for races.
+    pub name: Option<&'a str>,
 }
 
 /// A run's summary with its histograms.
@@ -67,12 +99,28 @@ pub struct Summarised {
     pub cleaned: Cleaned,
 }
 
-/// Summarise one recording. Pure and O(n).
+/// Summarise one recording without an athlete profile (no zones, no classification).
 #[must_use]
 pub fn summarise(rec: &Recording) -> Summarised {
+    summarise_core(rec, None)
+}
+
+/// Summarise one recording: clean, measure, classify, judge. Pure and O(n).
+#[must_use]
+pub fn summarise_with(rec: &Recording, cx: &Context<'_>) -> Summarised {
+    summarise_core(rec, Some(cx))
+}
+
+fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
     let s = &rec.samples;
     let cleaned = clean_hr(&s.time, &s.heart_rate, &s.cadence, &s.speed_mps);
-    let moving = hist::moving_mask(&s.speed_mps, STOPPED_MPS);
+    let track = Track::new(rec, &cleaned.hr);
+    // One definition of moving for the histograms and the metrics: timer pauses and stops.
+    let moving = if track.has_speed() {
+        track.moving_mask()
+    } else {
+        hist::moving_mask(&s.speed_mps, STOPPED_MPS)
+    };
     let hr_hist = hist::hr_histogram(&s.time, &cleaned.hr, Some(&moving));
     let pace_hist = hist::pace_histogram(&s.time, &s.speed_mps, Some(&moving));
     let weights = hist::sample_weights(&s.time);
@@ -108,8 +156,38 @@ pub fn summarise(rec: &Recording) -> Summarised {
         })
         .collect();
 
+    let mut analysis = (None, None, None, None, Vec::new());
+    if let Some(cx) = cx {
+        let zones = ZoneModel::PercentMax.zones(cx.profile).ok();
+        let metrics = measure(&track, cx.profile, zones.as_ref());
+        let c = classify::classify(
+            &track,
+            &metrics,
+            &classify::Context {
+                profile: cx.profile,
+                zones: zones.as_ref(),
+                norms: cx.norms,
+                hints: Hints { label: cx.label, race: false, name: cx.name },
+            },
+        );
+        let notes = verdicts(c.run_type, &metrics, zones.as_ref(), Some(&cleaned))
+            .into_iter()
+            .map(|v| VerdictNote {
+                severity: format!("{:?}", v.severity).to_lowercase(),
+                code: v.code.to_owned(),
+                text: v.text,
+            })
+            .collect();
+        analysis = (Some(c.run_type), Some(c.reason), Some(c.confidence), Some(metrics), notes);
+    }
+    let (run_type, reason, confidence, metrics, verdict_notes) = analysis;
     let summary = RunSummary {
         version: SUMMARY_VERSION,
+        run_type,
+        reason,
+        confidence,
+        metrics,
+        verdicts: verdict_notes,
         moving_s,
         hr_seconds,
         hr_coverage: if moving_s > 0.0 { (hr_seconds / moving_s).min(1.0) } else { 0.0 },

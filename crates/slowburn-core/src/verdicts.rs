@@ -437,7 +437,7 @@ mod tests {
             cadence_late_spm: Some(164.0),
             cadence_drop_pct: Some(100.0 * 8.0 / 172.0),
             best_efforts: vec![BestEffort {
-                name: "10 km",
+                name: "10 km".to_owned(),
                 distance_m: 10_000.0,
                 time_s: 2483.0,
                 pace_s_per_km: 248.3,

@@ -7,21 +7,60 @@ use slowburn_formats::Recording;
 use slowburn_import::{Analyser, Analysis};
 use slowburn_store::{ActivityRow, Store};
 
-/// The analysis import runs on every recording.
-pub(crate) struct CoreAnalyser {}
+/// The analysis import runs on every recording: the athlete's given profile filled by
+/// estimates from the stored data, and the norms of their stored history.
+pub(crate) struct CoreAnalyser {
+    athlete: slowburn_core::Athlete,
+    estimates: slowburn_core::athlete::Estimates,
+    history: Vec<slowburn_core::classify::PastRun>,
+}
 
 impl CoreAnalyser {
-    pub(crate) fn from_store(_store: &Store) -> anyhow::Result<CoreAnalyser> {
-        Ok(CoreAnalyser {})
+    pub(crate) fn from_store(store: &Store) -> anyhow::Result<CoreAnalyser> {
+        let runs = crate::profile::stored_runs(store)?;
+        let today = jiff::Zoned::now().date();
+        let estimates = crate::profile::estimates(store, &runs, today)?;
+        let mut history = Vec::new();
+        for (_, start, _, _, summary, label) in store.summaries()? {
+            let Ok(s) = serde_json::from_str::<slowburn_core::summary::RunSummary>(&summary) else {
+                continue;
+            };
+            let run_type = label
+                .as_deref()
+                .and_then(slowburn_core::classify::RunType::from_name)
+                .or(s.run_type);
+            if let (Some(start_ms), Some(run_type)) = (start, run_type) {
+                history.push(slowburn_core::classify::PastRun {
+                    start_ms,
+                    moving_s: s.moving_s,
+                    run_type,
+                });
+            }
+        }
+        Ok(CoreAnalyser { athlete: crate::profile::athlete(store)?, estimates, history })
     }
 }
 
 impl Analyser for CoreAnalyser {
-    fn analyse(&self, rec: &Recording, _meta: Option<&ExportMeta>) -> Analysis {
-        let r = slowburn_core::summary::summarise(rec);
+    fn analyse(&self, rec: &Recording, meta: Option<&ExportMeta>) -> Analysis {
+        use slowburn_core::summary::{summarise_with, Context};
+        let date = rec
+            .start
+            .and_then(|t| crate::profile::local_date(t, rec.utc_offset_s))
+            .unwrap_or_else(|| jiff::civil::date(2000, 1, 1));
+        let profile = self.athlete.at_with(date, &self.estimates);
+        let norms =
+            slowburn_core::classify::Norms::from_history(&self.history, rec.start.unwrap_or(0));
+        let name = meta.and_then(|m| m.name.as_deref());
+        let r = summarise_with(rec, &Context { profile: &profile, norms, label: None, name });
         Analysis {
             moving_s: Some(r.summary.moving_s),
-            ascent_m: rec.sessions.iter().filter_map(|x| x.ascent_m).reduce(|a, b| a + b),
+            ascent_m: r
+                .summary
+                .metrics
+                .as_ref()
+                .and_then(|m| m.elevation_gain_m)
+                .or_else(|| rec.sessions.iter().filter_map(|x| x.ascent_m).reduce(|a, b| a + b)),
             avg_hr: r.summary.avg_hr,
             max_hr: r.summary.max_hr,
             hr_hist: r.hr_hist.iter().map(|&x| x as f32).collect(),
@@ -40,6 +79,8 @@ pub(crate) struct ActivityView {
     pub sport: Option<String>,
     pub name: Option<String>,
     pub label: Option<String>,
+    /// The user's label, else the classification.
+    pub run_type: Option<String>,
     pub distance_m: Option<f64>,
     pub duration_s: Option<f64>,
     pub moving_s: Option<f64>,
@@ -74,6 +115,12 @@ impl ActivityView {
             }),
             name: d.name.clone(),
             label: r.label.clone(),
+            run_type: r.label.clone().or_else(|| {
+                serde_json::from_str::<slowburn_core::summary::RunSummary>(&d.summary)
+                    .ok()
+                    .and_then(|s| s.run_type)
+                    .map(|t| t.name().to_owned())
+            }),
             distance_m: d.distance_m,
             duration_s: d.duration_s,
             moving_s: d.moving_s,
@@ -91,8 +138,8 @@ impl ActivityView {
 
     pub(crate) fn table_header() -> String {
         format!(
-            "{:>5}  {:<16}  {:<8}  {:>9}  {:>8}  {:>9}  {:>7}  {}",
-            "id", "start (local)", "sport", "distance", "time", "pace", "avg HR", "name"
+            "{:>5}  {:<16}  {:<17}  {:>9}  {:>8}  {:>9}  {:>7}  {}",
+            "id", "start (local)", "type", "distance", "time", "pace", "avg HR", "name"
         )
     }
 
@@ -104,10 +151,10 @@ impl ActivityView {
             .or(self.start_utc.as_deref())
             .map_or("–".to_owned(), |s| s.chars().take(16).collect::<String>().replace('T', " "));
         format!(
-            "{:>5}  {:<16}  {:<8}  {:>9}  {:>8}  {:>9}  {:>7}  {}",
+            "{:>5}  {:<16}  {:<17}  {:>9}  {:>8}  {:>9}  {:>7}  {}",
             self.id,
             start,
-            self.sport.as_deref().unwrap_or("–"),
+            self.run_type.as_deref().or(self.sport.as_deref()).unwrap_or("–"),
             self.distance_m.map_or("–".into(), format::km),
             self.moving_s.or(self.duration_s).map_or("–".into(), format::duration),
             self.pace_s_per_km.map_or("–".into(), |p| format::pace(1000.0 / p)),
@@ -136,6 +183,29 @@ impl ActivityView {
             .clone()
             .unwrap_or_else(|| self.sport.clone().unwrap_or_else(|| "activity".into()));
         o.push_str(&format!("#{} {title}\n", self.id));
+        let summary =
+            serde_json::from_str::<slowburn_core::summary::RunSummary>(&r.data.summary).ok();
+        if let Some(t) = &self.run_type {
+            let how = if self.label.is_some() {
+                "your label".to_owned()
+            } else {
+                summary
+                    .as_ref()
+                    .and_then(|s| s.reason.map(|r| words(&format!("{r:?}"))))
+                    .map_or_else(String::new, |r| format!("classified by {r}"))
+            };
+            o.push_str(&format!("  {:<10} {} ({how})\n", "type", t.replace('_', " ")));
+        }
+        if let Some(s) = &summary {
+            for v in &s.verdicts {
+                let mark = match v.severity.as_str() {
+                    "warning" => "!",
+                    "note" => "·",
+                    _ => " ",
+                };
+                o.push_str(&format!("  {mark} {}\n", v.text));
+            }
+        }
         let row = |o: &mut String, k: &str, v: String| o.push_str(&format!("  {k:<10} {v}\n"));
         if let Some(s) = self.start_local.as_ref().or(self.start_utc.as_ref()) {
             row(&mut o, "start", s.clone());
@@ -195,6 +265,9 @@ impl ActivityView {
             }
             for w in &s.warnings {
                 row(&mut o, "warning", w.clone());
+            }
+            if let Some(m) = &s.metrics {
+                metrics_text(&mut o, m);
             }
         }
         o
@@ -298,4 +371,69 @@ impl ZoneBreakdown {
         o.push('\n');
         o
     }
+}
+
+fn metrics_text(o: &mut String, m: &slowburn_core::metrics::RunMetrics) {
+    use slowburn_report::format;
+    let mut parts = Vec::new();
+    if let Some(g) = m.gap_pace_s_per_km {
+        parts.push(format!("grade-adjusted pace {}", format::pace(1000.0 / g)));
+    }
+    if let Some(t) = m.trimp_banister {
+        parts.push(format!("TRIMP {t:.0}"));
+    }
+    if let Some(ef) = m.efficiency_factor {
+        parts.push(format!("EF {ef:.2}"));
+    }
+    if let Some(d) = m.decoupling_pct {
+        parts.push(format!("decoupling {d:.1}%"));
+    }
+    if let Some(c) = m.cadence_spm {
+        parts.push(format!("cadence {c:.0} spm"));
+    }
+    if let Some(c) = m.cadence_drop_pct {
+        parts.push(format!("late cadence drop {c:.1}%"));
+    }
+    if !parts.is_empty() {
+        o.push_str(&format!("  {:<10} {}\n", "metrics", parts.join(" · ")));
+    }
+    if !m.splits.is_empty() {
+        o.push_str("  splits     ");
+        let s: Vec<String> = m
+            .splits
+            .iter()
+            .map(|sp| {
+                let pace = sp.pace_s_per_km.map_or("–".to_owned(), |p| format::pace(1000.0 / p));
+                let hr = sp.avg_hr.map_or(String::new(), |h| format!(" {h:.0} bpm"));
+                format!("km {:>2} {pace}{hr}", sp.km)
+            })
+            .collect();
+        for (i, chunk) in s.chunks(4).enumerate() {
+            if i > 0 {
+                o.push_str("             ");
+            }
+            o.push_str(&chunk.join(" · "));
+            o.push('\n');
+        }
+    }
+    if !m.best_efforts.is_empty() {
+        let b: Vec<String> = m
+            .best_efforts
+            .iter()
+            .map(|e| format!("{} {}", e.name, format::duration(e.time_s)))
+            .collect();
+        o.push_str(&format!("  {:<10} {}\n", "best", b.join(" · ")));
+    }
+}
+
+/// `LapRepetitions` → `lap repetitions`.
+fn words(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }

@@ -26,7 +26,11 @@ pub(crate) const TYPES: [&str; 13] = [
 ];
 
 pub(crate) fn run(db: Option<&Path>, args: &LabelArgs) -> anyhow::Result<ExitCode> {
-    let t = args.run_type.to_ascii_lowercase();
+    let t = match args.run_type.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        "strides" => "easy_with_strides".to_owned(),
+        "other" => "other_sport".to_owned(),
+        other => other.to_owned(),
+    };
     if !TYPES.contains(&t.as_str()) {
         bail!("unknown type {:?}: one of {}", args.run_type, TYPES.join(", "));
     }
