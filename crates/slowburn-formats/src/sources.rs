@@ -157,7 +157,7 @@ fn walk_dir(dir: &Path, w: &mut Walk) {
                 w.failures.push(Failure { name, reason });
             }
             Ok(e) if e.file_type().is_file() => {
-                let len = e.metadata().map(|m| m.len()).unwrap_or(0);
+                let len = e.metadata().map_or(0, |m| m.len());
                 files.push((e.into_path(), len));
             }
             Ok(_) => {}
@@ -262,7 +262,7 @@ fn walk_zip<R: Read + Seek>(
     let mut csv_prefix = String::new();
     if let Some((i, inner)) = csv {
         let name = format!("{zip_name}!{inner}");
-        csv_prefix = inner.trim_end_matches("activities.csv").to_owned();
+        inner.trim_end_matches("activities.csv").clone_into(&mut csv_prefix);
         match read_member(&mut z, i, MAX_FILE_BYTES) {
             Ok(b) => meta = parse_strava_csv(&b, &name, w),
             Err(reason) => w.failures.push(Failure { name, reason }),

@@ -34,7 +34,7 @@ fn file(data: &[u8]) -> Vec<u8> {
     f
 }
 
-/// file_id (activity) + a record definition (timestamp, heart_rate) + `n` records.
+/// `file_id` (activity) + a record definition (timestamp, `heart_rate`) + `n` records.
 fn small_activity(n: u32) -> Vec<u8> {
     let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00]; // def local 0: file_id, 1 field: type enum
     d.extend_from_slice(&[0x00, 4]); // data: type = activity

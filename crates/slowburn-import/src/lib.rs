@@ -202,7 +202,8 @@ pub fn new_activity(
 /// Why a decoded recording is not imported as an activity, if it is not.
 fn skip_reason(rec: &Recording) -> Option<String> {
     if !rec.is_activity() {
-        let kind = rec.kind().map_or_else(|| "unknown".to_owned(), |k| k.name());
+        let kind =
+            rec.kind().map_or_else(|| "unknown".to_owned(), slowburn_formats::FileKind::name);
         return Some(format!("not an activity (a {kind} file)"));
     }
     if rec.samples.is_empty() {

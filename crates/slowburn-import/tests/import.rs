@@ -99,7 +99,7 @@ fn hostile_archives_fail_alone_and_the_rest_imports() {
     std::os::unix::fs::symlink(&dir, dir.join("loop")).expect("symlink");
 
     let mut store = Store::open_in_memory().expect("store");
-    let r = run(&mut store, &[dir.clone()]);
+    let r = run(&mut store, std::slice::from_ref(&dir));
     let outcome = |suffix: &str| {
         r.files
             .iter()
@@ -161,7 +161,7 @@ fn a_strava_export_gives_names_and_gear_and_nested_garmin_zips_are_read() {
     );
 
     let mut store = Store::open_in_memory().expect("store");
-    let r = run(&mut store, &[dir.clone()]);
+    let r = run(&mut store, std::slice::from_ref(&dir));
     assert_eq!(r.imported, 3, "{r:#?}");
     let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");
     let names: Vec<_> = rows.iter().filter_map(|a| a.data.name.clone()).collect();

@@ -27,7 +27,7 @@ pub fn km(metres: f64) -> String {
 /// Pace per kilometre as `5:12 /km` from metres per second.
 #[must_use]
 pub fn pace(mps: f64) -> String {
-    if !(mps > 0.0) || !mps.is_finite() {
+    if mps.is_nan() || mps <= 0.0 || !mps.is_finite() {
         return "–".into();
     }
     let s = (1000.0 / mps).round() as u64;

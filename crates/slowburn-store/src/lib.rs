@@ -1,4 +1,4 @@
-//! `slowburn-store`: the SQLite store — activities with their summaries and histograms, the
+//! `slowburn-store`: the `SQLite` store — activities with their summaries and histograms, the
 //! original files (zstd-compressed, content-addressed by SHA-256), duplicates, and later the
 //! athlete's dated profile and daily logs.
 //!
@@ -143,7 +143,7 @@ pub struct Filter {
     pub newest_first: bool,
 }
 
-/// The store: one SQLite connection.
+/// The store: one `SQLite` connection.
 pub struct Store {
     conn: Connection,
 }

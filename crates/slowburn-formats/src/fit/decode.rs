@@ -6,7 +6,7 @@
 //! once into a **decode plan** — for `record` messages, a short list of `(offset, size, base
 //! type, target column)` operations — so decoding a record is a walk over that list writing
 //! straight into the columns, with no per-field profile look-ups and no allocation. Everything
-//! else (file_id, session, lap, event, hr, …) is rare and goes through a small generic reader.
+//! else (`file_id`, session, lap, event, hr, …) is rare and goes through a small generic reader.
 //!
 //! Robustness: every read is bounds-checked against the slice; a message that runs past the end
 //! ends decoding with a warning and the data read so far. Memory is bounded by the input size
@@ -839,7 +839,7 @@ fn data_message(
     match global {
         MESG_FILE_ID => file_id(&fields, out),
         MESG_SESSION => {
-            let s = summary(&fields, ts, SummaryFields::SESSION);
+            let s = summary(&fields, ts, &SummaryFields::SESSION);
             if out.rec.sport.is_none() {
                 out.rec.sport =
                     s.sport.map(|sport| Sport { sport, sub_sport: s.sub_sport.unwrap_or(0) });
@@ -847,7 +847,7 @@ fn data_message(
             out.rec.sessions.push(s);
         }
         MESG_LAP => {
-            let s = summary(&fields, ts, SummaryFields::LAP);
+            let s = summary(&fields, ts, &SummaryFields::LAP);
             out.rec.laps.push(s);
         }
         MESG_EVENT => event(&fields, ts, out),
@@ -1289,7 +1289,7 @@ impl SummaryFields {
     };
 }
 
-fn summary(f: &Fields, ts: Option<u32>, k: SummaryFields) -> Summary {
+fn summary(f: &Fields, ts: Option<u32>, k: &SummaryFields) -> Summary {
     let start = f.u32(2).or(ts).map(to_ms);
     Summary {
         start,
@@ -1321,10 +1321,8 @@ fn event(f: &Fields, ts: Option<u32>, out: &mut Out) {
                 }
             }
         }
-        Some(1 | 4 | 8 | 9) => {
-            if out.pause_open.is_none() {
-                out.pause_open = Some(t);
-            }
+        Some(1 | 4 | 8 | 9) if out.pause_open.is_none() => {
+            out.pause_open = Some(t);
         }
         _ => {}
     }
@@ -1440,7 +1438,10 @@ fn merge_hr(samples: &mut Samples, hr: &[HrEvent], relative: bool) {
         let end =
             if relative { t_ms as f64 / 1000.0 } else { (t_ms / 1000 - FIT_EPOCH_OFFSET_S) as f64 };
         let mut start = range_start.unwrap_or(end);
-        if start == end {
+        // Whole seconds on both sides (record timestamps), so equality is exact here.
+        #[allow(clippy::float_cmp)]
+        let same = start == end;
+        if same {
             start -= 1.0;
             idx = idx.saturating_sub(1);
         }

@@ -48,7 +48,8 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         Store::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
     let analyser = crate::analysis::CoreAnalyser::from_store(&store)?;
     let bar = super::import::Bar::new();
-    let report = import(&mut store, &[files.clone()], &analyser, &bar, Options::default())?;
+    let report =
+        import(&mut store, std::slice::from_ref(&files), &analyser, &bar, Options::default())?;
     // A second pass classifies against the runner's own norms (median easy run, longest recent
     // run), which the first pass over an empty history could not know.
     let analyser = crate::analysis::CoreAnalyser::from_store(&store)?;

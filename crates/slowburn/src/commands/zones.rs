@@ -82,7 +82,7 @@ pub(crate) fn run(db: Option<&Path>, args: &ZonesArgs) -> anyhow::Result<ExitCod
         let table = model
             .zones(&profile)
             .map_err(|e| anyhow::anyhow!("{e}; set it with `slowburn athlete set`"))?;
-        view.model = model.name().to_owned();
+        model.name().clone_into(&mut view.model);
         view.grey_band = table.grey_band();
         for z in table.zones() {
             view.zones.push(ZoneRow {
@@ -134,8 +134,8 @@ pub(crate) fn run(db: Option<&Path>, args: &ZonesArgs) -> anyhow::Result<ExitCod
     ))?;
     for z in &view.zones {
         let range = match (z.low_bpm, z.high_bpm, z.fast_s_per_km, z.slow_s_per_km) {
-            (Some(lo), Some(hi), _, _) if hi == 255 => format!("≥ {lo}"),
-            (Some(lo), Some(hi), _, _) if lo == 0 => format!("< {}", u16::from(hi) + 1),
+            (Some(lo), Some(255), _, _) => format!("≥ {lo}"),
+            (Some(0), Some(hi), _, _) => format!("< {}", u16::from(hi) + 1),
             (Some(lo), Some(hi), _, _) => format!("{lo}–{hi}"),
             (None, None, Some(f), s) => format!("{}–{} /km", pace(f), s.map_or("…".into(), pace)),
             _ => "–".into(),
