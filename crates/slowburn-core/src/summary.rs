@@ -67,6 +67,22 @@ pub struct RunSummary {
     pub metrics: Option<RunMetrics>,
     /// Plain-language findings on this run.
     pub verdicts: Vec<VerdictNote>,
+    /// The device's laps.
+    #[serde(default)]
+    pub laps: Vec<LapNote>,
+}
+
+/// One device lap, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LapNote {
+    pub start_ms: Option<i64>,
+    pub elapsed_s: Option<f64>,
+    pub timer_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub avg_hr: Option<u8>,
+    pub max_hr: Option<u8>,
+    /// FIT lap intensity: 0 active, 1 rest, 2 warm-up, 3 cool-down, 4 recovery …
+    pub intensity: Option<u8>,
 }
 
 /// A stored verdict.
@@ -188,6 +204,19 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
         confidence,
         metrics,
         verdicts: verdict_notes,
+        laps: rec
+            .laps
+            .iter()
+            .map(|l| LapNote {
+                start_ms: l.start,
+                elapsed_s: l.elapsed_s,
+                timer_s: l.timer_s,
+                distance_m: l.distance_m,
+                avg_hr: l.avg_heart_rate,
+                max_hr: l.max_heart_rate,
+                intensity: l.intensity,
+            })
+            .collect(),
         moving_s,
         hr_seconds,
         hr_coverage: if moving_s > 0.0 { (hr_seconds / moving_s).min(1.0) } else { 0.0 },
