@@ -10,8 +10,11 @@ pub mod athlete;
 pub mod classify;
 pub mod clean;
 pub mod hist;
+pub mod load;
 pub mod metrics;
+pub mod review;
 pub mod summary;
+pub mod trends;
 pub mod verdicts;
 pub mod zones;
 
