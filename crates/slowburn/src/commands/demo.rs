@@ -46,6 +46,12 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
 
     let mut store =
         Store::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
+    // The sample runner knows their max and resting heart rate, as a user sets them with
+    // `slowburn athlete set`.
+    let mut entry = slowburn_core::ProfileEntry::new(monday);
+    entry.max_hr = Some(history.athlete.max_hr0.round() as u8);
+    entry.resting_hr = Some(history.athlete.resting_hr0.round() as u8);
+    store.add_athlete_entry(&monday.to_string(), &serde_json::to_string(&entry)?)?;
     let analyser = crate::analysis::CoreAnalyser::from_store(&store)?;
     let bar = super::import::Bar::new();
     let report =

@@ -61,16 +61,28 @@ pub(crate) fn run(db: Option<&Path>, args: &ZonesArgs) -> anyhow::Result<ExitCod
             })
         })
         .collect();
-    let model = match args.model {
+    let config = crate::config::load()?;
+    let chosen = match (args.model, config.zones.model.as_deref()) {
+        (Some(m), _) => m,
+        (None, Some(name)) => {
+            <ZoneModelArg as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+                anyhow::anyhow!("zones.model = {name:?} in the config is not a zone model")
+            })?
+        }
+        (None, None) => ZoneModelArg::Hrmax,
+    };
+    let bounds =
+        if args.bounds.is_empty() { config.zones.custom.clone() } else { args.bounds.clone() };
+    let model = match chosen {
         ZoneModelArg::Hrmax => Some(ZoneModel::PercentMax),
         ZoneModelArg::Hrr => Some(ZoneModel::HeartRateReserve),
         ZoneModelArg::Lthr => Some(ZoneModel::FrielLthr),
         ZoneModelArg::ThreeZone => Some(ZoneModel::ThreeZone { vt1: args.vt1 }),
-        ZoneModelArg::Custom => Some(ZoneModel::Custom(args.bounds.clone())),
+        ZoneModelArg::Custom => Some(ZoneModel::Custom(bounds)),
         ZoneModelArg::Pace => None,
     };
     let mut view = ZonesView {
-        model: format!("{:?}", args.model).to_lowercase(),
+        model: format!("{chosen:?}").to_lowercase(),
         date: today.to_string(),
         max_hr: profile.max_hr(),
         resting_hr: profile.resting_hr(),
@@ -79,9 +91,12 @@ pub(crate) fn run(db: Option<&Path>, args: &ZonesArgs) -> anyhow::Result<ExitCod
         zones: Vec::new(),
     };
     if let Some(model) = model {
-        let table = model
+        let mut table = model
             .zones(&profile)
             .map_err(|e| anyhow::anyhow!("{e}; set it with `slowburn athlete set`"))?;
+        if let Some(w) = config.zones.grey_band_bpm {
+            table = table.with_grey_width(w);
+        }
         model.name().clone_into(&mut view.model);
         view.grey_band = table.grey_band();
         for z in table.zones() {
