@@ -128,8 +128,9 @@ pub(crate) enum ZoneModelArg {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ZonesArgs {
-    #[arg(long, value_enum, default_value_t = ZoneModelArg::Hrmax)]
-    pub model: ZoneModelArg,
+    /// The zone model (default: `zones.model` in the config, else hrmax).
+    #[arg(long, value_enum)]
+    pub model: Option<ZoneModelArg>,
     /// With --model custom: the first bpm of each zone after the first, e.g. 120,140,155,170.
     #[arg(long, value_delimiter = ',')]
     pub bounds: Vec<u8>,

@@ -3,6 +3,7 @@
 mod analysis;
 mod cli;
 mod commands;
+mod config;
 mod db;
 mod printer;
 mod profile;
