@@ -719,3 +719,65 @@ mod tests {
         assert_eq!(best_30min_effort_lthr(&t, &h), None);
     }
 }
+
+/// Each day's resting heart rate from an all-day monitoring file: the device's own resting
+/// value for the day when it wrote one (`monitoring_hr_data`), else the 5th percentile of the
+/// day's all-day readings (at least 30 of them), which resists the odd artefact a plain minimum
+/// would take. Days are UTC calendar days. Input times are Unix milliseconds. The result feeds
+/// [`estimate_resting_hr`] as `monitoring_lows`.
+#[must_use]
+pub fn monitoring_daily_lows(
+    all_day: &[(i64, u8)],
+    device_resting: &[(i64, u8)],
+) -> Vec<(Date, u8)> {
+    use std::collections::BTreeMap;
+    fn day(ms: i64) -> Option<Date> {
+        jiff::Timestamp::from_millisecond(ms)
+            .ok()
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+    }
+    let mut device: BTreeMap<Date, u8> = BTreeMap::new();
+    for &(t, hr) in device_resting {
+        if let Some(d) = day(t) {
+            let e = device.entry(d).or_insert(hr);
+            *e = (*e).min(hr);
+        }
+    }
+    let mut readings: BTreeMap<Date, Vec<u8>> = BTreeMap::new();
+    for &(t, hr) in all_day {
+        if let Some(d) = day(t) {
+            readings.entry(d).or_default().push(hr);
+        }
+    }
+    let mut out: BTreeMap<Date, u8> = device;
+    for (d, mut v) in readings {
+        if out.contains_key(&d) || v.len() < 30 {
+            continue;
+        }
+        v.sort_unstable();
+        out.insert(d, v[v.len() * 5 / 100]);
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod monitoring_tests {
+    use super::*;
+
+    #[test]
+    fn device_resting_values_win_and_readings_use_a_low_percentile() {
+        let day_ms = 86_400_000i64;
+        let d0 = 1_700_000_000_000 - 1_700_000_000_000 % day_ms;
+        // Day 0: 100 readings 50..=149 and one artefact of 20: the 5th percentile is 54.
+        let mut all: Vec<(i64, u8)> = (0..100).map(|i| (d0 + i * 60_000, 50 + i as u8)).collect();
+        all.push((d0 + 7_000_000, 20));
+        // Day 1: the device says 47; readings are ignored.
+        all.extend((0..40).map(|i| (d0 + day_ms + i * 60_000, 60)));
+        let lows = monitoring_daily_lows(&all, &[(d0 + day_ms + 5, 47)]);
+        assert_eq!(lows.len(), 2);
+        assert_eq!(lows[0].1, 54);
+        assert_eq!(lows[1].1, 47);
+        // Too few readings: no value.
+        assert!(monitoring_daily_lows(&all[..10], &[]).is_empty());
+    }
+}

@@ -391,6 +391,10 @@ pub struct Recording {
     pub developer_fields: Vec<DeveloperField>,
     /// Count of FIT `hr` messages merged into the samples' heart rate.
     pub hr_messages: u32,
+    /// All-day heart rate of a monitoring file (FIT `monitoring.heart_rate`).
+    pub monitoring_hr: Vec<(TimestampMs, u8)>,
+    /// The device's own resting heart rate of a monitoring file (`monitoring_hr_data`).
+    pub resting_hr: Vec<(TimestampMs, u8)>,
     pub warnings: Vec<Warning>,
 }
 

@@ -225,3 +225,30 @@ proptest! {
         prop_assert_eq!(rec.samples.len(), n as usize);
     }
 }
+
+#[test]
+fn monitoring_files_give_all_day_heart_rate_and_resting_heart_rate() {
+    // file_id: type monitoring_b (32).
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00, 0x00, 32];
+    // monitoring (55): timestamp + heart_rate; then timestamp_16 + heart_rate.
+    d.extend_from_slice(&[0x41, 0, 0, 55, 0, 2, 253, 4, 0x86, 27, 1, 0x02]);
+    d.extend_from_slice(&[0x42, 0, 0, 55, 0, 2, 26, 2, 0x84, 27, 1, 0x02]);
+    // monitoring_hr_data (211): timestamp + resting_heart_rate.
+    d.extend_from_slice(&[0x43, 0, 0, 211, 0, 2, 253, 4, 0x86, 0, 1, 0x02]);
+    let t0 = 1_100_000_000u32;
+    d.push(0x01);
+    d.extend_from_slice(&t0.to_le_bytes());
+    d.push(61);
+    // 16-bit timestamp 60 s later.
+    d.push(0x02);
+    d.extend_from_slice(&(((t0 + 60) & 0xFFFF) as u16).to_le_bytes());
+    d.push(52);
+    d.push(0x03);
+    d.extend_from_slice(&(t0 + 120).to_le_bytes());
+    d.push(49);
+    let rec = fit::decode(&file(&d)).expect("decodes");
+    assert_eq!(rec.kind(), Some(slowburn_formats::FileKind::Monitoring));
+    let base = (i64::from(t0) + slowburn_formats::FIT_EPOCH_OFFSET_S) * 1000;
+    assert_eq!(rec.monitoring_hr, vec![(base, 61), (base + 60_000, 52)]);
+    assert_eq!(rec.resting_hr, vec![(base + 120_000, 49)]);
+}

@@ -39,6 +39,11 @@ pub struct Analysis {
 /// The per-recording analysis (cleaning, metrics, classification) that import runs.
 pub trait Analyser: Sync {
     fn analyse(&self, rec: &Recording, meta: Option<&ExportMeta>) -> Analysis;
+
+    /// Each day's resting heart rate from an all-day monitoring file, as `(YYYY-MM-DD, bpm)`.
+    fn daily_resting_hr(&self, _rec: &Recording) -> Vec<(String, u8)> {
+        Vec::new()
+    }
 }
 
 /// Told how far an import has come (a progress bar, or nothing).
@@ -129,7 +134,17 @@ struct Loaded<'a> {
 
 /// A decoded, analysed, compressed entry ready for the writer.
 enum Prepared {
-    Activity { activity: Box<NewActivity>, compressed: Vec<u8>, size: usize },
+    Activity {
+        activity: Box<NewActivity>,
+        compressed: Vec<u8>,
+        size: usize,
+    },
+    /// A monitoring file with daily resting heart rates: its original is kept, its days logged.
+    Monitoring {
+        days: Vec<(String, u8)>,
+        compressed: Vec<u8>,
+        size: usize,
+    },
     Skipped(String),
     Failed(String),
 }
@@ -224,6 +239,13 @@ fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser) -> Prepared {
         Err(e) => return Prepared::Failed(e.to_string()),
     };
     if let Some(why) = skip_reason(&rec) {
+        let days = analyser.daily_resting_hr(&rec);
+        if !days.is_empty() {
+            return match compress(&l.bytes) {
+                Ok(compressed) => Prepared::Monitoring { days, compressed, size: l.bytes.len() },
+                Err(e) => Prepared::Failed(format!("cannot compress for storage: {e}")),
+            };
+        }
         return Prepared::Skipped(why);
     }
     let activity =
@@ -311,6 +333,18 @@ fn import_chunk(
         *slot = Some(match p {
             Prepared::Failed(reason) => Outcome::Failed { reason },
             Prepared::Skipped(reason) => Outcome::Skipped { reason },
+            Prepared::Monitoring { days, compressed, size } => {
+                batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
+                for (date, bpm) in &days {
+                    batch.add_daily_log(date, "monitoring_low", Some(f64::from(*bpm)), None)?;
+                }
+                Outcome::Skipped {
+                    reason: format!(
+                        "not an activity (a monitoring file); resting heart rate of {} day(s) kept",
+                        days.len()
+                    ),
+                }
+            }
             Prepared::Activity { activity, compressed, size } => {
                 if batch.has_original(&l.sha)? {
                     Outcome::Duplicate {

@@ -645,6 +645,21 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Log a daily value within this batch (see [`Store::add_daily_log`]).
+    pub fn add_daily_log(
+        &self,
+        date: &str,
+        kind: &str,
+        value: Option<f64>,
+        text: Option<&str>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
+            params![date, kind, value, text],
+        )?;
+        Ok(())
+    }
+
     /// Record an original as a duplicate of activity `id`.
     pub fn insert_duplicate(
         &self,

@@ -108,9 +108,14 @@ pub(crate) fn estimates(
         .into_iter()
         .filter_map(|(d, v, _)| Some((d.parse().ok()?, v? as u8)))
         .collect();
+    let monitoring: Vec<(Date, u8)> = store
+        .daily_logs("monitoring_low")?
+        .into_iter()
+        .filter_map(|(d, v, _)| Some((d.parse().ok()?, v? as u8)))
+        .collect();
     Ok(Estimates {
         max_hr: estimate_max_hr(&efforts, as_of),
-        resting_hr: estimate_resting_hr(&logged, &[], as_of),
+        resting_hr: estimate_resting_hr(&logged, &monitoring, as_of),
         lthr: estimate_lthr(&lthr, as_of),
         threshold_pace_s_per_km: None,
     })

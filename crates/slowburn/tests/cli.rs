@@ -197,3 +197,46 @@ fn an_import_killed_partway_is_finished_exactly_by_a_rerun() {
     assert!(a == b, "the re-run store differs from an uninterrupted import");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A FIT monitoring file: all-day heart rate once a minute over the last three days.
+fn monitoring_file() -> Vec<u8> {
+    use slowburn_formats::fit::crc::crc16;
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00, 0x00, 32]; // file_id: monitoring_b
+    d.extend_from_slice(&[0x41, 0, 0, 55, 0, 2, 253, 4, 0x86, 27, 1, 0x02]); // monitoring: time, hr
+    let now_fit =
+        (jiff::Timestamp::now().as_second() - slowburn_formats::FIT_EPOCH_OFFSET_S) as u32;
+    for day in 1..=3u32 {
+        let t0 = now_fit - day * 86_400;
+        for i in 0..40u32 {
+            d.push(0x01);
+            d.extend_from_slice(&(t0 + i * 60).to_le_bytes());
+            d.push(50 + i as u8);
+        }
+    }
+    let mut f = vec![14, 0x20, 0x08, 0x08];
+    f.extend_from_slice(&(d.len() as u32).to_le_bytes());
+    f.extend_from_slice(b".FIT");
+    let hc = crc16(&f);
+    f.extend_from_slice(&hc.to_le_bytes());
+    f.extend_from_slice(&d);
+    let c = crc16(&f);
+    f.extend_from_slice(&c.to_le_bytes());
+    f
+}
+
+#[test]
+fn resting_heart_rate_is_estimated_from_monitoring_files() {
+    let dir = tempdir("monitoring");
+    let db = dir.join("db.sqlite");
+    std::fs::write(dir.join("monitor.fit"), monitoring_file()).expect("write");
+    let r = json(&run_ok(
+        bin().arg("--db").arg(&db).args(["import", "--json"]).arg(dir.join("monitor.fit")),
+    ));
+    assert_eq!(r["skipped"], 1, "{r}");
+    assert!(r["files"][0]["reason"].as_str().expect("reason").contains("3 day(s)"), "{r}");
+    let p = json(&run_ok(bin().arg("--db").arg(&db).args(["athlete", "show", "--json"])));
+    // 5th percentile of 50..=89 is 52 each day; the median of the days is 52.
+    assert_eq!(p["resting_hr"]["value"], 52, "{p}");
+    assert_eq!(p["resting_hr"]["source"]["kind"], "estimated");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -37,6 +37,8 @@ const MESG_DEVICE_INFO: u16 = 23;
 const MESG_ACTIVITY: u16 = 34;
 const MESG_HRV: u16 = 78;
 const MESG_HR: u16 = 132;
+const MESG_MONITORING: u16 = 55;
+const MESG_MONITORING_HR_DATA: u16 = 211;
 const MESG_FIELD_DESCRIPTION: u16 = 206;
 
 /// FIT base types, indexed by the low five bits of the base type byte: (size, invalid value
@@ -830,6 +832,8 @@ fn data_message(
             | MESG_HRV
             | MESG_HR
             | MESG_FIELD_DESCRIPTION
+            | MESG_MONITORING
+            | MESG_MONITORING_HR_DATA
     ) {
         // Not a message we use: skipped by size (its timestamp was tracked above).
         return Some(body_end);
@@ -868,6 +872,26 @@ fn data_message(
             }
         }
         MESG_HR => hr_message(&fields, ts, out),
+        MESG_MONITORING => {
+            // Heart rate (field 27) at a full timestamp, or at `timestamp_16` (field 26): the low
+            // 16 bits of a time after the last full timestamp (FIT protocol).
+            let time = ts.or_else(|| {
+                let t16 = fields.u32(26)?;
+                let last = st.last_timestamp?;
+                Some(last.wrapping_add(t16.wrapping_sub(last) & 0xFFFF))
+            });
+            if let (Some(t), Some(hr)) = (time, fields.u8(27).filter(|&h| h > 0)) {
+                if t >= RELATIVE_TIME_LIMIT {
+                    out.rec.monitoring_hr.push((to_ms(t), hr));
+                }
+            }
+        }
+        MESG_MONITORING_HR_DATA => {
+            let hr = fields.u8(0).or_else(|| fields.u8(1)).filter(|&h| h > 0);
+            if let (Some(t), Some(hr)) = (ts.filter(|&t| t >= RELATIVE_TIME_LIMIT), hr) {
+                out.rec.resting_hr.push((to_ms(t), hr));
+            }
+        }
         MESG_FIELD_DESCRIPTION => {
             if let (Some(idx), Some(num)) = (fields.u8(0), fields.u8(1)) {
                 let name = fields.str(3);
