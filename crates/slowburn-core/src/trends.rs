@@ -35,6 +35,9 @@ pub const RIEGEL_EXPONENT: f64 = 1.06;
 pub const EASY_PACE_MIN_S: f64 = 20.0 * 60.0;
 /// Heart-rate window of the easy-pace line, as fractions of max heart rate.
 pub const EASY_PACE_WINDOW: (f64, f64) = (0.55, 0.85);
+/// How far outside the 10th–90th percentile of the heart rates run the target may lie before
+/// the pace is called extrapolated, bpm.
+pub const EXTRAPOLATION_MARGIN_BPM: u16 = 3;
 /// Days back from the end of the period that count as "recent" for race predictions.
 pub const RECENT_DAYS: i32 = 16 * 7;
 /// Shortest effort used for VDOT and predictions (Daniels' formulas are fitted from 1500 m).
@@ -243,8 +246,8 @@ pub struct PaceAtHr {
     /// 10th and 90th percentile of the heart rates behind it.
     pub hr_p10: u8,
     pub hr_p90: u8,
-    /// The heart rate is outside the 10th–90th percentile of the data: read off the line's
-    /// extension.
+    /// The heart rate is more than [`EXTRAPOLATION_MARGIN_BPM`] outside the 10th–90th
+    /// percentile of the data: read off the line's extension.
     pub extrapolated: bool,
 }
 
@@ -339,7 +342,8 @@ pub fn pace_at_hr(points: &[HrPacePoint], target: u8, slope: f64) -> Option<Pace
         seconds: m.sw,
         hr_p10: p10,
         hr_p90: p90,
-        extrapolated: target < p10 || target > p90,
+        extrapolated: u16::from(target) + EXTRAPOLATION_MARGIN_BPM < u16::from(p10)
+            || u16::from(target) > u16::from(p90) + EXTRAPOLATION_MARGIN_BPM,
     })
 }
 

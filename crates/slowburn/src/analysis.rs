@@ -65,9 +65,23 @@ impl Analyser for CoreAnalyser {
             max_hr: r.summary.max_hr,
             hr_hist: r.hr_hist.iter().map(|&x| x as f32).collect(),
             pace_hist: r.pace_hist.iter().map(|&x| x as f32).collect(),
-            summary_json: serde_json::to_string(&r.summary).unwrap_or_else(|_| "{}".to_owned()),
+            summary_json: summary_json(&r, rec),
         }
     }
+}
+
+/// The stored summary: core's run summary plus `settled_hr_pace`, the heart rate–pace points
+/// of settled running that `trends` reads the easy pace at a fixed heart rate from.
+fn summary_json(r: &slowburn_core::summary::Summarised, rec: &Recording) -> String {
+    let mut v = serde_json::to_value(&r.summary).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        let settled = slowburn_core::trends::settled_hr_pace(rec, &r.cleaned.hr);
+        obj.insert(
+            "settled_hr_pace".to_owned(),
+            serde_json::to_value(settled).unwrap_or_default(),
+        );
+    }
+    serde_json::to_string(&v).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// One activity as `runs` and `show` print it.

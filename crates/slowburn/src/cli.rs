@@ -40,6 +40,12 @@ pub(crate) enum Command {
     Zones(ZonesArgs),
     /// Say what a run was (recovery, easy, long, steady, tempo, threshold, intervals, strides, race, …); it sticks.
     Label(LabelArgs),
+    /// One week in detail: 80/20 by time and by session, grey-zone creep, recovery, load, flags.
+    Week(WeekArgs),
+    /// The honest review of recent weeks: volume, 80/20, grey-zone creep, recovery, load, flags.
+    Review(ReviewArgs),
+    /// Is it working? Easy pace at the same heart rate, resting HR, long runs, records, predictions.
+    Trends(TrendsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -255,4 +261,85 @@ pub(crate) enum SynthProfile {
     GreyZone,
     /// Three to four runs a week, building volume, with one >10 % week-on-week jump.
     Novice,
+}
+
+/// First day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum WeekStartArg {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// Options shared by `week` and `review`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReviewOptions {
+    /// First day of the week in your calendar.
+    #[arg(long, value_enum, default_value_t = WeekStartArg::Monday)]
+    pub week_start: WeekStartArg,
+    /// Heart-rate zone model the review judges by (hrmax: Zone 2 = 60–70 % of max HR).
+    #[arg(long, value_enum, default_value_t = ZoneModelArg::Hrmax)]
+    pub model: ZoneModelArg,
+    /// Recovery days may use the whole easy domain, not only Zone 1.
+    #[arg(long)]
+    pub recovery_easy: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct WeekArgs {
+    /// ISO week, e.g. 2026-W47 (default: the week of the latest activity).
+    #[arg(long)]
+    pub week: Option<String>,
+    #[command(flatten)]
+    pub options: ReviewOptions,
+    /// Print as JSON (the shape of `review --json`, with one week).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReviewArgs {
+    /// Weeks to review, ending with the week of --until.
+    #[arg(long, default_value_t = 12, conflicts_with = "since")]
+    pub weeks: u32,
+    /// Review from this date instead (YYYY-MM-DD, local).
+    #[arg(long)]
+    pub since: Option<jiff::civil::Date>,
+    /// Last day to review (default: the day of the latest activity).
+    #[arg(long)]
+    pub until: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub options: ReviewOptions,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TrendsArgs {
+    /// Months to cover, ending with the month of --until.
+    #[arg(long, default_value_t = 12, conflicts_with = "since")]
+    pub months: u32,
+    /// Cover from this date instead (YYYY-MM-DD, local).
+    #[arg(long)]
+    pub since: Option<jiff::civil::Date>,
+    /// Last day to cover (default: the day of the latest activity).
+    #[arg(long)]
+    pub until: Option<jiff::civil::Date>,
+    /// Heart rate to read easy pace at, bpm (default: the middle of Zone 2).
+    #[arg(long)]
+    pub hr: Option<u8>,
+    /// Months at each end of the period that "then" and "now" cover.
+    #[arg(long, default_value_t = 2)]
+    pub compare: u8,
+    /// Heart-rate zone model (for Zone 2 and the domains).
+    #[arg(long, value_enum, default_value_t = ZoneModelArg::Hrmax)]
+    pub model: ZoneModelArg,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -12,9 +12,12 @@ mod inspect;
 mod label;
 mod log;
 mod reanalyze;
+mod review;
 mod runs;
 mod show;
 mod synth;
+mod trends;
+mod week;
 mod zones;
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -31,5 +34,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Log(args) => log::run(cli.db.as_deref(), &args),
         Command::Zones(args) => zones::run(cli.db.as_deref(), &args),
         Command::Label(args) => label::run(cli.db.as_deref(), &args),
+        Command::Week(args) => week::run(cli.db.as_deref(), &args),
+        Command::Review(args) => review::run(cli.db.as_deref(), &args),
+        Command::Trends(args) => trends::run(cli.db.as_deref(), &args),
     }
 }

@@ -16,8 +16,7 @@ use slowburn_core::athlete::{
 use slowburn_core::classify::RunType;
 use slowburn_core::load::{LoadParams, ASSUMED_RESTING_HR};
 use slowburn_core::review::{
-    self, ActivityInput, Effort, ProfilePeriod, RecoveryCeiling, Review, ReviewSettings,
-    WeekReview,
+    self, ActivityInput, Effort, ProfilePeriod, RecoveryCeiling, Review, ReviewSettings, WeekReview,
 };
 use slowburn_core::summary::HrPacePoint;
 use slowburn_core::trends::{efforts_of, estimate_threshold_pace};
@@ -57,6 +56,8 @@ struct StoredSummary<P> {
     best_30min_lthr: Option<f64>,
     avg_hr: Option<f64>,
     hr_pace: P,
+    /// The same from settled running only (warm-up left out; stored since the trends landed).
+    settled_hr_pace: Option<P>,
     /// The classification: a type name, or an object with a `run_type` name.
     run_type: Option<serde_json::Value>,
     gap_pace_s_per_km: Option<f64>,
@@ -93,7 +94,7 @@ pub(super) struct History {
 
 impl History {
     /// The profile in force on `date`.
-    pub fn profile_on(&self, date: Date) -> Option<&Profile> {
+    pub(super) fn profile_on(&self, date: Date) -> Option<&Profile> {
         let i = self.periods.partition_point(|p| p.from <= date);
         self.profiles.get(i.saturating_sub(1))
     }
@@ -130,7 +131,11 @@ pub(super) fn weekday(w: WeekStartArg) -> Weekday {
 pub(super) fn settings(o: &ReviewOptions) -> ReviewSettings {
     ReviewSettings {
         week_start: weekday(o.week_start),
-        recovery_ceiling: if o.recovery_easy { RecoveryCeiling::Easy } else { RecoveryCeiling::Zone1 },
+        recovery_ceiling: if o.recovery_easy {
+            RecoveryCeiling::Easy
+        } else {
+            RecoveryCeiling::Zone1
+        },
         ..ReviewSettings::default()
     }
 }
@@ -176,9 +181,11 @@ where
             }
         }
         let hr_s: f64 = a.hr_hist.iter().sum();
-        a.hr_coverage = s
-            .hr_coverage
-            .unwrap_or(if a.moving_s > 0.0 { (hr_s / a.moving_s).min(1.0) } else { 0.0 });
+        a.hr_coverage = s.hr_coverage.unwrap_or(if a.moving_s > 0.0 {
+            (hr_s / a.moving_s).min(1.0)
+        } else {
+            0.0
+        });
         let m = s.metrics.unwrap_or_default();
         a.gap_pace_s_per_km = s.gap_pace_s_per_km.or(m.gap_pace_s_per_km);
         a.efficiency_factor = s.efficiency_factor.or(m.efficiency_factor);
@@ -189,7 +196,7 @@ where
             .map(|e| Effort { distance_m: e.distance_m, time_s: e.time_s })
             .collect();
         a.rpe = rpes.get(&r.id).copied();
-        a.hr_pace = s.hr_pace.into_points();
+        a.hr_pace = s.settled_hr_pace.unwrap_or(s.hr_pace).into_points();
         if a.is_running() {
             let kind = match a.run_type {
                 Some(RunType::Race) => EffortKind::Race,
@@ -199,7 +206,8 @@ where
                 _ => EffortKind::Other,
             };
             if let Some(h) = s.best_30s_hr {
-                hr_efforts.push((HrEffort { date: a.date, best_30s_hr: h, kind }, a.run_type.is_none()));
+                hr_efforts
+                    .push((HrEffort { date: a.date, best_30s_hr: h, kind }, a.run_type.is_none()));
             }
             match kind {
                 EffortKind::Race => {
@@ -232,17 +240,18 @@ where
         .into_iter()
         .filter_map(|(d, v, _)| {
             let v = v?;
-            Some((d.parse().ok()?, (v.is_finite() && (0.0..=255.0).contains(&v)).then_some(v as u8)?))
+            Some((
+                d.parse().ok()?,
+                (v.is_finite() && (0.0..=255.0).contains(&v)).then_some(v as u8)?,
+            ))
         })
         .collect();
     let athlete = crate::profile::athlete(store)?;
     let typed: Vec<HrEffort> =
         hr_efforts.iter().filter(|(e, _)| e.kind != EffortKind::Other).map(|(e, _)| *e).collect();
     // Until runs are classified, every run's best sustained heart rate is evidence of max HR.
-    let any: Vec<HrEffort> = hr_efforts
-        .iter()
-        .map(|(e, _)| HrEffort { kind: EffortKind::HardSession, ..*e })
-        .collect();
+    let any: Vec<HrEffort> =
+        hr_efforts.iter().map(|(e, _)| HrEffort { kind: EffortKind::HardSession, ..*e }).collect();
     let dated_efforts: Vec<(Date, Effort)> = activities
         .iter()
         .filter(|a| a.is_running())
@@ -269,7 +278,8 @@ where
         let as_of = latest.map_or(b, |l| b.last_of_month().min(l).max(b));
         let max_hr = estimate_max_hr(&typed, as_of).or_else(|| {
             estimate_max_hr(&any, as_of).map(|mut e| {
-                e.method = "best sustained 30-s heart rate of any run, last 12 months (the runs have no type yet)".to_owned();
+                "best sustained 30-s heart rate of any run, last 12 months (the runs have no type yet)"
+                    .clone_into(&mut e.method);
                 e.detail = e.detail.replace("in a hard session", "in a run");
                 e
             })
@@ -355,7 +365,7 @@ impl ProfileView {
             max_hr_source: src(profile.and_then(|p| p.max_hr.as_ref())),
             resting_hr: resting.map_or(ASSUMED_RESTING_HR as u8, |s| s.value),
             resting_hr_source: resting.map_or_else(
-                || "assumed (none logged; `slowburn log rhr` or `athlete set --resting-hr`)".to_owned(),
+                || "assumed: none logged; `slowburn log rhr 48` sets it".to_owned(),
                 |s| source_text(&s.source),
             ),
             threshold_pace_s_per_km: profile.and_then(Profile::threshold_pace_s_per_km),
@@ -363,7 +373,10 @@ impl ProfileView {
                 .and_then(|p| p.threshold_pace_s_per_km.as_ref())
                 .map(|s| source_text(&s.source)),
             zone2: zones.and_then(|z| {
-                z.zones().iter().find(|z| z.purpose == Purpose::AerobicBase).map(|z| (z.low_bpm, z.high_bpm))
+                z.zones()
+                    .iter()
+                    .find(|z| z.purpose == Purpose::AerobicBase)
+                    .map(|z| (z.low_bpm, z.high_bpm))
             }),
             easy_domain: zones.and_then(|z| z.domain_ranges()[0]),
             grey_band: zones.and_then(slowburn_core::ZoneTable::grey_band),
@@ -381,8 +394,16 @@ impl ProfileView {
         }
         parts.push(format!("resting HR {} bpm ({})", self.resting_hr, self.resting_hr_source));
         if let Some((lo, hi)) = self.zone2 {
-            let grey = self.grey_band.map_or(String::new(), |(a, b)| format!(", grey band {a}–{b} bpm"));
-            parts.push(format!("{} zones: Zone 2 {lo}–{hi} bpm{grey}", self.zone_model));
+            let grey =
+                self.grey_band.map_or(String::new(), |(a, b)| format!(", grey band {a}–{b} bpm"));
+            let model = match self.zone_model {
+                "percent_max" => "%HRmax",
+                "heart_rate_reserve" => "heart-rate reserve",
+                "friel_lthr" => "Friel's LTHR",
+                "three_zone" => "three-zone",
+                other => other,
+            };
+            parts.push(format!("{model} zones: Zone 2 {lo}–{hi} bpm{grey}"));
         }
         if let (Some(t), Some(s)) = (self.threshold_pace_s_per_km, &self.threshold_pace_source) {
             parts.push(format!("threshold pace {} ({s})", format::pace(1000.0 / t)));
@@ -463,7 +484,11 @@ pub(crate) fn run(db: Option<&Path>, args: &ReviewArgs) -> anyhow::Result<ExitCo
     } else {
         p.line(&format!(
             "Review of {} from {} to {} (weeks start on {})",
-            if r.weeks.len() == 1 { "1 week".to_owned() } else { format!("{} weeks", r.weeks.len()) },
+            if r.weeks.len() == 1 {
+                "1 week".to_owned()
+            } else {
+                format!("{} weeks", r.weeks.len())
+            },
             r.block.from,
             to,
             review::weekday_name(s.week_start)
