@@ -4,4 +4,5 @@
 mod corpus_clean;
 mod props;
 mod rezone;
+mod synth_clean;
 mod util;
