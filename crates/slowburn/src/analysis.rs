@@ -42,6 +42,13 @@ impl CoreAnalyser {
 }
 
 impl Analyser for CoreAnalyser {
+    fn daily_resting_hr(&self, rec: &Recording) -> Vec<(String, u8)> {
+        slowburn_core::athlete::monitoring_daily_lows(&rec.monitoring_hr, &rec.resting_hr)
+            .into_iter()
+            .map(|(d, bpm)| (d.to_string(), bpm))
+            .collect()
+    }
+
     fn analyse(&self, rec: &Recording, meta: Option<&ExportMeta>) -> Analysis {
         use slowburn_core::summary::{summarise_with, Context};
         let date = rec
