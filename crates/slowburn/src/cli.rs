@@ -278,12 +278,13 @@ pub(crate) enum WeekStartArg {
 /// Options shared by `week` and `review`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ReviewOptions {
-    /// First day of the week in your calendar.
-    #[arg(long, value_enum, default_value_t = WeekStartArg::Monday)]
-    pub week_start: WeekStartArg,
-    /// Heart-rate zone model the review judges by (hrmax: Zone 2 = 60–70 % of max HR).
-    #[arg(long, value_enum, default_value_t = ZoneModelArg::Hrmax)]
-    pub model: ZoneModelArg,
+    /// First day of the week (default: `calendar.week_start` in the config, else Monday).
+    #[arg(long, value_enum)]
+    pub week_start: Option<WeekStartArg>,
+    /// Heart-rate zone model to judge by (default: `zones.model` in the config, else hrmax:
+    /// Zone 2 = 60–70 % of max HR).
+    #[arg(long, value_enum)]
+    pub model: Option<ZoneModelArg>,
     /// Recovery days may use the whole easy domain, not only Zone 1.
     #[arg(long)]
     pub recovery_easy: bool,
@@ -336,9 +337,10 @@ pub(crate) struct TrendsArgs {
     /// Months at each end of the period that "then" and "now" cover.
     #[arg(long, default_value_t = 2)]
     pub compare: u8,
-    /// Heart-rate zone model (for Zone 2 and the domains).
-    #[arg(long, value_enum, default_value_t = ZoneModelArg::Hrmax)]
-    pub model: ZoneModelArg,
+    /// Heart-rate zone model, for Zone 2 and the domains (default: `zones.model` in the config,
+    /// else hrmax).
+    #[arg(long, value_enum)]
+    pub model: Option<ZoneModelArg>,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,

@@ -26,6 +26,7 @@ use slowburn_report::format;
 use slowburn_store::{Filter, Store};
 
 use crate::cli::{ReviewArgs, ReviewOptions, WeekStartArg, ZoneModelArg};
+use crate::config::Config;
 use crate::printer::Printer;
 
 /// Best efforts as the import may store them (from the run's metrics).
@@ -67,6 +68,13 @@ struct StoredSummary<P> {
     metrics: Option<StoredMetrics>,
 }
 
+/// What a stored summary says about the athlete (for the profile estimates).
+struct Evidence {
+    best_30s_hr: Option<f64>,
+    best_30min_lthr: Option<f64>,
+    avg_hr: Option<f64>,
+}
+
 /// A run type from a user's label or a stored classification name.
 fn run_type(label: Option<&str>, stored: Option<&serde_json::Value>) -> Option<RunType> {
     let name = label.map(str::to_owned).or_else(|| {
@@ -106,17 +114,37 @@ fn local_datetime(start_ms: i64, offset_s: Option<i32>) -> Option<DateTime> {
     Some(t.to_zoned(off.to_time_zone()).datetime())
 }
 
-fn zone_model(arg: ZoneModelArg) -> ZoneModel {
-    match arg {
+/// The heart-rate zone model to judge by, and the grey band's width: the flag, else the
+/// config file, else `%HRmax` with the default band.
+pub(super) struct Zoning {
+    model: ZoneModel,
+    grey_width: Option<u8>,
+}
+
+pub(super) fn zoning(flag: Option<ZoneModelArg>, config: &Config) -> anyhow::Result<Zoning> {
+    let chosen = match (flag, config.zones.model.as_deref()) {
+        (Some(m), _) => m,
+        (None, Some(name)) => {
+            <ZoneModelArg as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+                anyhow::anyhow!("zones.model = {name:?} in the config is not a zone model")
+            })?
+        }
+        (None, None) => ZoneModelArg::Hrmax,
+    };
+    let model = match chosen {
         ZoneModelArg::Hrr => ZoneModel::HeartRateReserve,
         ZoneModelArg::Lthr => ZoneModel::FrielLthr,
         ZoneModelArg::ThreeZone => ZoneModel::ThreeZone { vt1: None },
-        // Pace and custom zones need more than a name; heart-rate review uses %HRmax then.
+        ZoneModelArg::Custom if !config.zones.custom.is_empty() => {
+            ZoneModel::Custom(config.zones.custom.clone())
+        }
+        // Pace zones judge runs without heart rate anyway; heart-rate review uses %HRmax then.
         ZoneModelArg::Hrmax | ZoneModelArg::Pace | ZoneModelArg::Custom => ZoneModel::PercentMax,
-    }
+    };
+    Ok(Zoning { model, grey_width: config.zones.grey_band_bpm })
 }
 
-pub(super) fn weekday(w: WeekStartArg) -> Weekday {
+fn weekday(w: WeekStartArg) -> Weekday {
     match w {
         WeekStartArg::Monday => Weekday::Monday,
         WeekStartArg::Tuesday => Weekday::Tuesday,
@@ -128,16 +156,27 @@ pub(super) fn weekday(w: WeekStartArg) -> Weekday {
     }
 }
 
-pub(super) fn settings(o: &ReviewOptions) -> ReviewSettings {
-    ReviewSettings {
-        week_start: weekday(o.week_start),
+pub(super) fn settings(o: &ReviewOptions, config: &Config) -> anyhow::Result<ReviewSettings> {
+    let week_start = match o.week_start {
+        Some(w) => weekday(w),
+        None => match config.calendar.week_start.as_deref() {
+            Some(name) => {
+                weekday(<WeekStartArg as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+                    anyhow::anyhow!("calendar.week_start = {name:?} in the config is not a weekday")
+                })?)
+            }
+            None => Weekday::Monday,
+        },
+    };
+    Ok(ReviewSettings {
+        week_start,
         recovery_ceiling: if o.recovery_easy {
             RecoveryCeiling::Easy
         } else {
             RecoveryCeiling::Zone1
         },
         ..ReviewSettings::default()
-    }
+    })
 }
 
 fn add_days(d: Date, n: i64) -> Date {
@@ -146,25 +185,30 @@ fn add_days(d: Date, n: i64) -> Date {
 
 /// Load every stored activity and the profile periods. `P` is `Vec<HrPacePoint>` when the
 /// heart rate–pace points are needed (trends), [`IgnoredAny`] otherwise.
-pub(super) fn load<P>(store: &Store, model: ZoneModelArg) -> anyhow::Result<History>
+pub(super) fn load<P>(store: &Store, db: Option<&Path>, zoning: &Zoning) -> anyhow::Result<History>
 where
-    P: DeserializeOwned + Default + IntoHrPace,
+    P: DeserializeOwned + Default + IntoHrPace + Send,
 {
-    let rows = store.activities(&Filter::default())?;
-    let hists: HashMap<i64, (Vec<f32>, Vec<f32>)> = store
-        .histograms(&Filter::default())?
-        .into_iter()
-        .map(|(id, _, _, hr, pace)| (id, (hr, pace)))
-        .collect();
+    // The histograms come through a second connection on another core while this one reads
+    // the activities (WAL lets readers run side by side); together they are half the time.
+    let (rows, hists) = std::thread::scope(|scope| {
+        let hists = scope.spawn(|| -> anyhow::Result<HashMap<i64, (Vec<f32>, Vec<f32>)>> {
+            Ok(crate::db::open(db)?
+                .histograms(&Filter::default())?
+                .into_iter()
+                .map(|(id, _, _, hr, pace)| (id, (hr, pace)))
+                .collect())
+        });
+        let rows = store.activities(&Filter::default());
+        (rows, hists.join())
+    });
+    let rows = rows?;
+    let hists = hists.map_err(|_| anyhow::anyhow!("reading the histograms failed"))??;
     let rpes: HashMap<i64, f64> = store.rpes()?.into_iter().collect();
-    let mut activities = Vec::with_capacity(rows.len());
-    let mut hr_efforts: Vec<(HrEffort, bool)> = Vec::new();
-    let mut lthr_efforts = Vec::new();
-    for r in &rows {
+    // Parse the summaries on every core: they are most of the work (about 8 KB of JSON each).
+    let parse = |r: &slowburn_store::ActivityRow| -> Option<(ActivityInput, Evidence)> {
         let d = &r.data;
-        let Some(start) = d.start_ms.and_then(|t| local_datetime(t, d.utc_offset_s)) else {
-            continue;
-        };
+        let start = d.start_ms.and_then(|t| local_datetime(t, d.utc_offset_s))?;
         let s: StoredSummary<P> = serde_json::from_str(&d.summary).unwrap_or_default();
         let mut a = ActivityInput::new(r.id, start);
         a.duration_s = d.duration_s.unwrap_or(0.0);
@@ -197,43 +241,52 @@ where
             .collect();
         a.rpe = rpes.get(&r.id).copied();
         a.hr_pace = s.settled_hr_pace.unwrap_or(s.hr_pace).into_points();
-        if a.is_running() {
-            let kind = match a.run_type {
-                Some(RunType::Race) => EffortKind::Race,
-                Some(RunType::Intervals | RunType::Threshold | RunType::Tempo) => {
-                    EffortKind::HardSession
-                }
-                _ => EffortKind::Other,
-            };
-            if let Some(h) = s.best_30s_hr {
-                hr_efforts
-                    .push((HrEffort { date: a.date, best_30s_hr: h, kind }, a.run_type.is_none()));
+        let evidence = Evidence {
+            best_30s_hr: s.best_30s_hr,
+            best_30min_lthr: s.best_30min_lthr,
+            avg_hr: s.avg_hr,
+        };
+        Some((a, evidence))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let chunk = rows.len().div_ceil(threads).max(1);
+    let mut parsed: Vec<(ActivityInput, Evidence)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().filter_map(parse).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    parsed.sort_by(|(a, _), (b, _)| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    // The evidence the estimates read, in date order.
+    let mut hr_efforts: Vec<HrEffort> = Vec::new();
+    let mut lthr_efforts = Vec::new();
+    for (a, ev) in parsed.iter().filter(|(a, _)| a.is_running()) {
+        let kind = match a.run_type {
+            Some(RunType::Race) => EffortKind::Race,
+            Some(RunType::Intervals | RunType::Threshold | RunType::Tempo) => {
+                EffortKind::HardSession
             }
-            match kind {
-                EffortKind::Race => {
-                    if let Some(hr) = s.avg_hr {
-                        lthr_efforts.push(LthrEffort {
-                            date: a.date,
-                            hr,
-                            kind: LthrEffortKind::Race { duration_s: a.moving_s },
-                        });
-                    }
-                }
-                EffortKind::HardSession => {
-                    if let Some(hr) = s.best_30min_lthr {
-                        lthr_efforts.push(LthrEffort {
-                            date: a.date,
-                            hr,
-                            kind: LthrEffortKind::ThirtyMinuteEffort,
-                        });
-                    }
-                }
-                EffortKind::Other => {}
-            }
+            _ => EffortKind::Other,
+        };
+        if let Some(h) = ev.best_30s_hr {
+            hr_efforts.push(HrEffort { date: a.date, best_30s_hr: h, kind });
         }
-        activities.push(a);
+        match (kind, ev.avg_hr, ev.best_30min_lthr) {
+            (EffortKind::Race, Some(hr), _) => lthr_efforts.push(LthrEffort {
+                date: a.date,
+                hr,
+                kind: LthrEffortKind::Race { duration_s: a.moving_s },
+            }),
+            (EffortKind::HardSession, _, Some(hr)) => lthr_efforts.push(LthrEffort {
+                date: a.date,
+                hr,
+                kind: LthrEffortKind::ThirtyMinuteEffort,
+            }),
+            _ => {}
+        }
     }
-    activities.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    let activities: Vec<ActivityInput> = parsed.into_iter().map(|(a, _)| a).collect();
     let latest = activities.last().map(|a| a.date);
     let resting_logs: Vec<(Date, u8)> = store
         .daily_logs("rhr")?
@@ -248,16 +301,20 @@ where
         .collect();
     let athlete = crate::profile::athlete(store)?;
     let typed: Vec<HrEffort> =
-        hr_efforts.iter().filter(|(e, _)| e.kind != EffortKind::Other).map(|(e, _)| *e).collect();
+        hr_efforts.iter().filter(|e| e.kind != EffortKind::Other).copied().collect();
     // Until runs are classified, every run's best sustained heart rate is evidence of max HR.
     let any: Vec<HrEffort> =
-        hr_efforts.iter().map(|(e, _)| HrEffort { kind: EffortKind::HardSession, ..*e }).collect();
+        hr_efforts.iter().map(|e| HrEffort { kind: EffortKind::HardSession, ..*e }).collect();
     let dated_efforts: Vec<(Date, Effort)> = activities
         .iter()
         .filter(|a| a.is_running())
         .flat_map(|a| efforts_of(a).into_iter().map(move |e| (a.date, e)))
         .collect();
-    let zm = zone_model(model);
+    let zm = &zoning.model;
+    let typed_dates: Vec<Date> = typed.iter().map(|e| e.date).collect();
+    let any_dates: Vec<Date> = any.iter().map(|e| e.date).collect();
+    let lthr_dates: Vec<Date> = lthr_efforts.iter().map(|e| e.date).collect();
+    let effort_dates: Vec<Date> = dated_efforts.iter().map(|e| e.0).collect();
 
     // Period boundaries: every month from the first activity, and every athlete entry.
     let mut bounds: Vec<Date> = Vec::new();
@@ -276,8 +333,20 @@ where
     for &b in &bounds {
         // Estimates from data up to the end of the period's month (and never past the data).
         let as_of = latest.map_or(b, |l| b.last_of_month().min(l).max(b));
-        let max_hr = estimate_max_hr(&typed, as_of).or_else(|| {
-            estimate_max_hr(&any, as_of).map(|mut e| {
+        // Each estimator looks back 12 months; hand it only that window of the (date-sorted)
+        // evidence so ten years of monthly periods stay linear.
+        let year_ago = add_days(as_of, -366);
+        let window = |dates: &[Date]| {
+            dates.partition_point(|d| *d <= year_ago)..dates.partition_point(|d| *d <= as_of)
+        };
+        let (typed, any, lthr_efforts, dated_efforts) = (
+            &typed[window(&typed_dates)],
+            &any[window(&any_dates)],
+            &lthr_efforts[window(&lthr_dates)],
+            &dated_efforts[window(&effort_dates)],
+        );
+        let max_hr = estimate_max_hr(typed, as_of).or_else(|| {
+            estimate_max_hr(any, as_of).map(|mut e| {
                 "best sustained 30-s heart rate of any run, last 12 months (the runs have no type yet)"
                     .clone_into(&mut e.method);
                 e.detail = e.detail.replace("in a hard session", "in a run");
@@ -287,11 +356,14 @@ where
         let est = Estimates {
             max_hr,
             resting_hr: estimate_resting_hr(&resting_logs, &[], as_of),
-            lthr: estimate_lthr(&lthr_efforts, as_of),
-            threshold_pace_s_per_km: estimate_threshold_pace(&dated_efforts, as_of),
+            lthr: estimate_lthr(lthr_efforts, as_of),
+            threshold_pace_s_per_km: estimate_threshold_pace(dated_efforts, as_of),
         };
         let profile = athlete.at_with(b, &est);
-        let zones = zm.zones(&profile).ok();
+        let zones = zm.zones(&profile).ok().map(|z| match zoning.grey_width {
+            Some(w) => z.with_grey_width(w),
+            None => z,
+        });
         periods.push(ProfilePeriod {
             from: b,
             zones,
@@ -467,14 +539,15 @@ pub(super) fn weeks_back(to: Date, weeks: u32, start: Weekday) -> Date {
 
 pub(crate) fn run(db: Option<&Path>, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
     let store = crate::db::open(db)?;
-    let h = load::<IgnoredAny>(&store, args.options.model)?;
+    let config = crate::config::load()?;
+    let h = load::<IgnoredAny>(&store, db, &zoning(args.options.model, &config)?)?;
     let mut p = Printer::new();
     let Some(latest) = h.latest else {
         p.line("No activities yet: import some with `slowburn import PATH`.")?;
         p.flush()?;
         return Ok(ExitCode::SUCCESS);
     };
-    let s = settings(&args.options);
+    let s = settings(&args.options, &config)?;
     let to = args.until.unwrap_or(latest);
     let from = args.since.unwrap_or_else(|| weeks_back(to, args.weeks, s.week_start));
     let r = review::review(&h.activities, &h.periods, &s, from, to);

@@ -10,7 +10,7 @@ use slowburn_core::summary::HrPacePoint;
 use slowburn_core::trends::{self, TrendSettings, Trends};
 use slowburn_report::format;
 
-use super::review::{load, ProfileView};
+use super::review::{load, zoning, ProfileView};
 use crate::cli::TrendsArgs;
 use crate::printer::Printer;
 
@@ -27,7 +27,8 @@ fn pace(s_per_km: f64) -> String {
 
 pub(crate) fn run(db: Option<&Path>, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
     let store = crate::db::open(db)?;
-    let h = load::<Vec<HrPacePoint>>(&store, args.model)?;
+    let config = crate::config::load()?;
+    let h = load::<Vec<HrPacePoint>>(&store, db, &zoning(args.model, &config)?)?;
     let mut p = Printer::new();
     let Some(latest) = h.latest else {
         p.line("No activities yet: import some with `slowburn import PATH`.")?;

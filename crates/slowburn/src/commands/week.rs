@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use serde::de::IgnoredAny;
+use slowburn_core::load::LoadMethod;
 use slowburn_core::review::{self, NextDay, Structure};
 use slowburn_report::format;
 
-use super::review::{load, settings, ProfileView, ReviewJson};
+use super::review::{load, settings, zoning, ProfileView, ReviewJson};
 use crate::cli::WeekArgs;
 use crate::printer::Printer;
 
@@ -22,9 +23,10 @@ fn share(part: f64, total: f64) -> String {
 
 pub(crate) fn run(db: Option<&Path>, args: &WeekArgs) -> anyhow::Result<ExitCode> {
     let store = crate::db::open(db)?;
-    let h = load::<IgnoredAny>(&store, args.options.model)?;
+    let config = crate::config::load()?;
+    let h = load::<IgnoredAny>(&store, db, &zoning(args.options.model, &config)?)?;
     let mut p = Printer::new();
-    let s = settings(&args.options);
+    let s = settings(&args.options, &config)?;
     let start = if let Some(label) = &args.week {
         review::week_of_label(label, s.week_start)
             .with_context(|| format!("{label:?} is not an ISO week like 2026-W47"))?
@@ -65,11 +67,13 @@ pub(crate) fn run(db: Option<&Path>, args: &WeekArgs) -> anyhow::Result<ExitCode
         &mut p,
         "Volume",
         format!(
-            "{} in {}, {} runs, {} rest days; longest run {} ({} of the week)",
+            "{} in {}, {} {}, {} rest {}; longest run {} ({} of the week)",
             format::km(w.km * 1000.0),
             format::duration(w.seconds),
             w.runs,
+            if w.runs == 1 { "run" } else { "runs" },
             w.rest_days,
+            if w.rest_days == 1 { "day" } else { "days" },
             format::km(w.long_run_km * 1000.0),
             w.long_run_share.map_or("–".to_owned(), |x| format!("{:.0} %", x * 100.0)),
         ),
@@ -151,7 +155,7 @@ pub(crate) fn run(db: Option<&Path>, args: &WeekArgs) -> anyhow::Result<ExitCode
         let pace =
             if a.km > 0.0 { format::pace(a.km * 1000.0 / a.moving_s) } else { "–".to_owned() };
         p.line(&format!(
-            "  {:<10} {:>6}  {:<21} {:>9} {:>8} {:>9} {:>6} {:>6} {:<9} {:.0} ({})",
+            "  {:<10} {:>6}  {:<21} {:>9} {:>8} {:>9} {:>6} {:>6} {:<9} {:.0} TRIMP{}",
             a.date.to_string(),
             a.id,
             t,
@@ -162,7 +166,12 @@ pub(crate) fn run(db: Option<&Path>, args: &WeekArgs) -> anyhow::Result<ExitCode
             a.grey_share.map_or("–".to_owned(), |x| format!("{:.0} %", x * 100.0)),
             a.session.map_or("–", |d| d.name()),
             a.load,
-            a.load_method.describe(),
+            match a.load_method {
+                LoadMethod::HeartRate => "",
+                LoadMethod::Rpe => " (from RPE)",
+                LoadMethod::Pace => " (from pace)",
+                LoadMethod::Duration => " (from duration)",
+            },
         ))?;
     }
     p.line("")?;
