@@ -464,12 +464,20 @@ pub enum NextDay {
     Pending,
 }
 
+/// An activity that makes a day demanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Demanding {
+    pub id: i64,
+    /// `race`, `hard` or `long`.
+    pub why: &'static str,
+}
+
 /// One recovery check: a day with a hard session, race or long run, and the day after it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecoveryCheck {
     pub date: Date,
-    /// What made the day demanding: `race`, `hard`, `long` (each activity once).
-    pub after: Vec<(i64, &'static str)>,
+    /// What made the day demanding (each activity once).
+    pub after: Vec<Demanding>,
     pub next_day: NextDay,
 }
 
@@ -890,7 +898,7 @@ fn recovery_checks(judged: &[Judged<'_>], s: &ReviewSettings, to_z: i32) -> Vec<
                 None
             };
             if let Some(w) = why {
-                after.push((judged[j].a.id, w));
+                after.push(Demanding { id: judged[j].a.id, why: w });
             }
             j += 1;
         }
@@ -1037,7 +1045,7 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
     let prev_hard = c
         .checks
         .iter()
-        .any(|k| day_number(k.date) == prev_hard_day && k.after.iter().any(|(_, w)| *w != "long"));
+        .any(|k| day_number(k.date) == prev_hard_day && k.after.iter().any(|d| d.why != "long"));
     if prev_hard && hard_days.first() == Some(&c.ws) {
         back_to_back.push((from_day_number(prev_hard_day), from_day_number(c.ws)));
     }

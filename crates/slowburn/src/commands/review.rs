@@ -525,7 +525,8 @@ pub(super) fn week_table(weeks: &[WeekReview]) -> Vec<String> {
             format!("{:.0} TRIMP", w.load),
             w.ctl,
             w.atl,
-            w.tsb,
+            // No "-0": a form that rounds to zero is zero.
+            if w.tsb.round() == 0.0 { 0.0 } else { w.tsb },
             num(w.monotony, 1),
         ));
     }

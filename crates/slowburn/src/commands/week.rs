@@ -114,7 +114,7 @@ pub(crate) fn run(db: Option<&Path>, args: &WeekArgs) -> anyhow::Result<ExitCode
     }
     row(&mut p, "Grey band", format!("{} of {} easy runs crept", w.grey_runs, w.easy_runs))?;
     for k in &w.recovery {
-        let after: Vec<String> = k.after.iter().map(|(id, why)| format!("#{id} {why}")).collect();
+        let after: Vec<String> = k.after.iter().map(|d| format!("#{} {}", d.id, d.why)).collect();
         let next = match &k.next_day {
             NextDay::Rest => "rest day".to_owned(),
             NextDay::Easy => "easy, under the ceiling".to_owned(),
