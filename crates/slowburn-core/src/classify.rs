@@ -647,6 +647,26 @@ fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> Decisi
     (t, Reason::Pace, 0.5)
 }
 
+/// The final type of a run classified without norms (`Norms::default()`), given the athlete's
+/// norms: an unstructured easy, recovery or steady run that is long by the norms becomes a
+/// long run. Everything else stands. This is the only place norms enter, so a stored history
+/// can be re-normed in order, cheaply and deterministically, without re-reading any file.
+#[must_use]
+pub fn apply_norms(
+    base: RunType,
+    reason: Reason,
+    moving_s: f64,
+    norms: &Norms,
+) -> (RunType, Reason) {
+    let by_effort = matches!(reason, Reason::HeartRate | Reason::Pace | Reason::Default);
+    if by_effort && matches!(base, RunType::Recovery | RunType::Easy | RunType::Steady) {
+        if long_run(moving_s, norms).is_some() {
+            return (RunType::Long, Reason::Duration);
+        }
+    }
+    (base, reason)
+}
+
 /// Long by the athlete's norms: at least [`LONG_ABSOLUTE_S`]; or [`LONG_RATIO`] × the median
 /// easy run; or [`LONG_RATIO_WEEK`] × the median and longer than every run of the past week.
 fn long_run(moving_s: f64, norms: &Norms) -> Option<f64> {
@@ -1360,6 +1380,27 @@ mod tests {
         assert!(long_run(3600.0, &Norms::default()).is_none());
         let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0) };
         assert!(long_run(4200.0, &busy).is_none(), "not the longest of the week");
+    }
+
+    #[test]
+    fn norms_promote_only_unstructured_easy_running() {
+        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0) };
+        assert_eq!(
+            apply_norms(RunType::Easy, Reason::HeartRate, 3700.0, &n),
+            (RunType::Long, Reason::Duration)
+        );
+        assert_eq!(
+            apply_norms(RunType::Easy, Reason::HeartRate, 2500.0, &n),
+            (RunType::Easy, Reason::HeartRate)
+        );
+        assert_eq!(
+            apply_norms(RunType::Intervals, Reason::LapRepetitions, 3700.0, &n),
+            (RunType::Intervals, Reason::LapRepetitions)
+        );
+        assert_eq!(
+            apply_norms(RunType::Tempo, Reason::HeartRate, 3700.0, &n),
+            (RunType::Tempo, Reason::HeartRate)
+        );
     }
 
     #[test]

@@ -59,8 +59,14 @@ pub struct RunSummary {
     pub hr_pace: Vec<HrPacePoint>,
     /// Decoder warnings carried over.
     pub warnings: Vec<String>,
-    /// What the run was (see [`crate::classify`]), why, and how sure.
+    /// What the run was (see [`crate::classify`]), why, and how sure — after the athlete's
+    /// norms were applied to the base classification ([`crate::classify::apply_norms`]).
     pub run_type: Option<RunType>,
+    /// The classification before norms (what `apply_norms` starts from).
+    #[serde(default)]
+    pub base_run_type: Option<RunType>,
+    #[serde(default)]
+    pub base_reason: Option<Reason>,
     pub reason: Option<Reason>,
     pub confidence: Option<f64>,
     /// Per-run metrics (see [`crate::metrics`]) against the profile of the run's date.
@@ -201,6 +207,8 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
         version: SUMMARY_VERSION,
         run_type,
         reason,
+        base_run_type: run_type,
+        base_reason: reason,
         confidence,
         metrics,
         verdicts: verdict_notes,

@@ -645,6 +645,13 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Replace an activity's stored summary JSON (re-norming after an import).
+    pub fn set_summary(&self, id: i64, summary: &str) -> Result<()> {
+        self.tx
+            .execute("UPDATE activities SET summary = ?2 WHERE id = ?1", params![id, summary])?;
+        Ok(())
+    }
+
     /// Log a daily value within this batch (see [`Store::add_daily_log`]).
     pub fn add_daily_log(
         &self,

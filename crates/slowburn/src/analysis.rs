@@ -7,38 +7,56 @@ use slowburn_formats::Recording;
 use slowburn_import::{Analyser, Analysis};
 use slowburn_store::{ActivityRow, Store};
 
-/// The analysis import runs on every recording: the athlete's given profile filled by
-/// estimates from the stored data, and the norms of their stored history.
+/// The analysis import runs on every recording, with the athlete's *given* profile only.
+///
+/// # Design
+/// What import stores must not depend on what the store already holds, or an import killed and
+/// re-run would store something else than one uninterrupted import: so the profile is the one
+/// the athlete gave (estimates from data are shown by `athlete show` and used at read time),
+/// and runs are classified without norms; [`apply_norms`] then re-norms the whole stored history
+/// in date order, which is cheap (no file is read) and deterministic.
 pub(crate) struct CoreAnalyser {
     athlete: slowburn_core::Athlete,
-    estimates: slowburn_core::athlete::Estimates,
-    history: Vec<slowburn_core::classify::PastRun>,
 }
 
 impl CoreAnalyser {
     pub(crate) fn from_store(store: &Store) -> anyhow::Result<CoreAnalyser> {
-        let runs = crate::profile::stored_runs(store)?;
-        let today = jiff::Zoned::now().date();
-        let estimates = crate::profile::estimates(store, &runs, today)?;
-        let mut history = Vec::new();
-        for (_, start, _, _, summary, label) in store.summaries()? {
-            let Ok(s) = serde_json::from_str::<slowburn_core::summary::RunSummary>(&summary) else {
-                continue;
-            };
-            let run_type = label
-                .as_deref()
-                .and_then(slowburn_core::classify::RunType::from_name)
-                .or(s.run_type);
-            if let (Some(start_ms), Some(run_type)) = (start, run_type) {
-                history.push(slowburn_core::classify::PastRun {
-                    start_ms,
-                    moving_s: s.moving_s,
-                    run_type,
-                });
+        Ok(CoreAnalyser { athlete: crate::profile::athlete(store)? })
+    }
+}
+
+/// Apply the athlete's norms (median easy run, longest recent run) to every stored run in date
+/// order, from each run's base classification; the user's labels count as the runs' types.
+/// Returns how many runs changed type.
+pub(crate) fn apply_norms(store: &mut Store) -> anyhow::Result<usize> {
+    use slowburn_core::classify::{self, Norms, PastRun, RunType};
+    use slowburn_core::summary::RunSummary;
+    let rows = store.summaries()?;
+    let mut history: Vec<PastRun> = Vec::with_capacity(rows.len());
+    let mut changes: Vec<(i64, String)> = Vec::new();
+    for (id, start, _, _, json, label) in rows {
+        let Ok(mut s) = serde_json::from_str::<RunSummary>(&json) else { continue };
+        let Some(start_ms) = start else { continue };
+        if let (Some(base), Some(reason)) = (s.base_run_type, s.base_reason) {
+            let norms = Norms::from_history(&history, start_ms);
+            let (t, r) = classify::apply_norms(base, reason, s.moving_s, &norms);
+            if s.run_type != Some(t) || s.reason != Some(r) {
+                s.run_type = Some(t);
+                s.reason = Some(r);
+                changes.push((id, serde_json::to_string(&s)?));
             }
         }
-        Ok(CoreAnalyser { athlete: crate::profile::athlete(store)?, estimates, history })
+        let final_type = label.as_deref().and_then(RunType::from_name).or(s.run_type);
+        if let Some(run_type) = final_type {
+            history.push(PastRun { start_ms, moving_s: s.moving_s, run_type });
+        }
     }
+    let batch = store.batch()?;
+    for (id, json) in &changes {
+        batch.set_summary(*id, json)?;
+    }
+    batch.commit()?;
+    Ok(changes.len())
 }
 
 impl Analyser for CoreAnalyser {
@@ -55,9 +73,8 @@ impl Analyser for CoreAnalyser {
             .start
             .and_then(|t| crate::profile::local_date(t, rec.utc_offset_s))
             .unwrap_or_else(|| jiff::civil::date(2000, 1, 1));
-        let profile = self.athlete.at_with(date, &self.estimates);
-        let norms =
-            slowburn_core::classify::Norms::from_history(&self.history, rec.start.unwrap_or(0));
+        let profile = self.athlete.at(date);
+        let norms = slowburn_core::classify::Norms::default();
         let name = meta.and_then(|m| m.name.as_deref());
         let r = summarise_with(rec, &Context { profile: &profile, norms, label: None, name });
         Analysis {
@@ -83,10 +100,7 @@ fn summary_json(r: &slowburn_core::summary::Summarised, rec: &Recording) -> Stri
     let mut v = serde_json::to_value(&r.summary).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
         let settled = slowburn_core::trends::settled_hr_pace(rec, &r.cleaned.hr);
-        obj.insert(
-            "settled_hr_pace".to_owned(),
-            serde_json::to_value(settled).unwrap_or_default(),
-        );
+        obj.insert("settled_hr_pace".to_owned(), serde_json::to_value(settled).unwrap_or_default());
     }
     serde_json::to_string(&v).unwrap_or_else(|_| "{}".to_owned())
 }

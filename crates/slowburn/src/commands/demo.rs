@@ -56,10 +56,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let bar = super::import::Bar::new();
     let report =
         import(&mut store, std::slice::from_ref(&files), &analyser, &bar, Options::default())?;
-    // A second pass classifies against the runner's own norms (median easy run, longest recent
-    // run), which the first pass over an empty history could not know.
-    let analyser = crate::analysis::CoreAnalyser::from_store(&store)?;
-    slowburn_import::reanalyze(&mut store, &analyser)?;
+    crate::analysis::apply_norms(&mut store)?;
 
     let mut p = Printer::new();
     p.line(&format!(

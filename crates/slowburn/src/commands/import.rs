@@ -86,6 +86,7 @@ pub(crate) fn run(db: Option<&Path>, args: &ImportArgs) -> anyhow::Result<ExitCo
     let bar = Bar::new();
     let report =
         import(&mut store, &args.paths, &analyser, &bar, Options { batch_size: args.batch })?;
+    crate::analysis::apply_norms(&mut store)?;
     let mut p = Printer::new();
     if args.json {
         p.json(&report)?;

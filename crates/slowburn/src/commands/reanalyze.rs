@@ -11,6 +11,7 @@ pub(crate) fn run(db: Option<&Path>) -> anyhow::Result<ExitCode> {
     let analyser = crate::analysis::CoreAnalyser::from_store(&store)?;
     let t = Instant::now();
     let n = slowburn_import::reanalyze(&mut store, &analyser)?;
+    crate::analysis::apply_norms(&mut store)?;
     let mut p = Printer::new();
     p.line(&format!(
         "re-analysed {n} activities from their original files in {:.2} s",
