@@ -365,8 +365,11 @@ pub struct MonthTrend {
     pub runs: usize,
     pub km: f64,
     pub easy_pace: Option<PaceAtHr>,
-    /// Median of the resting heart rates logged in the month.
+    /// Median resting heart rate of the month: of the values logged, else of the watch's daily
+    /// lows (all-day monitoring), which read a few bpm lower.
     pub resting_hr: Option<f64>,
+    /// `logged` or `watch_daily_lows`.
+    pub resting_hr_source: Option<&'static str>,
     pub long_runs: usize,
     /// Mean aerobic decoupling of the month's long runs, %.
     pub decoupling_pct: Option<f64>,
@@ -417,6 +420,8 @@ pub struct Span {
     pub to: Date,
     pub easy_pace: Option<PaceAtHr>,
     pub resting_hr: Option<f64>,
+    /// `logged` or `watch_daily_lows`.
+    pub resting_hr_source: Option<&'static str>,
     pub best_vdot: Option<f64>,
     pub efficiency_factor: Option<f64>,
 }
@@ -523,12 +528,14 @@ struct Judged<'a> {
 
 /// Trends from `from` to `to` (inclusive, local dates). `activities` may start before `from`
 /// (records need the history) and are read in start order; `resting_logs` are the athlete's
-/// logged morning resting heart rates.
+/// logged morning resting heart rates, `monitoring_lows` a watch's daily lows (used for a month
+/// or span without a logged value).
 #[must_use]
 pub fn trends(
     activities: &[ActivityInput],
     periods: &[ProfilePeriod],
     resting_logs: &[(Date, u8)],
+    monitoring_lows: &[(Date, u8)],
     settings: &TrendSettings,
     from: Date,
     to: Date,
@@ -631,14 +638,19 @@ pub fn trends(
             .filter_map(|e| vdot(e.distance_m, e.time_s))
             .reduce(f64::max)
     };
-    let resting_in = |m0: i32, m1: i32| {
-        median(
-            resting_logs
-                .iter()
-                .filter(|(d, _)| (m0..=m1).contains(&month_number(*d)))
-                .map(|(_, h)| f64::from(*h))
-                .collect(),
-        )
+    let resting_in = |m0: i32, m1: i32| -> Option<(f64, &'static str)> {
+        let of = |values: &[(Date, u8)]| {
+            median(
+                values
+                    .iter()
+                    .filter(|(d, _)| (m0..=m1).contains(&month_number(*d)))
+                    .map(|(_, h)| f64::from(*h))
+                    .collect(),
+            )
+        };
+        of(resting_logs)
+            .map(|v| (v, "logged"))
+            .or_else(|| of(monitoring_lows).map(|v| (v, "watch_daily_lows")))
     };
 
     // Months.
@@ -655,7 +667,8 @@ pub fn trends(
             runs: runs.len(),
             km: runs.iter().map(|j| j.a.distance_m).sum::<f64>() / 1000.0,
             easy_pace: easy_pace_of(&js),
-            resting_hr: resting_in(m, m),
+            resting_hr: resting_in(m, m).map(|r| r.0),
+            resting_hr_source: resting_in(m, m).map(|r| r.1),
             long_runs: longs.len(),
             decoupling_pct: mean(
                 &longs.iter().filter_map(|j| j.a.decoupling_pct).collect::<Vec<_>>(),
@@ -751,7 +764,8 @@ pub fn trends(
                 .unwrap_or(to)
                 .min(to),
             easy_pace: easy_pace_of(&js),
-            resting_hr: resting_in(m0, m1),
+            resting_hr: resting_in(m0, m1).map(|r| r.0),
+            resting_hr_source: resting_in(m0, m1).map(|r| r.1),
             best_vdot: best_vdot_of(&js),
             efficiency_factor: mean(&longs),
         }
@@ -838,8 +852,13 @@ fn verdicts(t: &Trends) -> Vec<String> {
         ),
     }
     if let (Some(a), Some(b)) = (tv.then.resting_hr, tv.now.resting_hr) {
+        let from = match (tv.then.resting_hr_source, tv.now.resting_hr_source) {
+            (Some("logged"), Some("logged")) => "logged values",
+            (Some("watch_daily_lows"), Some("watch_daily_lows")) => "the watch's daily lows",
+            _ => "logged values and the watch's daily lows, which read lower",
+        };
         v.push(format!(
-            "Resting heart rate {b:.0} bpm now against {a:.0} bpm then ({:+.0} bpm).",
+            "Resting heart rate {b:.0} bpm now against {a:.0} bpm then ({:+.0} bpm; from {from}).",
             b - a
         ));
     }

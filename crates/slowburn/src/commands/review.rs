@@ -95,6 +95,8 @@ pub(super) struct History {
     /// The profile on each period's first day (same order as `periods`).
     pub profiles: Vec<Profile>,
     pub resting_logs: Vec<(Date, u8)>,
+    /// A watch's daily lows (all-day monitoring files).
+    pub monitoring_lows: Vec<(Date, u8)>,
     /// The local date of the latest activity.
     pub latest: Option<Date>,
     pub model: &'static str,
@@ -288,17 +290,21 @@ where
     }
     let activities: Vec<ActivityInput> = parsed.into_iter().map(|(a, _)| a).collect();
     let latest = activities.last().map(|a| a.date);
-    let resting_logs: Vec<(Date, u8)> = store
-        .daily_logs("rhr")?
-        .into_iter()
-        .filter_map(|(d, v, _)| {
-            let v = v?;
-            Some((
-                d.parse().ok()?,
-                (v.is_finite() && (0.0..=255.0).contains(&v)).then_some(v as u8)?,
-            ))
-        })
-        .collect();
+    let bpm_logs = |kind: &str| -> anyhow::Result<Vec<(Date, u8)>> {
+        Ok(store
+            .daily_logs(kind)?
+            .into_iter()
+            .filter_map(|(d, v, _)| {
+                let v = v?;
+                Some((
+                    d.parse().ok()?,
+                    (v.is_finite() && (0.0..=255.0).contains(&v)).then_some(v as u8)?,
+                ))
+            })
+            .collect())
+    };
+    let resting_logs = bpm_logs("rhr")?;
+    let monitoring_lows = bpm_logs("monitoring_low")?;
     let athlete = crate::profile::athlete(store)?;
     let typed: Vec<HrEffort> =
         hr_efforts.iter().filter(|e| e.kind != EffortKind::Other).copied().collect();
@@ -355,7 +361,7 @@ where
         });
         let est = Estimates {
             max_hr,
-            resting_hr: estimate_resting_hr(&resting_logs, &[], as_of),
+            resting_hr: estimate_resting_hr(&resting_logs, &monitoring_lows, as_of),
             lthr: estimate_lthr(lthr_efforts, as_of),
             threshold_pace_s_per_km: estimate_threshold_pace(dated_efforts, as_of),
         };
@@ -377,7 +383,15 @@ where
         });
         profiles.push(profile);
     }
-    Ok(History { activities, periods, profiles, resting_logs, latest, model: zm.name() })
+    Ok(History {
+        activities,
+        periods,
+        profiles,
+        resting_logs,
+        monitoring_lows,
+        latest,
+        model: zm.name(),
+    })
 }
 
 /// What `hr_pace` deserialises into.

@@ -44,7 +44,15 @@ pub(crate) fn run(db: Option<&Path>, args: &TrendsArgs) -> anyhow::Result<ExitCo
             .unwrap_or(Date::MIN),
     };
     let settings = TrendSettings { target_hr: args.hr, compare_months: args.compare };
-    let t = trends::trends(&h.activities, &h.periods, &h.resting_logs, &settings, from, to);
+    let t = trends::trends(
+        &h.activities,
+        &h.periods,
+        &h.resting_logs,
+        &h.monitoring_lows,
+        &settings,
+        from,
+        to,
+    );
     let profile = ProfileView::new(&h, to);
     if args.json {
         p.json(&TrendsJson { profile, trends: &t })?;
@@ -86,6 +94,9 @@ pub(crate) fn run(db: Option<&Path>, args: &TrendsArgs) -> anyhow::Result<ExitCo
             m.efficiency_factor.map_or("–".to_owned(), |e| format!("{e:.2}")),
             m.best_vdot.map_or("–".to_owned(), |v| format!("{v:.1}")),
         ))?;
+    }
+    if t.months.iter().any(|m| m.resting_hr_source == Some("watch_daily_lows")) {
+        p.line("  rest HR: logged values; in months without any, the watch's daily lows (a few bpm lower)")?;
     }
     if t.months.iter().any(|m| m.easy_pace.is_some_and(|e| e.extrapolated)) {
         p.line(
