@@ -80,6 +80,26 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         p.line(&crate::analysis::ActivityView::new(r).table_row())?;
     }
     p.line("")?;
+    p.line("━━ The last four weeks: `slowburn review --weeks 4` ━━")?;
+    p.flush()?;
+    let options = crate::cli::ReviewOptions { week_start: None, model: None, recovery_easy: false };
+    let review =
+        crate::cli::ReviewArgs { weeks: 4, since: None, until: None, options, json: false };
+    super::review::run(Some(&db_path), &review)?;
+    p.line("")?;
+    p.line("━━ Then and now: `slowburn trends --months 6` ━━")?;
+    p.flush()?;
+    let trends = crate::cli::TrendsArgs {
+        months: 6,
+        since: None,
+        until: None,
+        hr: None,
+        compare: 2,
+        model: None,
+        json: false,
+    };
+    super::trends::run(Some(&db_path), &trends)?;
+    p.line("")?;
     p.line(&format!(
         "Demo files: {} (database {}). Try: slowburn --db {} runs",
         files.display(),
