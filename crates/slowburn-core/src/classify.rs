@@ -659,10 +659,11 @@ pub fn apply_norms(
     norms: &Norms,
 ) -> (RunType, Reason) {
     let by_effort = matches!(reason, Reason::HeartRate | Reason::Pace | Reason::Default);
-    if by_effort && matches!(base, RunType::Recovery | RunType::Easy | RunType::Steady) {
-        if long_run(moving_s, norms).is_some() {
-            return (RunType::Long, Reason::Duration);
-        }
+    if by_effort
+        && matches!(base, RunType::Recovery | RunType::Easy | RunType::Steady)
+        && long_run(moving_s, norms).is_some()
+    {
+        return (RunType::Long, Reason::Duration);
     }
     (base, reason)
 }
