@@ -94,6 +94,17 @@ fn import_list_show_export_and_reanalyze() {
     run_ok(bin().arg("--db").arg(&db).args(["label", &id.to_string(), "race"]));
     let runs = json(&run_ok(bin().arg("--db").arg(&db).args(["runs", "--json"])));
     assert_eq!(runs[0]["label"], "race");
+    assert_eq!(runs[0]["run_type"], "race");
+    run_ok(bin().arg("--db").arg(&db).args(["label", &id.to_string(), "strides"]));
+    let runs = json(&run_ok(bin().arg("--db").arg(&db).args(["runs", "--json"])));
+    assert_eq!(runs[0]["run_type"], "easy_with_strides");
+    let bad = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["label", &id.to_string(), "jogging"])
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

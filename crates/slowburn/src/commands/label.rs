@@ -8,7 +8,7 @@ use anyhow::bail;
 use crate::cli::LabelArgs;
 use crate::printer::Printer;
 
-/// The run types a label may name.
+/// The run types a label may name (`strides` and `other` are accepted as short forms).
 pub(crate) const TYPES: [&str; 13] = [
     "recovery",
     "easy",
@@ -17,11 +17,11 @@ pub(crate) const TYPES: [&str; 13] = [
     "tempo",
     "threshold",
     "intervals",
-    "strides",
+    "easy_with_strides",
     "race",
     "walk",
     "hike",
-    "other",
+    "other_sport",
     "auto",
 ];
 
