@@ -148,6 +148,40 @@ pub struct Store {
     conn: Connection,
 }
 
+/// An activity's values in the column order of `INSERT INTO activities (sha256, …, pace_hist)`.
+// `&Vec<u8>`, not `&[u8]`: an unsized slice cannot become a `&dyn ToSql`.
+#[allow(clippy::ptr_arg)]
+fn activity_values<'a>(
+    a: &'a NewActivity,
+    hr: &'a Vec<u8>,
+    pace: &'a Vec<u8>,
+) -> [&'a dyn rusqlite::ToSql; 22] {
+    [
+        &a.sha256,
+        &a.source_name,
+        &a.format,
+        &a.start_ms,
+        &a.utc_offset_s,
+        &a.sport,
+        &a.sub_sport,
+        &a.name,
+        &a.description,
+        &a.gear,
+        &a.device,
+        &a.duration_s,
+        &a.moving_s,
+        &a.distance_m,
+        &a.ascent_m,
+        &a.avg_hr,
+        &a.max_hr,
+        &a.samples,
+        &a.richness,
+        &a.summary,
+        hr,
+        pace,
+    ]
+}
+
 fn f32s_to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
@@ -564,35 +598,13 @@ impl Batch<'_> {
 
     /// Insert an activity; returns its id.
     pub fn insert_activity(&self, a: &NewActivity) -> Result<i64> {
+        let (hr, pace) = (f32s_to_blob(&a.hr_hist), f32s_to_blob(&a.pace_hist));
         self.tx.execute(
             "INSERT INTO activities (sha256, source_name, format, start_ms, utc_offset_s, sport, \
                sub_sport, name, description, gear, device, duration_s, moving_s, distance_m, ascent_m, \
                avg_hr, max_hr, samples, richness, summary, hr_hist, pace_hist) \
              VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)",
-            params![
-                &a.sha256[..],
-                a.source_name,
-                a.format,
-                a.start_ms,
-                a.utc_offset_s,
-                a.sport,
-                a.sub_sport,
-                a.name,
-                a.description,
-                a.gear,
-                a.device,
-                a.duration_s,
-                a.moving_s,
-                a.distance_m,
-                a.ascent_m,
-                a.avg_hr,
-                a.max_hr,
-                a.samples,
-                a.richness,
-                a.summary,
-                f32s_to_blob(&a.hr_hist),
-                f32s_to_blob(&a.pace_hist),
-            ],
+            rusqlite::params_from_iter(activity_values(a, &hr, &pace)),
         )?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -606,41 +618,31 @@ impl Batch<'_> {
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        self.tx.execute(
-            "UPDATE activities SET sha256=?2, source_name=?3, format=?4, start_ms=?5, utc_offset_s=?6, \
-               sport=?7, sub_sport=?8, name=coalesce(?9, name), description=coalesce(?10, description), \
-               gear=coalesce(?11, gear), device=?12, duration_s=?13, moving_s=?14, distance_m=?15, \
-               ascent_m=?16, avg_hr=?17, max_hr=?18, samples=?19, richness=?20, summary=?21, \
-               hr_hist=?22, pace_hist=?23 WHERE id=?1",
-            params![
-                id,
-                &a.sha256[..],
-                a.source_name,
-                a.format,
-                a.start_ms,
-                a.utc_offset_s,
-                a.sport,
-                a.sub_sport,
-                a.name,
-                a.description,
-                a.gear,
-                a.device,
-                a.duration_s,
-                a.moving_s,
-                a.distance_m,
-                a.ascent_m,
-                a.avg_hr,
-                a.max_hr,
-                a.samples,
-                a.richness,
-                a.summary,
-                f32s_to_blob(&a.hr_hist),
-                f32s_to_blob(&a.pace_hist),
-            ],
+        self.update(
+            id,
+            a,
+            "sha256=?1, source_name=?2, format=?3, start_ms=?4, utc_offset_s=?5, sport=?6, \
+             sub_sport=?7, name=coalesce(?8, name), description=coalesce(?9, description), \
+             gear=coalesce(?10, gear), device=?11, duration_s=?12, moving_s=?13, distance_m=?14, \
+             ascent_m=?15, avg_hr=?16, max_hr=?17, samples=?18, richness=?19, summary=?20, \
+             hr_hist=?21, pace_hist=?22",
         )?;
         self.tx.execute(
             "INSERT OR REPLACE INTO duplicates (sha256, activity_id, source_name, reason) VALUES (?1, ?2, ?3, ?4)",
             params![old_sha, id, old_name, reason],
+        )?;
+        Ok(())
+    }
+
+    /// `UPDATE activities SET {set} WHERE id = ?23`, with `?1`…`?22` bound to the activity's
+    /// values in the column order of [`activity_values`].
+    fn update(&self, id: i64, a: &NewActivity, set: &str) -> Result<()> {
+        let (hr, pace) = (f32s_to_blob(&a.hr_hist), f32s_to_blob(&a.pace_hist));
+        let mut values = activity_values(a, &hr, &pace).to_vec();
+        values.push(&id);
+        self.tx.execute(
+            &format!("UPDATE activities SET {set} WHERE id = ?23"),
+            rusqlite::params_from_iter(values),
         )?;
         Ok(())
     }
@@ -684,31 +686,13 @@ impl Batch<'_> {
 
     /// Update an activity's computed values (reanalysis), keeping identity, label and names.
     pub fn update_analysis(&self, id: i64, a: &NewActivity) -> Result<()> {
-        self.tx.execute(
-            "UPDATE activities SET start_ms=?2, utc_offset_s=?3, sport=?4, sub_sport=?5, device=?6, \
-               duration_s=?7, moving_s=?8, distance_m=?9, ascent_m=?10, avg_hr=?11, max_hr=?12, \
-               samples=?13, richness=?14, summary=?15, hr_hist=?16, pace_hist=?17 WHERE id=?1",
-            params![
-                id,
-                a.start_ms,
-                a.utc_offset_s,
-                a.sport,
-                a.sub_sport,
-                a.device,
-                a.duration_s,
-                a.moving_s,
-                a.distance_m,
-                a.ascent_m,
-                a.avg_hr,
-                a.max_hr,
-                a.samples,
-                a.richness,
-                a.summary,
-                f32s_to_blob(&a.hr_hist),
-                f32s_to_blob(&a.pace_hist),
-            ],
-        )?;
-        Ok(())
+        self.update(
+            id,
+            a,
+            "start_ms=?4, utc_offset_s=?5, sport=?6, sub_sport=?7, device=?11, duration_s=?12, \
+             moving_s=?13, distance_m=?14, ascent_m=?15, avg_hr=?16, max_hr=?17, samples=?18, \
+             richness=?19, summary=?20, hr_hist=?21, pace_hist=?22",
+        )
     }
 
     /// The activity holding this original, if any.
