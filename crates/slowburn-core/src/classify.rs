@@ -647,6 +647,22 @@ fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> Decisi
     (t, Reason::Pace, 0.5)
 }
 
+/// The type a run's settled heart rate gives against the athlete's zones (or % of max HR when
+/// there is no zone table) — the decision [`classify`] takes for an unstructured run. Used to
+/// re-type, from the stored summary alone, runs that were classified before any heart-rate
+/// profile was known (their reason is [`Reason::Default`] or [`Reason::Pace`]).
+#[must_use]
+pub fn type_from_heart_rate(
+    settled_hr: f64,
+    moving_s: f64,
+    profile: &Profile,
+    zones: Option<&ZoneTable>,
+) -> Option<(RunType, Reason)> {
+    let cx = Context { profile, zones, norms: Norms::default(), hints: Hints::default() };
+    let (t, r, _) = by_intensity(Intensity::of(Some(settled_hr), &cx)?, moving_s);
+    Some((t, r))
+}
+
 /// The final type of a run classified without norms (`Norms::default()`), given the athlete's
 /// norms: an unstructured easy, recovery or steady run that is long by the norms becomes a
 /// long run. Everything else stands. This is the only place norms enter, so a stored history
@@ -1381,6 +1397,38 @@ mod tests {
         assert!(long_run(3600.0, &Norms::default()).is_none());
         let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0) };
         assert!(long_run(4200.0, &busy).is_none(), "not the longest of the week");
+    }
+
+    #[test]
+    fn a_settled_heart_rate_types_a_run_against_the_zones() {
+        let mut athlete = crate::athlete::Athlete::new();
+        let mut e = crate::athlete::ProfileEntry::new(jiff::civil::date(2020, 1, 1));
+        e.max_hr = Some(190);
+        athlete.push(e);
+        let p = athlete.at(jiff::civil::date(2024, 1, 1));
+        let z = crate::zones::ZoneModel::PercentMax.zones(&p).expect("zones");
+        // 60–70 % of 190 is Zone 2 (easy); 75 % is moderate (steady).
+        assert_eq!(
+            type_from_heart_rate(125.0, 3000.0, &p, Some(&z)),
+            Some((RunType::Easy, Reason::HeartRate))
+        );
+        assert_eq!(
+            type_from_heart_rate(143.0, 3000.0, &p, Some(&z)),
+            Some((RunType::Steady, Reason::HeartRate))
+        );
+        assert_eq!(
+            type_from_heart_rate(100.0, 1800.0, &p, Some(&z)),
+            Some((RunType::Recovery, Reason::HeartRate))
+        );
+        assert_eq!(
+            type_from_heart_rate(
+                125.0,
+                3000.0,
+                &crate::athlete::Profile::empty(jiff::civil::date(2024, 1, 1)),
+                None
+            ),
+            None
+        );
     }
 
     #[test]

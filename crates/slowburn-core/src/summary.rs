@@ -67,6 +67,9 @@ pub struct RunSummary {
     pub base_run_type: Option<RunType>,
     #[serde(default)]
     pub base_reason: Option<Reason>,
+    /// The settled heart rate the classification judged (median of the settled minutes).
+    #[serde(default)]
+    pub settled_hr: Option<f64>,
     pub reason: Option<Reason>,
     pub confidence: Option<f64>,
     /// Per-run metrics (see [`crate::metrics`]) against the profile of the run's date.
@@ -179,6 +182,7 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
         .collect();
 
     let mut analysis = (None, None, None, None, Vec::new());
+    let mut settled_hr = None;
     if let Some(cx) = cx {
         let zones = ZoneModel::PercentMax.zones(cx.profile).ok();
         let metrics = measure(&track, cx.profile, zones.as_ref());
@@ -200,6 +204,7 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
                 text: v.text,
             })
             .collect();
+        settled_hr = c.features.settled_hr.or(c.features.median_hr);
         analysis = (Some(c.run_type), Some(c.reason), Some(c.confidence), Some(metrics), notes);
     }
     let (run_type, reason, confidence, metrics, verdict_notes) = analysis;
@@ -209,6 +214,7 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
         reason,
         base_run_type: run_type,
         base_reason: reason,
+        settled_hr,
         confidence,
         metrics,
         verdicts: verdict_notes,

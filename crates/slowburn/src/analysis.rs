@@ -25,19 +25,35 @@ impl CoreAnalyser {
     }
 }
 
-/// Apply the athlete's norms (median easy run, longest recent run) to every stored run in date
-/// order, from each run's base classification; the user's labels count as the runs' types.
-/// Returns how many runs changed type.
+/// Finish the stored history's classification, deterministically and without reading a file:
+/// runs typed before any heart-rate profile was known (no max HR given) are re-typed from their
+/// settled heart rate against the profile with estimates from the data; then the athlete's norms
+/// (median easy run, longest recent run) are applied in date order from each run's base type.
+/// The user's labels count as the runs' types. Returns how many runs changed type.
 pub(crate) fn apply_norms(store: &mut Store) -> anyhow::Result<usize> {
-    use slowburn_core::classify::{self, Norms, PastRun, RunType};
+    use slowburn_core::classify::{self, Norms, PastRun, Reason, RunType};
     use slowburn_core::summary::RunSummary;
+    let today = jiff::Zoned::now().date();
+    let athlete = crate::profile::athlete(store)?;
+    let runs = crate::profile::stored_runs(store)?;
+    let estimates = crate::profile::estimates(store, &runs, today)?;
     let rows = store.summaries()?;
     let mut history: Vec<PastRun> = Vec::with_capacity(rows.len());
     let mut changes: Vec<(i64, String)> = Vec::new();
-    for (id, start, _, _, json, label) in rows {
+    for (id, start, offset, _, json, label) in rows {
         let Ok(mut s) = serde_json::from_str::<RunSummary>(&json) else { continue };
         let Some(start_ms) = start else { continue };
-        if let (Some(base), Some(reason)) = (s.base_run_type, s.base_reason) {
+        if let (Some(mut base), Some(mut reason)) = (s.base_run_type, s.base_reason) {
+            if matches!(reason, Reason::Default | Reason::Pace) {
+                let date = crate::profile::local_date(start_ms, offset).unwrap_or(today);
+                let profile = athlete.at_with(date, &estimates);
+                let zones = slowburn_core::ZoneModel::PercentMax.zones(&profile).ok();
+                if let Some((t, r)) = s.settled_hr.and_then(|hr| {
+                    classify::type_from_heart_rate(hr, s.moving_s, &profile, zones.as_ref())
+                }) {
+                    (base, reason) = (t, r);
+                }
+            }
             let norms = Norms::from_history(&history, start_ms);
             let (t, r) = classify::apply_norms(base, reason, s.moving_s, &norms);
             if s.run_type != Some(t) || s.reason != Some(r) {

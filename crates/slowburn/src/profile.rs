@@ -26,12 +26,15 @@ pub(crate) fn local_date(start_ms: i64, offset_s: Option<i32>) -> Option<Date> {
     Some(t.to_zoned(off.to_time_zone()).date())
 }
 
-/// How hard a run was, from the user's label or the stored classification.
+/// How hard a run was, from the user's label or the stored classification. The base type
+/// (what import decided from the file alone) is read first, so that estimates — and the
+/// re-typing that uses them — are the same whatever order files were imported in.
 fn effort_kind(summary_json: &str, label: Option<&str>) -> EffortKind {
     let v: serde_json::Value = serde_json::from_str(summary_json).unwrap_or_default();
     let t = label.map(str::to_owned).or_else(|| {
-        v.get("run_type")
-            .and_then(|t| t.get("run_type").or(Some(t)))
+        v.get("base_run_type")
+            .filter(|t| !t.is_null())
+            .or_else(|| v.get("run_type"))
             .and_then(|t| t.as_str())
             .map(str::to_owned)
     });
