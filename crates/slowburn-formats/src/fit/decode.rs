@@ -124,8 +124,9 @@ struct RecordOp {
     target: RecordTarget,
 }
 
-/// A record decode step specialised for the profile's own type of a field, little-endian
-/// (what nearly every device writes): no width, sign or float dispatch at decode time.
+/// A record decode step specialised for the profile's own type of a field: no width, sign or
+/// float dispatch at decode time (the byte order is a per-definition flag, a branch that always
+/// goes the same way).
 /// Anything else goes through [`FastOp::Generic`].
 #[derive(Clone, Copy, Debug)]
 enum FastOp {
@@ -149,11 +150,11 @@ enum FastOp {
 }
 
 impl FastOp {
-    fn from_op(op: RecordOp, big_endian: bool) -> FastOp {
+    fn from_op(op: RecordOp) -> FastOp {
         use RecordTarget as T;
         let o = op.offset;
         let unsigned = !op.signed && !op.float;
-        if big_endian || op.float {
+        if op.float {
             return FastOp::Generic(op);
         }
         match (op.target, op.width, unsigned) {
@@ -184,15 +185,17 @@ fn le8(b: &[u8], o: u32) -> Option<u8> {
 }
 
 #[inline(always)]
-fn le16(b: &[u8], o: u32) -> Option<u16> {
+fn le16(b: &[u8], o: u32, be: bool) -> Option<u16> {
     let o = o as usize;
-    Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?))
+    let x: [u8; 2] = b.get(o..o + 2)?.try_into().ok()?;
+    Some(if be { u16::from_be_bytes(x) } else { u16::from_le_bytes(x) })
 }
 
 #[inline(always)]
-fn le32(b: &[u8], o: u32) -> Option<u32> {
+fn le32(b: &[u8], o: u32, be: bool) -> Option<u32> {
     let o = o as usize;
-    Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?))
+    let x: [u8; 4] = b.get(o..o + 4)?.try_into().ok()?;
+    Some(if be { u32::from_be_bytes(x) } else { u32::from_le_bytes(x) })
 }
 
 /// A definition message, resolved.
@@ -673,7 +676,7 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
         big_endian,
         size: offset,
         fields,
-        record_ops: record_ops.into_iter().map(|op| FastOp::from_op(op, big_endian)).collect(),
+        record_ops: record_ops.into_iter().map(|op| FastOp::from_op(op)).collect(),
         timestamp_offset,
         dev_fields,
         messages: 0,
@@ -1083,7 +1086,7 @@ fn record(
     for op in ops {
         match *op {
             FastOp::Time(o) => {
-                if let Some(ts) = le32(body, o).filter(|&v| v != u32::MAX) {
+                if let Some(ts) = le32(body, o, big_endian).filter(|&v| v != u32::MAX) {
                     r.ts_raw = Some(ts);
                     r.time = Some(to_ms(ts));
                     if ts < RELATIVE_TIME_LIMIT {
@@ -1092,22 +1095,22 @@ fn record(
                 }
             }
             FastOp::Lat(o) => {
-                if let Some(v) = le32(body, o).filter(|&v| v != 0x7FFF_FFFF) {
+                if let Some(v) = le32(body, o, big_endian).filter(|&v| v != 0x7FFF_FFFF) {
                     r.lat = Some(f64::from(v as i32) * (180.0 / 2_147_483_648.0));
                 }
             }
             FastOp::Lon(o) => {
-                if let Some(v) = le32(body, o).filter(|&v| v != 0x7FFF_FFFF) {
+                if let Some(v) = le32(body, o, big_endian).filter(|&v| v != 0x7FFF_FFFF) {
                     r.lon = Some(f64::from(v as i32) * (180.0 / 2_147_483_648.0));
                 }
             }
             FastOp::Altitude16(o) => {
-                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                if let Some(v) = le16(body, o, big_endian).filter(|&v| v != u16::MAX) {
                     r.altitude = Some((f64::from(v) / 5.0 - 500.0) as f32);
                 }
             }
             FastOp::Altitude32(o) => {
-                if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
+                if let Some(v) = le32(body, o, big_endian).filter(|&v| v != u32::MAX) {
                     r.altitude = Some((f64::from(v) / 5.0 - 500.0) as f32);
                 }
             }
@@ -1127,24 +1130,24 @@ fn record(
                 }
             }
             FastOp::Distance(o) => {
-                if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
+                if let Some(v) = le32(body, o, big_endian).filter(|&v| v != u32::MAX) {
                     r.distance = Some(f64::from(v) / 100.0);
                     // A full distance value re-bases the compressed accumulator.
                     out.dist_acc.rebase_cm = Some(f64::from(v));
                 }
             }
             FastOp::Speed16(o) => {
-                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                if let Some(v) = le16(body, o, big_endian).filter(|&v| v != u16::MAX) {
                     r.speed = Some((f64::from(v) / 1000.0) as f32);
                 }
             }
             FastOp::Speed32(o) => {
-                if let Some(v) = le32(body, o).filter(|&v| v != u32::MAX) {
+                if let Some(v) = le32(body, o, big_endian).filter(|&v| v != u32::MAX) {
                     r.speed = Some((f64::from(v) / 1000.0) as f32);
                 }
             }
             FastOp::Power(o) => {
-                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                if let Some(v) = le16(body, o, big_endian).filter(|&v| v != u16::MAX) {
                     r.power = Some(v);
                 }
             }
@@ -1154,17 +1157,17 @@ fn record(
                 }
             }
             FastOp::VerticalOscillation(o) => {
-                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                if let Some(v) = le16(body, o, big_endian).filter(|&v| v != u16::MAX) {
                     r.vertical_oscillation = Some((f64::from(v) / 10.0) as f32);
                 }
             }
             FastOp::StanceTime(o) => {
-                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                if let Some(v) = le16(body, o, big_endian).filter(|&v| v != u16::MAX) {
                     r.stance_time = Some((f64::from(v) / 10.0) as f32);
                 }
             }
             FastOp::StepLength(o) => {
-                if let Some(v) = le16(body, o).filter(|&v| v != u16::MAX) {
+                if let Some(v) = le16(body, o, big_endian).filter(|&v| v != u16::MAX) {
                     r.step_length = Some((f64::from(v) / 10.0) as f32);
                 }
             }
@@ -1378,21 +1381,16 @@ fn hr_message(f: &Fields, ts: Option<u32>, out: &mut Out) {
         _ => None,
     };
     if let Some(b) = packed {
-        // Unpack 12-bit values LSB-first.
-        let bits = b.len() * 8;
+        // Unpack 12-bit values LSB-first: value k starts at bit 12k, on a byte or half-byte.
         let mut k = 0;
-        while k + 12 <= bits {
-            let mut v = 0u64;
-            for j in 0..12 {
-                let bit = k + j;
-                if b[bit / 8] >> (bit % 8) & 1 == 1 {
-                    v |= 1 << j;
-                }
-            }
+        while 12 * (k + 1) <= b.len() * 8 {
+            let i = 12 * k / 8;
+            let (lo, hi) = (u64::from(b[i]), u64::from(b.get(i + 1).copied().unwrap_or(0)));
+            let v = if k % 2 == 0 { lo | (hi & 0x0F) << 8 } else { lo >> 4 | hi << 4 };
             hr.acc_value = hr.acc_value.wrapping_add(v.wrapping_sub(hr.acc_last) & 0xFFF);
             hr.acc_last = v;
             events.push(hr.acc_value);
-            k += 12;
+            k += 1;
         }
     }
     let bpms = f.elements(6);
