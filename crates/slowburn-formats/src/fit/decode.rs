@@ -676,7 +676,7 @@ fn definition(st: &mut State<'_>, pos: usize, out: &mut Out) -> Option<usize> {
         big_endian,
         size: offset,
         fields,
-        record_ops: record_ops.into_iter().map(|op| FastOp::from_op(op)).collect(),
+        record_ops: record_ops.into_iter().map(FastOp::from_op).collect(),
         timestamp_offset,
         dev_fields,
         messages: 0,
