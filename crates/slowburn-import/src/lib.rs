@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use slowburn_formats::sources::{self, Entry, ExportMeta};
 use slowburn_formats::{detect, Recording};
-use slowburn_store::{compress, NewActivity, Store, StoreError};
+use slowburn_store::{compress, ActivityData, NewActivity, Store, StoreError};
 
 /// What the analysis computed for one recording; the pipeline stores it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -190,25 +190,27 @@ pub fn new_activity(
     });
     NewActivity {
         sha256: sha,
-        source_name: name.to_owned(),
-        format: format_name(name, bytes).to_owned(),
-        start_ms: rec.start,
-        utc_offset_s: rec.utc_offset_s,
-        sport: rec.sport.map(|s| s.sport),
-        sub_sport: rec.sport.map(|s| s.sub_sport),
-        name: meta.and_then(|m| m.name.clone()),
-        description: meta.and_then(|m| m.description.clone()),
-        gear: meta.and_then(|m| m.gear.clone()),
-        device: device.filter(|d| !d.is_empty()),
-        duration_s: rec.duration_s(),
-        moving_s: a.moving_s,
-        distance_m: rec.distance_m(),
-        ascent_m: a.ascent_m,
-        avg_hr: a.avg_hr,
-        max_hr: a.max_hr,
-        samples: rec.samples.len() as i64,
+        data: ActivityData {
+            source_name: name.to_owned(),
+            format: format_name(name, bytes).to_owned(),
+            start_ms: rec.start,
+            utc_offset_s: rec.utc_offset_s,
+            sport: rec.sport.map(|s| s.sport),
+            sub_sport: rec.sport.map(|s| s.sub_sport),
+            name: meta.and_then(|m| m.name.clone()),
+            description: meta.and_then(|m| m.description.clone()),
+            gear: meta.and_then(|m| m.gear.clone()),
+            device: device.filter(|d| !d.is_empty()),
+            duration_s: rec.duration_s(),
+            moving_s: a.moving_s,
+            distance_m: rec.distance_m(),
+            ascent_m: a.ascent_m,
+            avg_hr: a.avg_hr,
+            max_hr: a.max_hr,
+            samples: rec.samples.len() as i64,
+            summary: a.summary_json,
+        },
         richness: richness(rec),
-        summary: a.summary_json,
         hr_hist: a.hr_hist,
         pace_hist: a.pace_hist,
     }
@@ -353,8 +355,8 @@ fn import_chunk(
                     }
                 } else {
                     batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
-                    let same = match (activity.start_ms, activity.duration_s) {
-                        (Some(s), Some(d)) => batch.find_same_run(s, d, activity.sport)?,
+                    let same = match (activity.data.start_ms, activity.data.duration_s) {
+                        (Some(s), Some(d)) => batch.find_same_run(s, d, activity.data.sport)?,
                         _ => None,
                     };
                     match same {

@@ -63,29 +63,11 @@ pub fn compress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewActivity {
     pub sha256: Sha256,
-    /// File name, or `archive.zip!inner/path.fit` for archive members.
-    pub source_name: String,
-    pub format: String,
-    pub start_ms: Option<i64>,
-    pub utc_offset_s: Option<i32>,
-    pub sport: Option<u8>,
-    pub sub_sport: Option<u8>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub gear: Option<String>,
-    pub device: Option<String>,
-    pub duration_s: Option<f64>,
-    pub moving_s: Option<f64>,
-    pub distance_m: Option<f64>,
-    pub ascent_m: Option<f64>,
-    pub avg_hr: Option<f64>,
-    pub max_hr: Option<u8>,
-    pub samples: i64,
+    /// The values stored as columns (and the summary JSON).
+    pub data: ActivityData,
     /// How much the recording holds (channels × samples); the richer of two copies of the
     /// same run is kept.
     pub richness: f64,
-    /// The core summary as JSON (laps, metrics, cleaning, warnings).
-    pub summary: String,
     /// Seconds at each bpm, 0–255.
     pub hr_hist: Vec<f32>,
     /// Seconds per pace bucket.
@@ -105,6 +87,7 @@ pub struct ActivityRow {
 }
 
 /// The stored values of an activity (without the histograms, which [`Store::histograms`] reads).
+/// `summary` is the core summary as JSON (laps, metrics, cleaning, classification, warnings).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivityData {
     pub source_name: String,
@@ -158,25 +141,25 @@ fn activity_values<'a>(
 ) -> [&'a dyn rusqlite::ToSql; 22] {
     [
         &a.sha256,
-        &a.source_name,
-        &a.format,
-        &a.start_ms,
-        &a.utc_offset_s,
-        &a.sport,
-        &a.sub_sport,
-        &a.name,
-        &a.description,
-        &a.gear,
-        &a.device,
-        &a.duration_s,
-        &a.moving_s,
-        &a.distance_m,
-        &a.ascent_m,
-        &a.avg_hr,
-        &a.max_hr,
-        &a.samples,
+        &a.data.source_name,
+        &a.data.format,
+        &a.data.start_ms,
+        &a.data.utc_offset_s,
+        &a.data.sport,
+        &a.data.sub_sport,
+        &a.data.name,
+        &a.data.description,
+        &a.data.gear,
+        &a.data.device,
+        &a.data.duration_s,
+        &a.data.moving_s,
+        &a.data.distance_m,
+        &a.data.ascent_m,
+        &a.data.avg_hr,
+        &a.data.max_hr,
+        &a.data.samples,
         &a.richness,
-        &a.summary,
+        &a.data.summary,
         hr,
         pace,
     ]

@@ -1,29 +1,31 @@
 //! The store keeps what it is given, whole batches or nothing.
 
-use slowburn_store::{compress, Filter, NewActivity, Store};
+use slowburn_store::{compress, ActivityData, Filter, NewActivity, Store};
 
 fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) -> NewActivity {
     NewActivity {
         sha256: [sha; 32],
-        source_name: format!("run-{sha}.fit"),
-        format: "fit".into(),
-        start_ms: Some(start_ms),
-        utc_offset_s: Some(3600),
-        sport: Some(1),
-        sub_sport: Some(0),
-        name: None,
-        description: None,
-        gear: None,
-        device: Some("garmin fr955".into()),
-        duration_s: Some(duration_s),
-        moving_s: Some(duration_s),
-        distance_m: Some(10_000.0),
-        ascent_m: Some(50.0),
-        avg_hr: Some(140.0),
-        max_hr: Some(160),
-        samples,
+        data: ActivityData {
+            source_name: format!("run-{sha}.fit"),
+            format: "fit".into(),
+            start_ms: Some(start_ms),
+            utc_offset_s: Some(3600),
+            sport: Some(1),
+            sub_sport: Some(0),
+            name: None,
+            description: None,
+            gear: None,
+            device: Some("garmin fr955".into()),
+            duration_s: Some(duration_s),
+            moving_s: Some(duration_s),
+            distance_m: Some(10_000.0),
+            ascent_m: Some(50.0),
+            avg_hr: Some(140.0),
+            max_hr: Some(160),
+            samples,
+            summary: "{}".into(),
+        },
         richness: samples as f64,
-        summary: "{}".into(),
         hr_hist: vec![1.5; 256],
         pace_hist: vec![2.0; 10],
     }
