@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use crate::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 1: originals, activities, duplicates.
@@ -68,6 +68,25 @@ const MIGRATIONS: &[&str] = &[
         activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
         rpe         REAL NOT NULL
      );",
+    // 3: the typed facts reviews read on every run, and the derived type. Rows written before
+    // have summary_version 0 and are re-analysed from their originals when the store is opened
+    // by the application.
+    "ALTER TABLE activities ADD COLUMN summary_version INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE activities ADD COLUMN base_type TEXT;
+     ALTER TABLE activities ADD COLUMN base_reason TEXT;
+     ALTER TABLE activities ADD COLUMN confidence REAL;
+     ALTER TABLE activities ADD COLUMN settled_hr REAL;
+     ALTER TABLE activities ADD COLUMN hr_coverage REAL;
+     ALTER TABLE activities ADD COLUMN best_30s_hr REAL;
+     ALTER TABLE activities ADD COLUMN best_30min_lthr REAL;
+     ALTER TABLE activities ADD COLUMN gap_pace_s_per_km REAL;
+     ALTER TABLE activities ADD COLUMN efficiency_factor REAL;
+     ALTER TABLE activities ADD COLUMN decoupling_pct REAL;
+     ALTER TABLE activities ADD COLUMN best_efforts BLOB;
+     ALTER TABLE activities ADD COLUMN hr_pace BLOB;
+     ALTER TABLE activities ADD COLUMN settled_hr_pace BLOB;
+     ALTER TABLE activities ADD COLUMN run_type TEXT;
+     ALTER TABLE activities ADD COLUMN reason TEXT;",
 ];
 
 /// Bring the schema up to [`SCHEMA_VERSION`]. Each step takes the write lock first

@@ -1,0 +1,688 @@
+//! The embedded backend: one `SQLite` file (bundled), WAL mode, foreign keys on, schema
+//! migrations by `PRAGMA user_version` (see `docs/SCHEMA.md`).
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::blob;
+use crate::schema;
+use crate::{
+    hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Derived, Facts, Filter,
+    HistoryRow, HistorySnapshot, NewActivity, OriginalRow, Result, SameRun, Sha256, Store,
+    StoreError,
+};
+
+/// The `SQLite` store: one connection.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+/// The columns written for an activity, in the order of [`activity_values`].
+const WRITE_COLUMNS: [&str; 38] = [
+    "sha256",
+    "source_name",
+    "format",
+    "start_ms",
+    "utc_offset_s",
+    "sport",
+    "sub_sport",
+    "name",
+    "description",
+    "gear",
+    "device",
+    "duration_s",
+    "moving_s",
+    "distance_m",
+    "ascent_m",
+    "avg_hr",
+    "max_hr",
+    "samples",
+    "richness",
+    "summary",
+    "hr_hist",
+    "pace_hist",
+    "summary_version",
+    "base_type",
+    "base_reason",
+    "confidence",
+    "settled_hr",
+    "hr_coverage",
+    "best_30s_hr",
+    "best_30min_lthr",
+    "gap_pace_s_per_km",
+    "efficiency_factor",
+    "decoupling_pct",
+    "best_efforts",
+    "hr_pace",
+    "settled_hr_pace",
+    "run_type",
+    "reason",
+];
+
+/// Blobs of one activity, encoded once for binding.
+struct Blobs {
+    hr: Vec<u8>,
+    pace: Vec<u8>,
+    efforts: Vec<u8>,
+    hr_pace: Vec<u8>,
+    settled: Vec<u8>,
+}
+
+impl Blobs {
+    fn of(a: &NewActivity) -> Blobs {
+        Blobs {
+            hr: blob::f32s(&a.hr_hist),
+            pace: blob::f32s(&a.pace_hist),
+            efforts: blob::efforts(&a.facts.best_efforts),
+            hr_pace: blob::hr_pace(&a.facts.hr_pace),
+            settled: blob::hr_pace(&a.facts.settled_hr_pace),
+        }
+    }
+}
+
+/// An activity's values in the order of [`WRITE_COLUMNS`]. At insert and re-analysis the
+/// derived type is the base type; the application's refresh then brings it up to date.
+fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 38] {
+    let f = &a.facts;
+    [
+        &a.sha256,
+        &a.data.source_name,
+        &a.data.format,
+        &a.data.start_ms,
+        &a.data.utc_offset_s,
+        &a.data.sport,
+        &a.data.sub_sport,
+        &a.data.name,
+        &a.data.description,
+        &a.data.gear,
+        &a.data.device,
+        &a.data.duration_s,
+        &a.data.moving_s,
+        &a.data.distance_m,
+        &a.data.ascent_m,
+        &a.data.avg_hr,
+        &a.data.max_hr,
+        &a.data.samples,
+        &a.richness,
+        &a.summary,
+        &b.hr,
+        &b.pace,
+        &f.summary_version,
+        &f.base_type,
+        &f.base_reason,
+        &f.confidence,
+        &f.settled_hr,
+        &f.hr_coverage,
+        &f.best_30s_hr,
+        &f.best_30min_lthr,
+        &f.gap_pace_s_per_km,
+        &f.efficiency_factor,
+        &f.decoupling_pct,
+        &b.efforts,
+        &b.hr_pace,
+        &b.settled,
+        &f.base_type,
+        &f.base_reason,
+    ]
+}
+
+const ACTIVITY_COLUMNS: &str =
+    "a.id, a.sha256, a.source_name, a.format, a.start_ms, a.utc_offset_s, a.sport, \
+     a.sub_sport, a.name, a.description, a.gear, a.device, a.duration_s, a.moving_s, a.distance_m, \
+     a.ascent_m, a.avg_hr, a.max_hr, a.samples, a.label, a.run_type, a.reason, a.summary_version, \
+     (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id)";
+
+fn sha_of(v: &[u8]) -> Sha256 {
+    let mut sha = [0u8; 32];
+    if v.len() == 32 {
+        sha.copy_from_slice(v);
+    }
+    sha
+}
+
+fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
+    let sha: Vec<u8> = r.get(1)?;
+    Ok(ActivityRow {
+        id: r.get(0)?,
+        sha256: sha_of(&sha),
+        data: ActivityData {
+            source_name: r.get(2)?,
+            format: r.get(3)?,
+            start_ms: r.get(4)?,
+            utc_offset_s: r.get(5)?,
+            sport: r.get(6)?,
+            sub_sport: r.get(7)?,
+            name: r.get(8)?,
+            description: r.get(9)?,
+            gear: r.get(10)?,
+            device: r.get(11)?,
+            duration_s: r.get(12)?,
+            moving_s: r.get(13)?,
+            distance_m: r.get(14)?,
+            ascent_m: r.get(15)?,
+            avg_hr: r.get(16)?,
+            max_hr: r.get(17)?,
+            samples: r.get(18)?,
+        },
+        label: r.get(19)?,
+        derived: Derived { run_type: r.get(20)?, reason: r.get(21)? },
+        summary_version: r.get(22)?,
+        duplicates: r.get(23)?,
+    })
+}
+
+const HISTORY_COLUMNS: &str =
+    "a.id, a.start_ms, a.utc_offset_s, a.sport, a.duration_s, a.moving_s, a.distance_m, \
+     a.avg_hr, a.label, a.run_type, a.reason, a.summary_version, a.base_type, a.base_reason, \
+     a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr, a.best_30min_lthr, \
+     a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct, a.best_efforts, a.hr_pace, \
+     a.settled_hr_pace, a.hr_hist, a.pace_hist, r.rpe \
+     FROM activities a LEFT JOIN activity_rpe r ON r.activity_id = a.id";
+
+/// A blob column read without copying (`None` for NULL).
+fn blob_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r [u8]>> {
+    Ok(r.get_ref(i)?.as_blob_or_null()?)
+}
+
+fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
+    let id: i64 = r.get(0)?;
+    let corrupt = |what: &'static str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Blob,
+            Box::new(StoreError::Corrupt { id, what, why: "bad length".into() }),
+        )
+    };
+    let efforts = blob_ref(r, 22)?
+        .map(|b| blob::to_efforts(b).ok_or_else(|| corrupt("best_efforts")))
+        .transpose()?;
+    let hr_pace = blob_ref(r, 23)?
+        .map(|b| blob::to_hr_pace(b).ok_or_else(|| corrupt("hr_pace")))
+        .transpose()?;
+    let settled = blob_ref(r, 24)?
+        .map(|b| blob::to_hr_pace(b).ok_or_else(|| corrupt("settled_hr_pace")))
+        .transpose()?;
+    Ok(HistoryRow {
+        id,
+        start_ms: r.get(1)?,
+        utc_offset_s: r.get(2)?,
+        sport: r.get(3)?,
+        duration_s: r.get(4)?,
+        moving_s: r.get(5)?,
+        distance_m: r.get(6)?,
+        avg_hr: r.get(7)?,
+        label: r.get(8)?,
+        derived: Derived { run_type: r.get(9)?, reason: r.get(10)? },
+        facts: Facts {
+            summary_version: r.get(11)?,
+            base_type: r.get(12)?,
+            base_reason: r.get(13)?,
+            confidence: r.get(14)?,
+            settled_hr: r.get(15)?,
+            hr_coverage: r.get(16)?,
+            best_30s_hr: r.get(17)?,
+            best_30min_lthr: r.get(18)?,
+            gap_pace_s_per_km: r.get(19)?,
+            efficiency_factor: r.get(20)?,
+            decoupling_pct: r.get(21)?,
+            best_efforts: efforts.unwrap_or_default(),
+            hr_pace: hr_pace.unwrap_or_default(),
+            settled_hr_pace: settled.unwrap_or_default(),
+        },
+        hr_hist: blob_ref(r, 25)?.map(blob::to_f32s).unwrap_or_default(),
+        pace_hist: blob_ref(r, 26)?.map(blob::to_f32s).unwrap_or_default(),
+        rpe: r.get(27)?,
+    })
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                    path: path.display().to_string(),
+                    source: rusqlite::Error::InvalidPath(std::path::PathBuf::from(e.to_string())),
+                })?;
+            }
+        }
+        let conn = Connection::open(path)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        Self::setup(conn)
+    }
+
+    /// A store in memory (tests).
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<SqliteStore> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL with NORMAL sync is durable at every checkpoint and never corrupts on power
+        // loss; a crash can lose only the last committed batches, which a re-import restores.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        schema::migrate(&conn)?;
+        Ok(SqliteStore { conn })
+    }
+
+    /// Every original file, decompressed, with the name it was imported under. Calls `f` for
+    /// each; stops at the first error. (Streams: one original in memory at a time.)
+    pub fn for_each_original(
+        &self,
+        mut f: impl FnMut(&Sha256, &str, &[u8]) -> std::result::Result<(), String>,
+    ) -> Result<usize> {
+        let mut st = self
+            .conn
+            .prepare("SELECT sha256, name, size, data FROM originals ORDER BY name, sha256")?;
+        let mut rows = st.query([])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            let sha_v: Vec<u8> = r.get(0)?;
+            let name: String = r.get(1)?;
+            let size: i64 = r.get(2)?;
+            let data: Vec<u8> = r.get(3)?;
+            let sha = sha_of(&sha_v);
+            let bytes = zstd::bulk::decompress(&data, usize::try_from(size).unwrap_or(0))
+                .map_err(|e| StoreError::Original { sha: hex(&sha), why: e.to_string() })?;
+            f(&sha, &name, &bytes).map_err(|why| StoreError::Original { sha: hex(&sha), why })?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+
+fn range_sql(filter: &Filter) -> (Option<i64>, Option<i64>) {
+    (filter.since_ms, filter.until_ms)
+}
+
+impl Store for SqliteStore {
+    fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    fn has_original(&self, sha: &Sha256) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM originals WHERE sha256 = ?1", [&sha[..]], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn batch(&mut self) -> Result<Box<dyn Batch + '_>> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        Ok(Box::new(SqliteBatch { tx }))
+    }
+
+    fn activities(&self, filter: &Filter) -> Result<Vec<ActivityRow>> {
+        let sql = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities a \
+             WHERE (?1 IS NULL OR a.start_ms >= ?1) AND (?2 IS NULL OR a.start_ms < ?2) \
+               AND (?3 IS NULL OR a.sport = ?3) \
+             ORDER BY a.start_ms {}, a.id LIMIT ?4",
+            if filter.newest_first { "DESC" } else { "ASC" }
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(
+            params![filter.since_ms, filter.until_ms, filter.sport, filter.limit.unwrap_or(-1)],
+            activity_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn activity(&self, id: i64) -> Result<ActivityRow> {
+        let sql = format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = ?1");
+        self.conn
+            .query_row(&sql, [id], activity_from_row)
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))
+    }
+
+    fn activity_summary(&self, id: i64) -> Result<String> {
+        self.conn
+            .query_row("SELECT summary FROM activities WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))
+    }
+
+    fn history_row(&self, id: i64) -> Result<HistoryRow> {
+        let sql = format!("SELECT {HISTORY_COLUMNS} WHERE a.id = ?1");
+        self.conn
+            .query_row(&sql, [id], history_from_row)
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))
+    }
+
+    fn history(&self, filter: &Filter) -> Result<HistorySnapshot> {
+        // One read transaction: a concurrent import never shows half a batch to a review.
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let read = (|| -> Result<HistorySnapshot> {
+            let (since, until) = range_sql(filter);
+            let sql = format!(
+                "SELECT {HISTORY_COLUMNS} \
+                 WHERE (?1 IS NULL OR a.start_ms >= ?1) AND (?2 IS NULL OR a.start_ms < ?2) \
+                 ORDER BY a.start_ms, a.id"
+            );
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let activities = st
+                .query_map(params![since, until], history_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT from_date, entry FROM athlete_entries ORDER BY from_date, id")?;
+            let entries = st
+                .query_map([], |r| Ok(AthleteEntryRow { from_date: r.get(0)?, entry: r.get(1)? }))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT date, kind, value, text FROM daily_log ORDER BY date, id")?;
+            let logs = st
+                .query_map([], |r| {
+                    Ok(DailyLog { date: r.get(0)?, kind: r.get(1)?, value: r.get(2)?, text: r.get(3)? })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(HistorySnapshot { activities, entries, logs })
+        })();
+        let _ = self.conn.execute_batch("COMMIT");
+        read
+    }
+
+    fn stale_summaries(&self, version: u32) -> Result<Vec<i64>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id FROM activities WHERE summary_version < ?1 ORDER BY id")?;
+        let rows = st.query_map([version], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn latest_start(&self) -> Result<Option<i64>> {
+        Ok(self.conn.query_row("SELECT max(start_ms) FROM activities", [], |r| r.get(0))?)
+    }
+
+    fn counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM activities), (SELECT count(*) FROM duplicates), \
+                    (SELECT count(*) FROM originals)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+
+    fn original_list(&self) -> Result<Vec<OriginalRow>> {
+        let mut st =
+            self.conn.prepare("SELECT sha256, name FROM originals ORDER BY name, sha256")?;
+        let rows = st.query_map([], |r| {
+            let v: Vec<u8> = r.get(0)?;
+            Ok(OriginalRow { sha256: sha_of(&v), name: r.get(1)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn original(&self, sha: &Sha256) -> Result<Vec<u8>> {
+        let (size, data): (i64, Vec<u8>) = self
+            .conn
+            .query_row("SELECT size, data FROM originals WHERE sha256 = ?1", [&sha[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::Original { sha: hex(sha), why: "not stored".into() })?;
+        zstd::bulk::decompress(&data, usize::try_from(size).unwrap_or(0))
+            .map_err(|e| StoreError::Original { sha: hex(sha), why: e.to_string() })
+    }
+
+    fn add_athlete_entry(&mut self, from_date: &str, entry: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO athlete_entries (from_date, entry) VALUES (?1, ?2)",
+            params![from_date, entry],
+        )?;
+        Ok(())
+    }
+
+    fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
+            params![log.date, log.kind, log.value, log.text],
+        )?;
+        Ok(())
+    }
+
+    fn set_rpe(&mut self, id: i64, rpe: f64) -> Result<()> {
+        self.activity(id)?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO activity_rpe (activity_id, rpe) VALUES (?1, ?2)",
+            params![id, rpe],
+        )?;
+        Ok(())
+    }
+
+    fn set_label(&mut self, id: i64, label: Option<&str>) -> Result<()> {
+        let n = self
+            .conn
+            .execute("UPDATE activities SET label = ?2 WHERE id = ?1", params![id, label])?;
+        if n == 0 {
+            return Err(StoreError::NoActivity(id));
+        }
+        Ok(())
+    }
+
+    fn set_derived(&mut self, updates: &[(i64, Derived)]) -> Result<()> {
+        if updates.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut st =
+                tx.prepare_cached("UPDATE activities SET run_type = ?2, reason = ?3 WHERE id = ?1")?;
+            for (id, d) in updates {
+                st.execute(params![id, d.run_type, d.reason])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn canonical_dump(&self) -> Result<String> {
+        let mut out = String::new();
+        let cols = WRITE_COLUMNS
+            .iter()
+            .filter(|c| **c != "sha256")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut st = self.conn.prepare(&format!(
+            "SELECT hex(a.sha256), {cols}, a.label, \
+                    (SELECT group_concat(hex(d.sha256) || ':' || d.reason, ',') FROM \
+                      (SELECT * FROM duplicates d WHERE d.activity_id = a.id ORDER BY d.sha256) d), \
+                    (SELECT rpe FROM activity_rpe WHERE activity_id = a.id) \
+             FROM activities a ORDER BY a.sha256"
+        ))?;
+        let n = st.column_count();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i)?;
+                out.push_str(&format!("{v:?}\t"));
+            }
+            out.push('\n');
+        }
+        for sql in [
+            "SELECT hex(sha256), size, name FROM originals ORDER BY sha256",
+            "SELECT from_date, entry, '' FROM athlete_entries ORDER BY from_date, id",
+            "SELECT date, kind, coalesce(value, '') || '|' || coalesce(text, '') FROM daily_log \
+             ORDER BY date, kind, value, text",
+        ] {
+            let mut st = self.conn.prepare(sql)?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let (a, b, c): (rusqlite::types::Value, rusqlite::types::Value, rusqlite::types::Value) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?);
+                out.push_str(&format!("{a:?}\t{b:?}\t{c:?}\n"));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One `SQLite` transaction (taken with the write lock at once, so two writers queue on the
+/// busy timeout instead of failing half-way).
+struct SqliteBatch<'a> {
+    tx: Transaction<'a>,
+}
+
+impl SqliteBatch<'_> {
+    /// `UPDATE activities SET {set} WHERE id = ?39`, with `?1`…`?38` bound in the order of
+    /// [`WRITE_COLUMNS`].
+    fn update(&self, id: i64, a: &NewActivity, set: &str) -> Result<()> {
+        let b = Blobs::of(a);
+        let mut values = activity_values(a, &b).to_vec();
+        values.push(&id);
+        self.tx.execute(
+            &format!("UPDATE activities SET {set} WHERE id = ?39"),
+            rusqlite::params_from_iter(values),
+        )?;
+        Ok(())
+    }
+}
+
+/// `col=?n` for the analysis columns (everything but identity, names, label).
+fn analysis_set() -> String {
+    WRITE_COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            !matches!(**c, "sha256" | "source_name" | "format" | "name" | "description" | "gear")
+        })
+        .map(|(i, c)| format!("{c}=?{}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Batch for SqliteBatch<'_> {
+    fn insert_original(
+        &mut self,
+        sha: &Sha256,
+        name: &str,
+        size: usize,
+        compressed: &[u8],
+    ) -> Result<bool> {
+        let n = self.tx.execute(
+            "INSERT OR IGNORE INTO originals (sha256, name, size, data) VALUES (?1, ?2, ?3, ?4)",
+            params![&sha[..], name, size as i64, compressed],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn has_original(&mut self, sha: &Sha256) -> Result<bool> {
+        Ok(self
+            .tx
+            .query_row("SELECT 1 FROM originals WHERE sha256 = ?1", [&sha[..]], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn find_same_run(
+        &mut self,
+        start_ms: i64,
+        duration_s: f64,
+        sport: Option<u8>,
+    ) -> Result<Option<SameRun>> {
+        let tol_ms = 120_000i64;
+        let mut st = self.tx.prepare_cached(
+            "SELECT id, duration_s, richness, sport FROM activities \
+             WHERE start_ms BETWEEN ?1 AND ?2 ORDER BY abs(start_ms - ?3) LIMIT 5",
+        )?;
+        let mut rows = st.query(params![start_ms - tol_ms, start_ms + tol_ms, start_ms])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let d: Option<f64> = r.get(1)?;
+            let richness: f64 = r.get(2)?;
+            let s: Option<u8> = r.get(3)?;
+            let d = d.unwrap_or(0.0);
+            let close = (d - duration_s).abs() <= (0.1 * d.max(duration_s)).max(120.0);
+            let sport_ok = match (s, sport) {
+                (Some(a), Some(b)) => a == b || a == 0 || b == 0,
+                _ => true,
+            };
+            if close && sport_ok {
+                return Ok(Some(SameRun { id, richness }));
+            }
+        }
+        Ok(None)
+    }
+
+    fn insert_activity(&mut self, a: &NewActivity) -> Result<i64> {
+        let b = Blobs::of(a);
+        let marks: Vec<String> = (1..=WRITE_COLUMNS.len()).map(|i| format!("?{i}")).collect();
+        self.tx.execute(
+            &format!(
+                "INSERT INTO activities ({}) VALUES ({})",
+                WRITE_COLUMNS.join(", "),
+                marks.join(",")
+            ),
+            rusqlite::params_from_iter(activity_values(a, &b)),
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn replace_activity(&mut self, id: i64, a: &NewActivity, reason: &str) -> Result<()> {
+        let (old_sha, old_name): (Vec<u8>, String) = self.tx.query_row(
+            "SELECT sha256, source_name FROM activities WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        self.update(
+            id,
+            a,
+            &format!(
+                "sha256=?1, source_name=?2, format=?3, name=coalesce(?8, name), \
+                 description=coalesce(?9, description), gear=coalesce(?10, gear), {}",
+                analysis_set()
+            ),
+        )?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO duplicates (sha256, activity_id, source_name, reason) VALUES (?1, ?2, ?3, ?4)",
+            params![old_sha, id, old_name, reason],
+        )?;
+        Ok(())
+    }
+
+    fn update_analysis(&mut self, id: i64, a: &NewActivity) -> Result<()> {
+        self.update(id, a, &analysis_set())
+    }
+
+    fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
+            params![log.date, log.kind, log.value, log.text],
+        )?;
+        Ok(())
+    }
+
+    fn insert_duplicate(
+        &mut self,
+        sha: &Sha256,
+        id: i64,
+        source_name: &str,
+        reason: &str,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO duplicates (sha256, activity_id, source_name, reason) VALUES (?1, ?2, ?3, ?4)",
+            params![&sha[..], id, source_name, reason],
+        )?;
+        Ok(())
+    }
+
+    fn activity_of(&mut self, sha: &Sha256) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .query_row("SELECT id FROM activities WHERE sha256 = ?1", [&sha[..]], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+}

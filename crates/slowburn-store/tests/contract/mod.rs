@@ -1,0 +1,206 @@
+//! The store contract: what every backend of [`Store`] must do. Each check takes a fresh,
+//! empty store; a backend's test file calls [`all`] with a way to make one.
+
+use slowburn_store::{
+    compress, ActivityData, DailyLog, Derived, EffortRow, Facts, Filter, HrPaceRow, NewActivity,
+    Store,
+};
+
+/// A test activity: `sha` names its original, `samples` is its richness.
+pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) -> NewActivity {
+    NewActivity {
+        sha256: [sha; 32],
+        data: ActivityData {
+            source_name: format!("run-{sha}.fit"),
+            format: "fit".into(),
+            start_ms: Some(start_ms),
+            utc_offset_s: Some(3600),
+            sport: Some(1),
+            sub_sport: Some(0),
+            name: None,
+            description: None,
+            gear: None,
+            device: Some("garmin fr955".into()),
+            duration_s: Some(duration_s),
+            moving_s: Some(duration_s),
+            distance_m: Some(10_000.0),
+            ascent_m: Some(50.0),
+            avg_hr: Some(140.0),
+            max_hr: Some(160),
+            samples,
+        },
+        summary: format!("{{\"version\":3,\"sha\":{sha}}}"),
+        facts: Facts {
+            summary_version: 3,
+            base_type: Some("easy".into()),
+            base_reason: Some("heart_rate".into()),
+            confidence: Some(0.8),
+            settled_hr: Some(138.5),
+            hr_coverage: Some(0.97),
+            best_30s_hr: Some(158.0),
+            best_30min_lthr: Some(150.0),
+            gap_pace_s_per_km: Some(330.0),
+            efficiency_factor: Some(1.23),
+            decoupling_pct: Some(2.5),
+            best_efforts: vec![
+                EffortRow { distance_m: 1000.0, time_s: 300.5 },
+                EffortRow { distance_m: 5000.0, time_s: 1600.25 },
+            ],
+            hr_pace: vec![HrPaceRow { hr: 140, pace_s_per_km: 331.25, seconds: 600.0 }],
+            settled_hr_pace: vec![
+                HrPaceRow { hr: 139, pace_s_per_km: 335.0, seconds: 120.0 },
+                HrPaceRow { hr: 141, pace_s_per_km: 329.0, seconds: 300.0 },
+            ],
+        },
+        richness: samples as f64,
+        hr_hist: vec![1.5; 256],
+        pace_hist: vec![2.0; 10],
+    }
+}
+
+fn insert(s: &mut dyn Store, a: &NewActivity) -> i64 {
+    let mut b = s.batch().expect("batch");
+    assert!(b
+        .insert_original(&a.sha256, &a.data.source_name, 10, &compress(b"0123456789").expect("zstd"))
+        .expect("orig"));
+    let id = b.insert_activity(a).expect("insert");
+    b.commit().expect("commit");
+    id
+}
+
+/// Run every check against fresh stores from `make`.
+pub(crate) fn all(make: &dyn Fn() -> Box<dyn Store>) {
+    activities_round_trip_with_facts_and_histograms(make().as_mut());
+    an_uncommitted_batch_leaves_nothing(make().as_mut());
+    the_same_run_is_found_and_the_richer_copy_kept(make().as_mut());
+    athlete_entries_logs_rpe_and_labels_are_kept(make().as_mut());
+    derived_state_is_written_and_reset_by_reanalysis(make().as_mut());
+    filters_select_by_time_and_sport(make().as_mut());
+    stale_summaries_are_listed(make().as_mut());
+}
+
+pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store) {
+    let a = activity(1, 1_700_000_000_000, 3600.0, 3600);
+    let id = insert(s, &a);
+    let row = s.activity(id).expect("row");
+    assert_eq!(row.data, a.data);
+    assert_eq!(row.summary_version, 3);
+    assert_eq!(row.derived.run_type.as_deref(), Some("easy"), "derived starts as the base type");
+    assert_eq!(s.activity_summary(id).expect("summary"), a.summary);
+    let h = s.history(&Filter::default()).expect("history");
+    assert_eq!(h.activities.len(), 1);
+    let r = &h.activities[0];
+    assert_eq!(r.facts, a.facts, "every fact comes back exactly");
+    assert_eq!(r.hr_hist, a.hr_hist);
+    assert_eq!(r.pace_hist, a.pace_hist);
+    assert_eq!(s.history_row(id).expect("one row"), *r);
+    assert!(s.has_original(&a.sha256).expect("has"));
+    assert_eq!(s.original(&a.sha256).expect("bytes"), b"0123456789");
+    assert_eq!(s.original_list().expect("list").len(), 1);
+    assert_eq!(s.latest_start().expect("latest"), Some(1_700_000_000_000));
+    assert_eq!(s.integrity_check().expect("check"), "ok");
+    assert!(matches!(s.activity(id + 1), Err(slowburn_store::StoreError::NoActivity(_))));
+}
+
+pub(crate) fn an_uncommitted_batch_leaves_nothing(s: &mut dyn Store) {
+    {
+        let mut b = s.batch().expect("batch");
+        let a = activity(2, 1_700_000_000_000, 3600.0, 10);
+        b.insert_original(&a.sha256, "x", 1, b"x").expect("orig");
+        b.insert_activity(&a).expect("insert");
+        // dropped without commit
+    }
+    assert_eq!(s.counts().expect("counts"), (0, 0, 0));
+}
+
+pub(crate) fn the_same_run_is_found_and_the_richer_copy_kept(s: &mut dyn Store) {
+    let poor = activity(3, 1_700_000_000_000, 3600.0, 100);
+    let mut rich = activity(4, 1_700_000_030_000, 3610.0, 3600);
+    rich.data.name = None;
+    let mut poor_named = poor.clone();
+    poor_named.data.name = Some("Sunday long run".into());
+    let mut b = s.batch().expect("batch");
+    b.insert_original(&poor.sha256, "a.gpx", 1, b"a").expect("orig");
+    let id = b.insert_activity(&poor_named).expect("insert");
+    let same = b.find_same_run(1_700_000_030_000, 3610.0, Some(1)).expect("find").expect("found");
+    assert_eq!(same.id, id);
+    assert!(b.find_same_run(1_700_010_000_000, 3600.0, Some(1)).expect("find").is_none());
+    b.insert_original(&rich.sha256, "a.fit", 1, b"b").expect("orig");
+    b.replace_activity(id, &rich, "same run, richer recording kept").expect("replace");
+    b.commit().expect("commit");
+    let row = s.activity(id).expect("row");
+    assert_eq!(row.sha256, [4; 32]);
+    assert_eq!(row.duplicates, 1);
+    assert_eq!(row.data.name.as_deref(), Some("Sunday long run"), "the export's name is kept");
+    assert_eq!(s.counts().expect("counts"), (1, 1, 2));
+}
+
+pub(crate) fn athlete_entries_logs_rpe_and_labels_are_kept(s: &mut dyn Store) {
+    s.add_athlete_entry("2026-01-01", "{\"max_hr\":188}").expect("entry");
+    s.add_athlete_entry("2025-01-01", "{\"max_hr\":190}").expect("entry");
+    let log = |date: &str, kind: &str, value, text: Option<&str>| DailyLog {
+        date: date.into(),
+        kind: kind.into(),
+        value,
+        text: text.map(str::to_owned),
+    };
+    s.add_daily_log(&log("2026-11-20", "rhr", Some(48.0), None)).expect("log");
+    s.add_daily_log(&log("2026-11-21", "note", None, Some("slept badly"))).expect("note");
+    let h = s.history(&Filter::default()).expect("history");
+    let entries: Vec<&str> = h.entries.iter().map(|e| e.entry.as_str()).collect();
+    assert_eq!(entries, vec!["{\"max_hr\":190}", "{\"max_hr\":188}"], "by date");
+    assert_eq!(h.logs.len(), 2);
+    assert_eq!(h.logs[0], log("2026-11-20", "rhr", Some(48.0), None));
+    assert!(s.set_rpe(99, 3.0).is_err(), "no such activity");
+    assert!(s.set_label(99, Some("race")).is_err(), "no such activity");
+    let id = insert(s, &activity(9, 1_700_000_000_000, 1800.0, 10));
+    s.set_rpe(id, 7.0).expect("rpe");
+    s.set_label(id, Some("race")).expect("label");
+    let r = s.history_row(id).expect("row");
+    assert_eq!((r.rpe, r.label.as_deref()), (Some(7.0), Some("race")));
+    s.set_label(id, None).expect("unlabel");
+    assert_eq!(s.activity(id).expect("row").label, None);
+}
+
+pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store) {
+    let a = activity(5, 1_700_000_000_000, 3600.0, 10);
+    let id = insert(s, &a);
+    let d = Derived { run_type: Some("long".into()), reason: Some("duration".into()) };
+    s.set_derived(&[(id, d.clone())]).expect("derived");
+    assert_eq!(s.activity(id).expect("row").derived, d);
+    let before = s.activity_summary(id).expect("summary");
+    assert_eq!(before, a.summary, "derived state never touches the summary");
+    let mut b = s.batch().expect("batch");
+    b.update_analysis(id, &a).expect("update");
+    b.commit().expect("commit");
+    assert_eq!(s.activity(id).expect("row").derived.run_type.as_deref(), Some("easy"));
+}
+
+pub(crate) fn filters_select_by_time_and_sport(s: &mut dyn Store) {
+    let mut ride = activity(6, 1_700_100_000_000, 3600.0, 10);
+    ride.data.sport = Some(2);
+    insert(s, &activity(7, 1_700_000_000_000, 3600.0, 10));
+    insert(s, &ride);
+    let runs = s.activities(&Filter { sport: Some(1), ..Filter::default() }).expect("runs");
+    assert_eq!(runs.len(), 1);
+    let late =
+        s.activities(&Filter { since_ms: Some(1_700_050_000_000), ..Filter::default() }).expect("late");
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].data.sport, Some(2));
+    let newest = s
+        .activities(&Filter { limit: Some(1), newest_first: true, ..Filter::default() })
+        .expect("newest");
+    assert_eq!(newest[0].data.sport, Some(2));
+    let h = s
+        .history(&Filter { until_ms: Some(1_700_050_000_000), ..Filter::default() })
+        .expect("history");
+    assert_eq!(h.activities.len(), 1);
+}
+
+pub(crate) fn stale_summaries_are_listed(s: &mut dyn Store) {
+    let mut old = activity(8, 1_700_000_000_000, 3600.0, 10);
+    old.facts.summary_version = 1;
+    let id = insert(s, &old);
+    insert(s, &activity(10, 1_700_100_000_000, 3600.0, 10));
+    assert_eq!(s.stale_summaries(3).expect("stale"), vec![id]);
+}
