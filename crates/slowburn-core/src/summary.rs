@@ -15,8 +15,42 @@ use crate::metrics::{measure, RunMetrics, Track};
 use crate::verdicts::verdicts;
 use crate::zones::{hr_pace_samples, ZoneModel};
 
-/// Version of the summary's shape and algorithms; `reanalyze` rewrites older ones.
-pub const SUMMARY_VERSION: u32 = 2;
+/// Version of the summary's shape and algorithms. A stored summary of another version is not
+/// read ([`decode`] refuses it); the application re-analyses it from the original file.
+/// 3: `settled_hr_pace` is part of the summary (it was added beside it by the binary).
+pub const SUMMARY_VERSION: u32 = 3;
+
+/// Why a stored summary cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SummaryError {
+    #[error("summary version {found} is not the version this slowburn reads ({supported}); re-analyse it from the original")]
+    Version { found: u32, supported: u32 },
+    #[error("summary is not readable: {0}")]
+    Malformed(String),
+}
+
+/// The one way a stored summary is read back: its version must be [`SUMMARY_VERSION`].
+pub fn decode(json: &str) -> Result<RunSummary, SummaryError> {
+    #[derive(Deserialize)]
+    struct Version {
+        #[serde(default)]
+        version: u32,
+    }
+    let v: Version =
+        serde_json::from_str(json).map_err(|e| SummaryError::Malformed(e.to_string()))?;
+    if v.version != SUMMARY_VERSION {
+        return Err(SummaryError::Version { found: v.version, supported: SUMMARY_VERSION });
+    }
+    serde_json::from_str(json).map_err(|e| SummaryError::Malformed(e.to_string()))
+}
+
+/// The stored form of a summary (the inverse of [`decode`]).
+#[must_use]
+pub fn encode(summary: &RunSummary) -> String {
+    // A struct of plain values, maps with string keys and finite-or-null floats: serde_json
+    // cannot fail on it.
+    serde_json::to_string(summary).unwrap_or_default()
+}
 
 /// Below this speed a sample counts as stopped (0.5 m/s = 33:20 /km).
 pub const STOPPED_MPS: f32 = 0.5;
@@ -57,6 +91,9 @@ pub struct RunSummary {
     pub cleaning: Vec<CleaningNote>,
     /// Heart rate against pace on flat, steady running (one point per bpm).
     pub hr_pace: Vec<HrPacePoint>,
+    /// The same from settled running only (warm-up and late drift left out; see
+    /// [`crate::trends::settled_hr_pace`]): what the easy pace at a fixed heart rate is read from.
+    pub settled_hr_pace: Vec<HrPacePoint>,
     /// Decoder warnings carried over.
     pub warnings: Vec<String>,
     /// What the run was (see [`crate::classify`]), why, and how sure — after the athlete's
@@ -240,6 +277,7 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
         best_30min_lthr: best_30min_effort_lthr(&s.time, &cleaned.hr),
         cleaning,
         hr_pace,
+        settled_hr_pace: crate::trends::settled_hr_pace(rec, &cleaned.hr),
         warnings: rec.warnings.iter().map(ToString::to_string).collect(),
     };
     Summarised { summary, hr_hist, pace_hist, cleaned }
@@ -292,5 +330,18 @@ mod tests {
         let json = serde_json::to_string(&r.summary).expect("json");
         let back: RunSummary = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, r.summary);
+        assert_eq!(decode(&encode(&r.summary)).expect("decode"), r.summary);
+    }
+
+    #[test]
+    fn another_version_or_garbage_is_refused_with_a_typed_error() {
+        let mut s = summarise(&steady(120, 150, 3.5)).summary;
+        s.version = 2;
+        assert_eq!(
+            decode(&encode(&s)),
+            Err(SummaryError::Version { found: 2, supported: SUMMARY_VERSION })
+        );
+        assert!(matches!(decode("{\"version\":3,\"moving_s\":\"x\"}"), Err(SummaryError::Malformed(_))));
+        assert!(matches!(decode("not json"), Err(SummaryError::Malformed(_))));
     }
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use slowburn_formats::sources::{self, Entry, ExportMeta};
 use slowburn_formats::{detect, Recording};
-use slowburn_store::{compress, ActivityData, NewActivity, Store, StoreError};
+use slowburn_store::{compress, ActivityData, DailyLog, Facts, NewActivity, Store, StoreError};
 
 /// What the analysis computed for one recording; the pipeline stores it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,8 +32,10 @@ pub struct Analysis {
     pub hr_hist: Vec<f32>,
     /// Seconds per pace bucket.
     pub pace_hist: Vec<f32>,
-    /// Everything else, as JSON (metrics, laps, cleaning, classification, warnings).
-    pub summary_json: String,
+    /// The full summary as stored (core's encoding: metrics, laps, cleaning, classification).
+    pub summary: String,
+    /// What reviews read on every run, for the store's typed columns.
+    pub facts: Facts,
 }
 
 /// The per-recording analysis (cleaning, metrics, classification) that import runs.
@@ -208,8 +210,9 @@ pub fn new_activity(
             avg_hr: a.avg_hr,
             max_hr: a.max_hr,
             samples: rec.samples.len() as i64,
-            summary: a.summary_json,
         },
+        summary: a.summary,
+        facts: a.facts,
         richness: richness(rec),
         hr_hist: a.hr_hist,
         pace_hist: a.pace_hist,
@@ -262,7 +265,7 @@ fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser) -> Prepared {
 
 /// Import everything under `inputs` into `store`.
 pub fn import(
-    store: &mut Store,
+    store: &mut dyn Store,
     inputs: &[PathBuf],
     analyser: &dyn Analyser,
     progress: &dyn Progress,
@@ -288,7 +291,7 @@ pub fn import(
 }
 
 fn import_chunk(
-    store: &mut Store,
+    store: &mut dyn Store,
     chunk: &[Entry],
     analyser: &dyn Analyser,
     report: &mut Report,
@@ -325,7 +328,7 @@ fn import_chunk(
     // Decode, analyse and compress in parallel.
     let prepared: Vec<Prepared> = todo.par_iter().map(|l| prepare(l, analyser)).collect();
     // One writer, one transaction.
-    let batch = store.batch()?;
+    let mut batch = store.batch()?;
     let mut p_iter = todo.iter().zip(prepared);
     for slot in &mut results {
         if slot.is_some() {
@@ -338,7 +341,12 @@ fn import_chunk(
             Prepared::Monitoring { days, compressed, size } => {
                 batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
                 for (date, bpm) in &days {
-                    batch.add_daily_log(date, "monitoring_low", Some(f64::from(*bpm)), None)?;
+                    batch.add_daily_log(&DailyLog {
+                        date: date.clone(),
+                        kind: "monitoring_low".into(),
+                        value: Some(f64::from(*bpm)),
+                        text: None,
+                    })?;
                 }
                 Outcome::Skipped {
                     reason: format!(
@@ -402,27 +410,51 @@ fn import_chunk(
 
 /// Re-analyse every stored activity from its original bytes (after the algorithms improve).
 /// Returns the number of activities updated.
-pub fn reanalyze(store: &mut Store, analyser: &dyn Analyser) -> Result<usize, ImportError> {
-    let list = store.original_list()?;
+pub fn reanalyze(store: &mut dyn Store, analyser: &dyn Analyser) -> Result<usize, ImportError> {
+    let ids: Vec<i64> = store
+        .activities(&slowburn_store::Filter::default())?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    reanalyze_activities(store, analyser, &ids)
+}
+
+/// Re-analyse the activities `ids` from their original bytes, 512 at a time (one transaction
+/// each). Returns the number updated; one whose original no longer decodes keeps what it had.
+pub fn reanalyze_activities(
+    store: &mut dyn Store,
+    analyser: &dyn Analyser,
+    ids: &[i64],
+) -> Result<usize, ImportError> {
     let mut updated = 0;
-    for chunk in list.chunks(512) {
+    for chunk in ids.chunks(512) {
         let mut loaded = Vec::with_capacity(chunk.len());
-        for (sha, name) in chunk {
-            loaded.push((*sha, name.clone(), store.original(sha)?));
+        for &id in chunk {
+            let row = store.activity(id)?;
+            let bytes = store.original(&row.sha256)?;
+            loaded.push((id, row, bytes));
         }
         let prepared: Vec<Option<NewActivity>> = loaded
             .par_iter()
-            .map(|(sha, name, bytes)| {
+            .map(|(_, row, bytes)| {
+                let name = &row.data.source_name;
                 let rec = detect::decode_any(name, bytes).ok()?;
+                // The export's name is a hint for the analysis (races) and stays what it was.
+                let meta = ExportMeta {
+                    name: row.data.name.clone(),
+                    description: row.data.description.clone(),
+                    gear: row.data.gear.clone(),
+                    activity_type: None,
+                };
                 skip_reason(&rec)
                     .is_none()
-                    .then(|| new_activity(name, *sha, bytes, &rec, None, analyser))
+                    .then(|| new_activity(name, row.sha256, bytes, &rec, Some(&meta), analyser))
             })
             .collect();
-        let batch = store.batch()?;
-        for ((sha, _, _), p) in loaded.iter().zip(prepared) {
-            if let (Some(a), Some(id)) = (p, batch.activity_of(sha)?) {
-                batch.update_analysis(id, &a)?;
+        let mut batch = store.batch()?;
+        for ((id, _, _), p) in loaded.iter().zip(prepared) {
+            if let Some(a) = p {
+                batch.update_analysis(*id, &a)?;
                 updated += 1;
             }
         }
