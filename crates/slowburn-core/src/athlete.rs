@@ -217,23 +217,25 @@ impl Athlete {
         self.at_with(date, &Estimates::default())
     }
 
-    /// The profile on `date`: each value is the latest given one on or before `date`; a value
-    /// never given is taken from `estimates`; max heart rate falls back to age last of all.
+    /// The profile on `date`: each value is the latest given one on or before `date`, else the
+    /// earliest given one after it (a value the runner gives stands for the history before it
+    /// too, until an earlier entry is given); a value never given is taken from `estimates`;
+    /// max heart rate falls back to age last of all.
     ///
     /// Given values win over estimates: the athlete (or a lab test) knows better than a watch,
     /// and an estimate the athlete accepts becomes a given value with its own entry.
     #[must_use]
     pub fn at_with(&self, date: Date, estimates: &Estimates) -> Profile {
         fn latest<T: Clone>(
-            past: &[ProfileEntry],
+            (past, later): (&[ProfileEntry], &[ProfileEntry]),
             get: impl Fn(&ProfileEntry) -> Option<T>,
         ) -> Option<Sourced<T>> {
-            past.iter().rev().find_map(|e| {
-                get(e).map(|value| Sourced { value, source: Source::Given { from: e.from } })
-            })
+            let given =
+                |e: &ProfileEntry| get(e).map(|value| Sourced { value, source: Source::Given { from: e.from } });
+            past.iter().rev().find_map(&given).or_else(|| later.iter().find_map(&given))
         }
         let upto = self.history.partition_point(|e| e.from <= date);
-        let past = &self.history[..upto];
+        let past = self.history.split_at(upto);
         let mut profile = Profile {
             date,
             max_hr: latest(past, |e| e.max_hr),
@@ -557,13 +559,16 @@ mod tests {
         let p = athlete.at(date(2019, 5, 5));
         assert_eq!(p.max_hr(), Some(190));
         assert_eq!(p.resting_hr(), Some(55));
-        assert_eq!(p.lthr(), None);
+        // LTHR was first given in 2021: it stands for the years before it too.
+        assert_eq!(p.lthr(), Some(170));
+        assert_eq!(p.lthr.unwrap().source, Source::Given { from: date(2021, 6, 1) });
         let p = athlete.at(date(2020, 1, 1));
         assert_eq!(p.resting_hr(), Some(50));
         assert_eq!(p.resting_hr.unwrap().source, Source::Given { from: date(2020, 1, 1) });
         assert_eq!(p.max_hr.unwrap().source, Source::Given { from: date(2018, 3, 1) });
+        // Before every entry, each value is the earliest given one.
         let p = athlete.at(date(2017, 1, 1));
-        assert_eq!(p.max_hr, None);
+        assert_eq!((p.max_hr(), p.resting_hr(), p.lthr()), (Some(190), Some(55), Some(170)));
     }
 
     #[test]

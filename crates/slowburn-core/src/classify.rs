@@ -90,6 +90,27 @@ impl RunType {
         }
     }
 
+    /// The human name: `easy with strides`, `other sport`.
+    #[must_use]
+    pub fn words(self) -> &'static str {
+        match self {
+            RunType::EasyWithStrides => "easy with strides",
+            RunType::OtherSport => "other sport",
+            t => t.name(),
+        }
+    }
+
+    /// Parse a name a user may type: [`RunType::name`], with spaces or dashes for underscores,
+    /// and the short forms `strides` and `other`.
+    #[must_use]
+    pub fn from_user(s: &str) -> Option<RunType> {
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "strides" => Some(RunType::EasyWithStrides),
+            "other" => Some(RunType::OtherSport),
+            n => RunType::from_name(n),
+        }
+    }
+
     /// Parse [`RunType::name`].
     #[must_use]
     pub fn from_name(s: &str) -> Option<RunType> {
@@ -146,6 +167,52 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 15] = [
+        Reason::UserLabel,
+        Reason::Sport,
+        Reason::WalkingGait,
+        Reason::RaceFlag,
+        Reason::RaceName,
+        Reason::RaceEffort,
+        Reason::LapRepetitions,
+        Reason::LapBlock,
+        Reason::SpeedRepetitions,
+        Reason::SpeedBlock,
+        Reason::Duration,
+        Reason::Strides,
+        Reason::HeartRate,
+        Reason::Pace,
+        Reason::Default,
+    ];
+
+    /// Parse [`Reason::name`].
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.name() == s)
+    }
+
+    /// In words, for a sentence ("classified by heart rate").
+    #[must_use]
+    pub fn words(self) -> &'static str {
+        match self {
+            Reason::UserLabel => "your label",
+            Reason::Sport => "the recording's sport",
+            Reason::WalkingGait => "walking cadence and speed",
+            Reason::RaceFlag => "the race flag",
+            Reason::RaceName => "a race word in its name",
+            Reason::RaceEffort => "a race effort over a race distance",
+            Reason::LapRepetitions => "work and rest laps",
+            Reason::LapBlock => "a warm-up, one work lap and a cool-down",
+            Reason::SpeedRepetitions => "fast and slow blocks in the speed",
+            Reason::SpeedBlock => "one sustained fast block in the speed",
+            Reason::Duration => "its duration against your usual easy run",
+            Reason::Strides => "short accelerations late in the run",
+            Reason::HeartRate => "heart rate",
+            Reason::Pace => "pace against your pace zones (no heart rate)",
+            Reason::Default => "default (too little data to tell)",
+        }
+    }
+
     /// Snake-case name, as in JSON.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -1195,6 +1262,19 @@ mod tests {
     }
 
     // %max zones for max 190: Z1 < 114, Z2 114–132, Z3 133–151, Z4 152–170, Z5 ≥ 171.
+
+    #[test]
+    fn names_parse_back() {
+        for t in RunType::ALL {
+            assert_eq!(RunType::from_name(t.name()), Some(t));
+            assert_eq!(RunType::from_user(t.words()), Some(t));
+        }
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_name(r.name()), Some(r));
+        }
+        assert_eq!(RunType::from_user("Strides"), Some(RunType::EasyWithStrides));
+        assert_eq!(RunType::from_user("sprint"), None);
+    }
 
     #[test]
     fn continuous_runs_by_settled_heart_rate() {

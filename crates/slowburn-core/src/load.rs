@@ -54,6 +54,17 @@ pub enum LoadMethod {
 }
 
 impl LoadMethod {
+    /// Snake-case name, as in JSON.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadMethod::HeartRate => "heart_rate",
+            LoadMethod::Rpe => "rpe",
+            LoadMethod::Pace => "pace",
+            LoadMethod::Duration => "duration",
+        }
+    }
+
     /// A few words for tables.
     #[must_use]
     pub fn describe(self) -> &'static str {

@@ -805,6 +805,37 @@ impl SplitAcc {
     }
 }
 
+/// Re-zone stored metrics for a profile and zone table other than the ones they were measured
+/// with, from the run's stored heart-rate histogram alone: time in zone, time in domain, grey
+/// band time and Edwards TRIMP are recomputed; Banister TRIMP becomes `banister` (the caller's
+/// one load figure for the run, so every view shows the same), or `None`.
+pub fn rezone(
+    m: &mut RunMetrics,
+    hist: &HrHistogram,
+    zones: Option<&ZoneTable>,
+    max_hr: Option<f64>,
+    banister: Option<f64>,
+) {
+    let has_hr = hist.iter().any(|&s| s > 0.0);
+    match zones {
+        Some(z) => {
+            let d = z.time_in_domains(hist);
+            m.zone_model = Some(z.model.to_owned());
+            m.time_in_zone_s = z.time_in_zones(hist);
+            m.time_in_domain = Some(DomainTimes { easy_s: d[0], moderate_s: d[1], hard_s: d[2] });
+            m.grey_band_s = Some(z.time_in_grey(hist));
+        }
+        None => {
+            m.zone_model = None;
+            m.time_in_zone_s = Vec::new();
+            m.time_in_domain = None;
+            m.grey_band_s = None;
+        }
+    }
+    m.trimp_edwards = max_hr.filter(|_| has_hr).and_then(|mx| edwards_trimp(hist, mx));
+    m.trimp_banister = banister;
+}
+
 /// Measure one run. `zones` is the active zone table (from the same profile), when the
 /// profile allows one.
 #[must_use]

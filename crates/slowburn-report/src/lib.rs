@@ -1,5 +1,8 @@
-//! `slowburn-report`: renders views of what the other crates computed — text for the terminal
-//! and JSON for scripts. It never reads files, queries the store or computes metrics.
+//! `slowburn-report`: the view models (the JSON shapes) and their renderings — text for the
+//! terminal and JSON for scripts (and, next, SVG charts and HTML). It never reads files,
+//! queries the store or computes metrics: the application layer builds the views.
 
 pub mod format;
 pub mod inspect;
+pub mod text;
+pub mod views;

@@ -275,8 +275,8 @@ pub trait Store: Send {
     /// Ids of activities whose summary is older than `version` (re-analysed from originals).
     fn stale_summaries(&self, version: u32) -> Result<Vec<i64>>;
 
-    /// The latest activity start, ms.
-    fn latest_start(&self) -> Result<Option<i64>>;
+    /// The latest activity's start, ms, with its UTC offset.
+    fn latest_start(&self) -> Result<Option<(i64, Option<i32>)>>;
 
     /// Number of activities, duplicates and originals stored.
     fn counts(&self) -> Result<(i64, i64, i64)>;

@@ -398,8 +398,16 @@ impl Store for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    fn latest_start(&self) -> Result<Option<i64>> {
-        Ok(self.conn.query_row("SELECT max(start_ms) FROM activities", [], |r| r.get(0))?)
+    fn latest_start(&self) -> Result<Option<(i64, Option<i32>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT start_ms, utc_offset_s FROM activities WHERE start_ms IS NOT NULL \
+                 ORDER BY start_ms DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     fn counts(&self) -> Result<(i64, i64, i64)> {

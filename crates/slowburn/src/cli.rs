@@ -10,6 +10,10 @@ pub(crate) struct Cli {
     /// The database to use (default: slowburn.db in the platform data directory).
     #[arg(long, global = true, env = "SLOWBURN_DB")]
     pub db: Option<PathBuf>,
+    /// The athlete's local "today" (default: the system clock). For reproducible output in
+    /// tests and for looking at a past day as it was.
+    #[arg(long, global = true, env = "SLOWBURN_TODAY", hide = true)]
+    pub today: Option<jiff::civil::Date>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -143,6 +147,9 @@ pub(crate) struct ZonesArgs {
     /// With --model three-zone: the first threshold (VT1) in bpm, if known.
     #[arg(long)]
     pub vt1: Option<u8>,
+    /// The day (default today): zones use the profile in force then.
+    #[arg(long)]
+    pub date: Option<jiff::civil::Date>,
     #[arg(long)]
     pub json: bool,
 }
@@ -273,6 +280,21 @@ pub(crate) enum WeekStartArg {
     Friday,
     Saturday,
     Sunday,
+}
+
+impl WeekStartArg {
+    pub(crate) fn weekday(self) -> jiff::civil::Weekday {
+        use jiff::civil::Weekday;
+        match self {
+            WeekStartArg::Monday => Weekday::Monday,
+            WeekStartArg::Tuesday => Weekday::Tuesday,
+            WeekStartArg::Wednesday => Weekday::Wednesday,
+            WeekStartArg::Thursday => Weekday::Thursday,
+            WeekStartArg::Friday => Weekday::Friday,
+            WeekStartArg::Saturday => Weekday::Saturday,
+            WeekStartArg::Sunday => Weekday::Sunday,
+        }
+    }
 }
 
 /// Options shared by `week` and `review`.

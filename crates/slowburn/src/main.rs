@@ -1,12 +1,8 @@
 //! The `slowburn` binary: parse arguments, run the command, report errors.
 
-mod analysis;
 mod cli;
 mod commands;
-mod config;
-mod db;
 mod printer;
-mod profile;
 
 use std::process::ExitCode;
 

@@ -97,7 +97,7 @@ pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store)
     assert!(s.has_original(&a.sha256).expect("has"));
     assert_eq!(s.original(&a.sha256).expect("bytes"), b"0123456789");
     assert_eq!(s.original_list().expect("list").len(), 1);
-    assert_eq!(s.latest_start().expect("latest"), Some(1_700_000_000_000));
+    assert_eq!(s.latest_start().expect("latest"), Some((1_700_000_000_000, Some(3600))));
     assert_eq!(s.integrity_check().expect("check"), "ok");
     assert!(matches!(s.activity(id + 1), Err(slowburn_store::StoreError::NoActivity(_))));
 }

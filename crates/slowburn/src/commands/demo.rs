@@ -6,32 +6,32 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use slowburn_import::{import, Options};
-use slowburn_store::{Filter, Store};
+use slowburn_app::{App, ReviewQuery, RunsQuery, TrendsQuery};
+use slowburn_report::text;
+use slowburn_store::SqliteStore;
 use slowburn_synth::{generate, write, ProfileKind, SynthConfig};
 
+use super::Ctx;
 use crate::cli::DemoArgs;
 use crate::printer::Printer;
 
 /// Weeks of training in the demo season.
 const SEASON_WEEKS: i64 = 26;
 
-pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let dir = args.dir.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("slowburn-demo-{}", std::process::id()))
-    });
+    // One demo folder, reused: every run replaces what the last one wrote, nothing piles up.
+    let dir = args.dir.clone().unwrap_or_else(|| std::env::temp_dir().join("slowburn-demo"));
     let files = dir.join("activities");
     let db_path = dir.join("demo.db");
-    // A fresh demo every time: only what the demo itself wrote is removed.
     for p in [db_path.clone(), dir.join("demo.db-wal"), dir.join("demo.db-shm")] {
         let _ = std::fs::remove_file(p);
     }
     let _ = std::fs::remove_dir_all(&files);
 
-    // The season ends today.
-    let today = jiff::Zoned::now().date();
-    let monday = today.checked_sub(jiff::Span::new().days(SEASON_WEEKS * 7 - 1))?;
+    // The season ends yesterday, so its last run is over before the demo runs.
+    let last_day = ctx.today.checked_sub(jiff::Span::new().days(1))?;
+    let monday = last_day.checked_sub(jiff::Span::new().days(SEASON_WEEKS * 7 - 1))?;
     let cfg = SynthConfig {
         years: SEASON_WEEKS as f64 * 7.0 / 365.25,
         profile: ProfileKind::EightyTwenty,
@@ -44,21 +44,18 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let written = write(&history, &files).context("writing the sample runner's FIT files")?;
     let gen_s = started.elapsed().as_secs_f64();
 
-    let mut store =
-        Store::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
+    let store =
+        SqliteStore::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
+    let mut app = App::open(Box::new(store), ctx.config()?, ctx.today)?;
     // The sample runner knows their max and resting heart rate, as a user sets them with
     // `slowburn athlete set`.
     let mut entry = slowburn_core::ProfileEntry::new(monday);
     entry.max_hr = Some(history.athlete.max_hr0.round() as u8);
     entry.resting_hr = Some(history.athlete.resting_hr0.round() as u8);
-    store.add_athlete_entry(&monday.to_string(), &serde_json::to_string(&entry)?)?;
-    let analyser = crate::analysis::CoreAnalyser::from_store(&store)?;
-    let bar = super::import::Bar::new();
-    let report =
-        import(&mut store, std::slice::from_ref(&files), &analyser, &bar, Options::default())?;
-    crate::analysis::apply_norms(&mut store)?;
+    app.athlete_set(&entry)?;
+    let mut p = Printer::new(false);
+    let out = app.import(std::slice::from_ref(&files), &p.bar(), 512)?;
 
-    let mut p = Printer::new();
     p.line(&format!(
         "slowburn demo — a season of a sample runner who trains 80/20 (seed {}), {} weeks from {monday}",
         args.seed, SEASON_WEEKS
@@ -70,40 +67,22 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         written.timer_s / 3600.0
     ))?;
     p.line("")?;
-    p.line(super::import::summary_text(&report).trim_end())?;
+    p.line(&text::import(&out.report))?;
     p.line("")?;
     p.line("The last ten runs:")?;
-    let rows =
-        store.activities(&Filter { limit: Some(10), newest_first: true, ..Filter::default() })?;
-    p.line(&crate::analysis::ActivityView::table_header())?;
-    for r in rows.iter().rev() {
-        p.line(&crate::analysis::ActivityView::new(r).table_row())?;
-    }
+    p.line(&text::runs(&app.runs(&RunsQuery { limit: Some(10), ..RunsQuery::default() })?, &ctx.cmd))?;
     p.line("")?;
-    p.line("━━ The last four weeks: `slowburn review --weeks 4` ━━")?;
-    p.flush()?;
-    let options = crate::cli::ReviewOptions { week_start: None, model: None, recovery_easy: false };
-    let review =
-        crate::cli::ReviewArgs { weeks: 4, since: None, until: None, options, json: false };
-    super::review::run(Some(&db_path), &review)?;
+    p.line("━━ The last four weeks: `review --weeks 4` ━━")?;
+    p.line(&text::review(&app.review(&ReviewQuery { weeks: 4, ..ReviewQuery::default() })?, &ctx.cmd))?;
     p.line("")?;
-    p.line("━━ Then and now: `slowburn trends --months 6` ━━")?;
-    p.flush()?;
-    let trends = crate::cli::TrendsArgs {
-        months: 6,
-        since: None,
-        until: None,
-        hr: None,
-        compare: 2,
-        model: None,
-        json: false,
-    };
-    super::trends::run(Some(&db_path), &trends)?;
+    p.line("━━ Then and now: `trends --months 6` ━━")?;
+    p.line(&text::trends(&app.trends(&TrendsQuery { months: 6, compare: 2, ..TrendsQuery::default() })?))?;
     p.line("")?;
     p.line(&format!(
-        "Demo files: {} (database {}). Try: slowburn --db {} runs",
+        "Demo files: {} (database {}, replaced by the next demo). Try: {} --db {} runs",
         files.display(),
         db_path.display(),
+        ctx.cmd,
         db_path.display()
     ))?;
     p.line(&format!("Done in {:.1} s.", started.elapsed().as_secs_f64()))?;

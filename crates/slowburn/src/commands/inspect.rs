@@ -8,7 +8,7 @@ use crate::cli::InspectArgs;
 use crate::printer::Printer;
 
 pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
-    let mut printer = Printer::new();
+    let mut printer = Printer::new(args.json);
     let mut views = Vec::with_capacity(args.files.len());
     let mut failed = false;
     for path in &args.files {

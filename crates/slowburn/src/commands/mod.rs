@@ -1,41 +1,120 @@
-//! One module per subcommand.
+//! One module per subcommand; each parses nothing and computes nothing: it calls the
+//! application layer and prints the view.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use anyhow::Context as _;
+use slowburn_app::{App, Config, ZoneModelName};
+use slowburn_store::SqliteStore;
 
-mod athlete;
+use crate::cli::{Cli, Command, ZoneModelArg};
+
 mod demo;
-mod export_originals;
-mod import;
 mod inspect;
-mod label;
-mod log;
-mod reanalyze;
-mod review;
-mod runs;
-mod show;
+mod store_cmds;
 mod synth;
-mod trends;
-mod week;
-mod zones;
+mod views;
+
+/// What every command that opens the store needs.
+pub(crate) struct Ctx {
+    db: Option<PathBuf>,
+    today: jiff::civil::Date,
+    /// How the user runs slowburn, for hints (`slowburn`, or the path they started).
+    pub cmd: String,
+}
+
+/// The default database path: `slowburn.db` in the platform data dir.
+fn default_db() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "slowburn")
+        .context("no home directory to keep the database in; pass --db PATH")?;
+    Ok(dirs.data_dir().join("slowburn.db"))
+}
+
+/// Where the configuration is read from: `SLOWBURN_CONFIG`, else the platform config dir.
+fn config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SLOWBURN_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "slowburn").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// How to name this program in a hint: `slowburn` when that is what the PATH runs, else the
+/// path it was started by.
+fn command_name() -> String {
+    let Ok(exe) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+        return "slowburn".into();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|d| {
+            std::fs::canonicalize(d.join("slowburn")).is_ok_and(|p| p == exe)
+        })
+    });
+    if on_path {
+        return "slowburn".into();
+    }
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| exe.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| exe.clone());
+    shown.display().to_string()
+}
+
+impl Ctx {
+    /// Open the store and the application over it. `create`: a command that adds data may
+    /// create a new store; one that reads refuses a store that does not exist.
+    pub(crate) fn open(&self, create: bool) -> anyhow::Result<App> {
+        let path = match &self.db {
+            Some(p) => p.clone(),
+            None => default_db()?,
+        };
+        if !create && !path.exists() {
+            // Reading an empty history needs no file: an in-memory store answers the same.
+            let store = SqliteStore::open_in_memory()?;
+            return Ok(App::open(Box::new(store), self.config()?, self.today)?);
+        }
+        let store = SqliteStore::open(&path)
+            .with_context(|| format!("opening the database {}", path.display()))?;
+        Ok(App::open(Box::new(store), self.config()?, self.today)?)
+    }
+
+    pub(crate) fn config(&self) -> anyhow::Result<Config> {
+        Ok(Config::load(config_path().as_deref())?)
+    }
+}
+
+pub(crate) fn model(m: Option<ZoneModelArg>) -> Option<ZoneModelName> {
+    m.map(|m| match m {
+        ZoneModelArg::Hrmax => ZoneModelName::Hrmax,
+        ZoneModelArg::Hrr => ZoneModelName::Hrr,
+        ZoneModelArg::Lthr => ZoneModelName::Lthr,
+        ZoneModelArg::ThreeZone => ZoneModelName::ThreeZone,
+        ZoneModelArg::Pace => ZoneModelName::Pace,
+        ZoneModelArg::Custom => ZoneModelName::Custom,
+    })
+}
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let today = match cli.today {
+        Some(d) => d,
+        None => jiff::Zoned::now().date(),
+    };
+    let ctx = Ctx { db: cli.db.clone(), today, cmd: command_name() };
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Synth(args) => synth::run(&args),
-        Command::Import(args) => import::run(cli.db.as_deref(), &args),
-        Command::Runs(args) => runs::run(cli.db.as_deref(), &args),
-        Command::Show(args) => show::run(cli.db.as_deref(), &args),
-        Command::ExportOriginals(args) => export_originals::run(cli.db.as_deref(), &args),
-        Command::Reanalyze(_) => reanalyze::run(cli.db.as_deref()),
-        Command::Demo(args) => demo::run(&args),
-        Command::Athlete(args) => athlete::run(cli.db.as_deref(), &args),
-        Command::Log(args) => log::run(cli.db.as_deref(), &args),
-        Command::Zones(args) => zones::run(cli.db.as_deref(), &args),
-        Command::Label(args) => label::run(cli.db.as_deref(), &args),
-        Command::Week(args) => week::run(cli.db.as_deref(), &args),
-        Command::Review(args) => review::run(cli.db.as_deref(), &args),
-        Command::Trends(args) => trends::run(cli.db.as_deref(), &args),
+        Command::Demo(args) => demo::run(&ctx, &args),
+        Command::Import(args) => store_cmds::import(&ctx, &args),
+        Command::ExportOriginals(args) => store_cmds::export_originals(&ctx, &args),
+        Command::Reanalyze(_) => store_cmds::reanalyze(&ctx),
+        Command::Athlete(args) => store_cmds::athlete(&ctx, &args),
+        Command::Log(args) => store_cmds::log(&ctx, &args),
+        Command::Label(args) => store_cmds::label(&ctx, &args),
+        Command::Runs(args) => views::runs(&ctx, &args),
+        Command::Show(args) => views::show(&ctx, &args),
+        Command::Zones(args) => views::zones(&ctx, &args),
+        Command::Week(args) => views::week(&ctx, &args),
+        Command::Review(args) => views::review(&ctx, &args),
+        Command::Trends(args) => views::trends(&ctx, &args),
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn run(args: &SynthArgs) -> anyhow::Result<ExitCode> {
         out: args.out.display().to_string(),
         seconds: (started.elapsed().as_secs_f64() * 100.0).round() / 100.0,
     };
-    let mut printer = Printer::new();
+    let mut printer = Printer::new(args.json);
     if args.json {
         printer.json(&report)?;
     } else {

@@ -1,0 +1,802 @@
+//! `slowburn-app`: the application layer between the store and every view. It loads the
+//! history, resolves the one dated profile, keeps derived state current, wires core's analysis
+//! into import, and has one use-case function per view returning its view model
+//! (`slowburn-report` renders them). The CLI and the web server are thin fronts over [`App`].
+//!
+//! # Design
+//! - One profile resolver ([`history::Profiles`]) for every command and for classification.
+//! - Derived state (each run's final type) is refreshed by every command that changes a fact
+//!   (import, label, profile entry, log) before it returns ([`refresh`]); a stored summary of an
+//!   older version is re-analysed from its original when the store is opened.
+//! - One run has one type, one intensity domain and one load, computed in one place
+//!   ([`App::run_row`] over core's `assess`) and shown identically by every view.
+//! - No printing, no argument parsing, no HTTP; "today" is passed in, never read here.
+
+pub mod analyser;
+pub mod config;
+pub mod history;
+pub mod refresh;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::{Date, Weekday};
+use slowburn_core::classify::{Reason, RunType};
+use slowburn_core::review::{self, ActivityInput, ProfilePeriod, RecoveryCeiling, ReviewSettings};
+use slowburn_core::summary;
+use slowburn_core::trends::{self, TrendSettings};
+use slowburn_core::zones::{pace_for_hr_range, pace_zones, HrPace, Purpose};
+use slowburn_core::{Profile, ProfileEntry};
+use slowburn_import::{ImportError, Options, Progress, Report};
+use slowburn_report::views::{
+    ActivityDetail, AthleteView, ChangeView, ProfileUsed, ReviewView, RunRow, RunsView,
+    TrendsView, VerdictView, ZoneBreakdown, ZoneRow, ZonesView,
+};
+use slowburn_store::{ActivityRow, DailyLog, Filter, Store, StoreError};
+
+pub use analyser::CoreAnalyser;
+pub use config::{Config, ZoneModelName, Zoning};
+use history::{add_days, History, Profiles, RunFacts};
+
+/// Errors of the application layer.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("the configuration {path}: {why}")]
+    Config { path: String, why: String },
+    /// A value the user gave is not acceptable; the message names it and what is.
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+/// The resting heart rate the load model assumes when none is known, bpm.
+const ASSUMED_RESTING_HR: u8 = slowburn_core::load::ASSUMED_RESTING_HR as u8;
+
+/// `runs`: which activities.
+#[derive(Debug, Clone, Default)]
+pub struct RunsQuery {
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// A FIT sport number.
+    pub sport: Option<u8>,
+    /// The newest N.
+    pub limit: Option<i64>,
+}
+
+/// How weeks are reviewed (flags; the config file fills what they leave open).
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    pub week_start: Option<Weekday>,
+    /// Judge recovery days against the easy domain instead of Zone 1.
+    pub recovery_easy: bool,
+    pub model: Option<ZoneModelName>,
+}
+
+/// `review`: which weeks.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewQuery {
+    pub weeks: u32,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    pub options: ReviewOptions,
+}
+
+/// `trends`: which months.
+#[derive(Debug, Clone, Default)]
+pub struct TrendsQuery {
+    pub months: u32,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    pub hr: Option<u8>,
+    pub compare: u8,
+    pub model: Option<ZoneModelName>,
+}
+
+/// `zones`: which model, on which day.
+#[derive(Debug, Clone, Default)]
+pub struct ZonesQuery {
+    pub model: Option<ZoneModelName>,
+    pub bounds: Vec<u8>,
+    pub vt1: Option<u8>,
+    pub date: Option<Date>,
+}
+
+/// What an import did, and what it brought up to date.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportOutcome {
+    #[serde(flatten)]
+    pub report: Report,
+    /// Runs whose derived type changed with what was imported.
+    pub retyped: usize,
+}
+
+/// The application over one athlete's store.
+pub struct App {
+    store: Box<dyn Store>,
+    config: Config,
+    today: Date,
+}
+
+fn date_ms(d: Date) -> Result<i64> {
+    d.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_millisecond())
+        .map_err(|e| AppError::Input(format!("date {d}: {e}")))
+}
+
+fn check_range(since: Option<Date>, until: Option<Date>) -> Result<()> {
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(AppError::Input(format!("--since {s} is after --until {u}")));
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    /// The application over `store`, with `config`, on the athlete's local `today`. Summaries
+    /// stored by an older version are re-analysed from their originals first.
+    pub fn open(store: Box<dyn Store>, config: Config, today: Date) -> Result<App> {
+        let mut app = App { store, config, today };
+        let stale = app.store.stale_summaries(summary::SUMMARY_VERSION)?;
+        if !stale.is_empty() {
+            let analyser = app.analyser()?;
+            slowburn_import::reanalyze_activities(app.store.as_mut(), &analyser, &stale)?;
+            app.refresh()?;
+        }
+        Ok(app)
+    }
+
+    /// The store (for what the views do not cover: integrity checks, tests).
+    #[must_use]
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Does the store hold no activity yet?
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.store.counts()?.0 == 0)
+    }
+
+    #[must_use]
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn analyser(&self) -> Result<CoreAnalyser> {
+        let h = self.history(&Filter { since_ms: Some(i64::MAX), ..Filter::default() })?;
+        Ok(CoreAnalyser::new(h.athlete))
+    }
+
+    fn history(&self, filter: &Filter) -> Result<History> {
+        let snap = self.store.history(filter)?;
+        let latest = self
+            .store
+            .latest_start()?
+            .and_then(|(ms, off)| history::local_date(ms, off));
+        History::from_snapshot(snap, latest)
+    }
+
+    fn zoning(&self, model: Option<ZoneModelName>) -> Result<Zoning> {
+        self.config.zoning(model, &[], None)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Changes: each brings derived state up to date before it returns.
+
+    /// Bring every run's derived type up to date; returns how many changed.
+    pub fn refresh(&mut self) -> Result<usize> {
+        let h = self.history(&Filter::default())?;
+        let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[]);
+        let changes = refresh::changes(&h, &profiles);
+        self.store.set_derived(&changes)?;
+        Ok(changes.len())
+    }
+
+    /// Import everything under `paths`.
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+        progress: &dyn Progress,
+        batch_size: usize,
+    ) -> Result<ImportOutcome> {
+        let analyser = self.analyser()?;
+        let report = slowburn_import::import(
+            self.store.as_mut(),
+            paths,
+            &analyser,
+            progress,
+            Options { batch_size },
+        )?;
+        let retyped = self.refresh()?;
+        Ok(ImportOutcome { report, retyped })
+    }
+
+    /// Re-analyse every activity from its original; returns (re-analysed, re-typed).
+    pub fn reanalyze(&mut self) -> Result<(usize, usize)> {
+        let analyser = self.analyser()?;
+        let n = slowburn_import::reanalyze(self.store.as_mut(), &analyser)?;
+        Ok((n, self.refresh()?))
+    }
+
+    /// Label a run (or, with `None`, let it be classified again).
+    pub fn label(&mut self, id: i64, label: Option<RunType>) -> Result<ChangeView> {
+        self.store.set_label(id, label.map(RunType::name))?;
+        let retyped = self.refresh()?;
+        let message = match label {
+            None => format!("activity {id} is classified automatically again"),
+            Some(t) => format!("activity {id} is a {} run from now on", t.words()),
+        };
+        Ok(ChangeView { message, retyped })
+    }
+
+    /// Add a dated profile entry, after checking its values are plausible.
+    pub fn athlete_set(&mut self, entry: &ProfileEntry) -> Result<ChangeView> {
+        check_entry(entry, self.today)?;
+        let json = serde_json::to_string(entry)
+            .map_err(|e| AppError::Input(format!("the entry cannot be stored: {e}")))?;
+        self.store.add_athlete_entry(&entry.from.to_string(), &json)?;
+        let retyped = self.refresh()?;
+        Ok(ChangeView { message: format!("saved; in force from {}", entry.from), retyped })
+    }
+
+    /// Log a morning resting heart rate.
+    pub fn log_rhr(&mut self, bpm: u8, date: Option<Date>) -> Result<ChangeView> {
+        if !(25..=120).contains(&bpm) {
+            return Err(AppError::Input(format!(
+                "resting heart rate {bpm} bpm is outside 25–120 bpm"
+            )));
+        }
+        let d = date.unwrap_or(self.today);
+        self.store.add_daily_log(&DailyLog {
+            date: d.to_string(),
+            kind: "rhr".into(),
+            value: Some(f64::from(bpm)),
+            text: None,
+        })?;
+        let retyped = self.refresh()?;
+        Ok(ChangeView { message: format!("resting heart rate {bpm} bpm logged for {d}"), retyped })
+    }
+
+    /// Log a session RPE (CR-10).
+    pub fn log_rpe(&mut self, id: i64, rpe: f64) -> Result<ChangeView> {
+        if !(0.0..=10.0).contains(&rpe) {
+            return Err(AppError::Input(format!("RPE {rpe} is outside the CR-10 scale (0–10)")));
+        }
+        self.store.set_rpe(id, rpe)?;
+        let retyped = self.refresh()?;
+        Ok(ChangeView { message: format!("session RPE {rpe} logged for activity {id}"), retyped })
+    }
+
+    /// Log a note (`kind`: illness, fatigue, …).
+    pub fn log_note(&mut self, text: &str, kind: Option<&str>, date: Option<Date>) -> Result<ChangeView> {
+        let d = date.unwrap_or(self.today);
+        self.store.add_daily_log(&DailyLog {
+            date: d.to_string(),
+            kind: "note".into(),
+            value: None,
+            text: Some(format!("{}: {text}", kind.unwrap_or("note"))),
+        })?;
+        Ok(ChangeView { message: format!("note logged for {d}"), retyped: 0 })
+    }
+
+    /// Write every original back, byte-identical, into `dir`; returns (files, bytes).
+    pub fn export_originals(&self, dir: &Path) -> Result<(usize, u64)> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| AppError::Input(format!("creating {}: {e}", dir.display())))?;
+        let mut used = std::collections::HashSet::new();
+        let mut bytes_total = 0u64;
+        let mut n = 0;
+        for o in self.store.original_list()? {
+            let bytes = self.store.original(&o.sha256)?;
+            let mut fname = export_name(&o.name);
+            if !used.insert(fname.clone()) || dir.join(&fname).exists() {
+                fname = format!("{}-{fname}", &slowburn_store::hex(&o.sha256)[..12]);
+                used.insert(fname.clone());
+            }
+            let path = dir.join(&fname);
+            let write = || -> std::io::Result<()> {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+                f.write_all(&bytes)
+            };
+            write().map_err(|e| AppError::Input(format!("{}: {e}", path.display())))?;
+            bytes_total += bytes.len() as u64;
+            n += 1;
+        }
+        Ok((n, bytes_total))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Views.
+
+    fn settings(&self, o: &ReviewOptions) -> Result<ReviewSettings> {
+        Ok(ReviewSettings {
+            week_start: self.config.week_start(o.week_start)?,
+            recovery_ceiling: if o.recovery_easy {
+                RecoveryCeiling::Easy
+            } else {
+                RecoveryCeiling::Zone1
+            },
+            ..ReviewSettings::default()
+        })
+    }
+
+    /// One activity as every list shows it: the final type, the session's domain and its load
+    /// from core's assessment with the period in force on its date.
+    fn run_row(
+        row: &ActivityRow,
+        run: Option<(&ActivityInput, &RunFacts)>,
+        period: Option<&ProfilePeriod>,
+        settings: &ReviewSettings,
+    ) -> RunRow {
+        use slowburn_report::format;
+        let d = &row.data;
+        let pace = match (d.distance_m, d.moving_s.or(d.duration_s)) {
+            (Some(m), Some(s)) if m > 0.0 && s > 0.0 => Some(s / (m / 1000.0)),
+            _ => None,
+        };
+        let assessed = run.map(|(a, _)| review::assess(a, period, settings));
+        let (run_type, reason, confidence) = match run {
+            Some((_, f)) if f.label.is_some() => {
+                (f.label.map(|t| t.name().to_owned()), Some("user_label".to_owned()), Some(1.0))
+            }
+            Some((_, f)) => (
+                f.derived.map(|t| t.0.name().to_owned()),
+                f.derived.map(|t| t.1.name().to_owned()),
+                f.confidence,
+            ),
+            None => (row.label.clone().or(row.derived.run_type.clone()), row.derived.reason.clone(), None),
+        };
+        RunRow {
+            id: row.id,
+            start_utc: d.start_ms.map(format::utc),
+            start_local: match (d.start_ms, d.utc_offset_s) {
+                (Some(t), Some(o)) => Some(format::local(t, o)),
+                _ => None,
+            },
+            sport: d.sport.map(|s| {
+                slowburn_formats::fit::names::sport(s).map_or_else(|| s.to_string(), str::to_owned)
+            }),
+            name: d.name.clone(),
+            label: row.label.clone(),
+            run_type,
+            reason,
+            confidence,
+            intensity: assessed.as_ref().and_then(|a| a.session).map(|s| s.name().to_owned()),
+            load: assessed.as_ref().map(|a| a.load.trimp),
+            load_method: assessed.as_ref().map(|a| a.load.method.name().to_owned()),
+            distance_m: d.distance_m,
+            duration_s: d.duration_s,
+            moving_s: d.moving_s,
+            pace_s_per_km: pace,
+            avg_hr: d.avg_hr,
+            max_hr: d.max_hr,
+            ascent_m: d.ascent_m,
+            device: d.device.clone(),
+            source: d.source_name.clone(),
+            format: d.format.clone(),
+            sha256: slowburn_store::hex(&row.sha256),
+            duplicates: row.duplicates,
+        }
+    }
+
+    /// `runs`.
+    pub fn runs(&self, q: &RunsQuery) -> Result<RunsView> {
+        check_range(q.since, q.until)?;
+        let filter = Filter {
+            since_ms: q.since.map(date_ms).transpose()?,
+            // `--until` is inclusive: the whole day.
+            until_ms: q.until.map(|d| date_ms(add_days(d, 1))).transpose()?,
+            sport: q.sport,
+            limit: q.limit,
+            newest_first: q.limit.is_some(),
+        };
+        let mut rows = self.store.activities(&filter)?;
+        if filter.newest_first {
+            rows.reverse();
+        }
+        let h = self.history(&Filter::default())?;
+        let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[]);
+        let settings = self.settings(&ReviewOptions::default())?;
+        let index: std::collections::HashMap<i64, usize> =
+            h.activities.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let runs = rows
+            .iter()
+            .map(|row| {
+                let run = index.get(&row.id).map(|&i| (&h.activities[i], &h.facts[i]));
+                let period = run.and_then(|(a, _)| profiles.on(a.date)).map(|p| p.0);
+                Self::run_row(row, run, period, &settings)
+            })
+            .collect();
+        Ok(RunsView { runs })
+    }
+
+    /// The history a view about `date` needs: the 13 months up to the end of its month (what
+    /// the estimates look at), so one activity costs the same whatever the history's size.
+    fn history_around(&self, date: Date) -> Result<History> {
+        let since = add_days(date.first_of_month(), -400);
+        let until = add_days(date.last_of_month(), 1);
+        self.history(&Filter {
+            since_ms: Some(date_ms(since)?),
+            until_ms: Some(date_ms(until)?),
+            ..Filter::default()
+        })
+    }
+
+    /// `show ID`.
+    pub fn activity(&self, id: i64) -> Result<ActivityDetail> {
+        let row = self.store.activity(id)?;
+        let settings = self.settings(&ReviewOptions::default())?;
+        let zoning = self.zoning(None)?;
+        let mut s = summary::decode(&self.store.activity_summary(id)?)
+            .map_err(|e| AppError::Corrupt(format!("activity {id}: {e}")))?;
+        let date = row.data.start_ms.and_then(|t| history::local_date(t, row.data.utc_offset_s));
+        let h = match date {
+            Some(d) => self.history_around(d)?,
+            None => History::default(),
+        };
+        let profiles = Profiles::resolve(&h, &zoning, &[]);
+        let i = h.index_of(id);
+        let run = i.map(|i| (&h.activities[i], &h.facts[i]));
+        let on = run.and_then(|(a, _)| profiles.on(a.date));
+        let period = on.map(|p| p.0);
+        let r = Self::run_row(&row, run, period, &settings);
+        let table = period.and_then(|p| p.zones.as_ref());
+        let profile = on.map(|p| p.1);
+        // The stored figures that depend on zones and load, re-zoned to the profile used.
+        let mut zones = ZoneBreakdown {
+            model: None,
+            zones: Vec::new(),
+            domains: [0.0; 3],
+            grey_band: None,
+            grey_s: 0.0,
+            missing: None,
+        };
+        let mut verdicts = Vec::new();
+        if let Some((a, _)) = run {
+            let banister = (r.load_method.as_deref() == Some("heart_rate")).then_some(r.load).flatten();
+            if let Some(m) = s.metrics.as_mut() {
+                slowburn_core::metrics::rezone(
+                    m,
+                    &a.hr_hist,
+                    table,
+                    profile.and_then(Profile::max_hr).map(f64::from),
+                    banister,
+                );
+            }
+            match table {
+                Some(t) => {
+                    zones.model = Some(t.model.to_owned());
+                    for (zone, secs) in t.zones().iter().zip(t.time_in_zones(&a.hr_hist)) {
+                        zones.zones.push((
+                            zone.label.clone(),
+                            format!("{}–{}", zone.low_bpm, zone.high_bpm),
+                            secs,
+                        ));
+                    }
+                    zones.domains = t.time_in_domains(&a.hr_hist);
+                    zones.grey_band = t.grey_band();
+                    zones.grey_s = t.time_in_grey(&a.hr_hist);
+                }
+                None => {
+                    zones.missing = Some(match profile.map(|p| zoning.model.zones(p)) {
+                        Some(Err(e)) => format!("{e}; set it with `athlete set`"),
+                        _ => "no profile for this date".to_owned(),
+                    });
+                }
+            }
+            let final_type = a.run_type.or(s.run_type);
+            if let (Some(t), Some(m)) = (final_type, s.metrics.as_ref()) {
+                verdicts = slowburn_core::verdicts::verdicts(t, m, table, None)
+                    .into_iter()
+                    .map(|v| VerdictView {
+                        severity: format!("{:?}", v.severity).to_lowercase(),
+                        code: v.code.to_owned(),
+                        text: v.text,
+                    })
+                    .collect();
+            }
+            // The heart-rate corrections were found at import (they need the samples).
+            for v in s.verdicts.iter().filter(|v| v.code.starts_with("hr_")) {
+                if !verdicts.iter().any(|x| x.code == v.code) {
+                    verdicts.push(VerdictView {
+                        severity: v.severity.clone(),
+                        code: v.code.clone(),
+                        text: v.text.clone(),
+                    });
+                }
+            }
+            s.run_type = final_type;
+            s.reason = run.and_then(|(_, f)| {
+                if f.label.is_some() { Some(Reason::UserLabel) } else { f.derived.map(|d| d.1) }
+            });
+        }
+        let type_note = match (r.label.is_some(), r.reason.as_deref().and_then(Reason::from_name)) {
+            (true, _) => Some("your label".to_owned()),
+            (false, Some(reason)) => Some(match r.confidence {
+                Some(c) if c < slowburn_report::text::LOW_CONFIDENCE => {
+                    format!("classified by {}, not sure: {:.0} % confidence", reason.words(), c * 100.0)
+                }
+                _ => format!("classified by {}", reason.words()),
+            }),
+            _ => None,
+        };
+        let profile = on.map(|(p, prof)| profile_used(prof, p, &zoning, prof.date));
+        Ok(ActivityDetail { run: r, type_note, verdicts, zones, summary: s, profile })
+    }
+
+    /// `zones`: the athlete's zones on a date (today by default), with the pace they run there.
+    pub fn zones(&self, q: &ZonesQuery) -> Result<ZonesView> {
+        let date = q.date.unwrap_or(self.today);
+        let zoning = self.config.zoning(q.model, &q.bounds, q.vt1)?;
+        let h = self.history(&Filter::default())?;
+        let profiles = Profiles::resolve(&h, &zoning, &[date]);
+        let (period, profile) = profiles
+            .on(date)
+            .ok_or_else(|| AppError::Input(format!("no profile on {date}")))?;
+        // The athlete's own heart rate against pace, last 12 months.
+        let year_ago = add_days(date, -365);
+        let samples: Vec<HrPace> = h
+            .activities
+            .iter()
+            .zip(&h.facts)
+            .filter(|(a, _)| a.date > year_ago && a.date <= date && a.is_running())
+            .flat_map(|(_, f)| {
+                f.flat_hr_pace.iter().map(|p| HrPace {
+                    hr: p.hr,
+                    pace_s_per_km: p.pace_s_per_km,
+                    seconds: p.seconds,
+                })
+            })
+            .collect();
+        let mut view = ZonesView {
+            model: zoning.chosen.name().to_owned(),
+            date,
+            max_hr: profile.max_hr(),
+            resting_hr: profile.resting_hr(),
+            lthr: profile.lthr(),
+            threshold_pace_s_per_km: profile.threshold_pace_s_per_km(),
+            grey_band: None,
+            zones: Vec::new(),
+            missing: None,
+            profile: profile_used(profile, period, &zoning, date),
+        };
+        if zoning.chosen == ZoneModelName::Pace {
+            match pace_zones(profile) {
+                Ok(table) => {
+                    for z in table.zones() {
+                        view.zones.push(ZoneRow {
+                            label: z.label.clone(),
+                            name: z.name.clone(),
+                            low_bpm: None,
+                            high_bpm: None,
+                            fast_s_per_km: Some(z.fast_s_per_km),
+                            slow_s_per_km: z.slow_s_per_km.is_finite().then_some(z.slow_s_per_km),
+                            your_pace: None,
+                            rpe: z.rpe,
+                            purpose: z.purpose.description().to_owned(),
+                            domain: z.domain.name().to_owned(),
+                        });
+                    }
+                }
+                Err(e) => view.missing = Some(format!("{e}; set it with `athlete set --threshold-pace m:ss`")),
+            }
+            return Ok(view);
+        }
+        match period.zones.as_ref() {
+            Some(table) => {
+                view.grey_band = table.grey_band();
+                view.model = table.model.to_owned();
+                for z in table.zones() {
+                    view.zones.push(ZoneRow {
+                        label: z.label.clone(),
+                        name: z.name.clone(),
+                        low_bpm: Some(z.low_bpm),
+                        high_bpm: Some(z.high_bpm),
+                        fast_s_per_km: None,
+                        slow_s_per_km: None,
+                        your_pace: pace_for_hr_range(&samples, z.low_bpm, z.high_bpm),
+                        rpe: z.rpe,
+                        purpose: z.purpose.description().to_owned(),
+                        domain: z.domain.name().to_owned(),
+                    });
+                }
+            }
+            None => {
+                let why = zoning.model.zones(profile).err().map_or_else(
+                    || "a value the model needs is unknown".to_owned(),
+                    |e| e.to_string(),
+                );
+                view.missing = Some(format!("{why}; set it with `athlete set`"));
+            }
+        }
+        Ok(view)
+    }
+
+    /// `athlete show`: the profile on a date (today by default) as every command resolves it.
+    pub fn athlete(&self, date: Option<Date>) -> Result<AthleteView> {
+        let date = date.unwrap_or(self.today);
+        let h = self.history(&Filter::default())?;
+        let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[date]);
+        let profile = profiles.on(date).map_or_else(|| h.athlete.at(date), |(_, p)| p.clone());
+        Ok(AthleteView { profile: Profile { date, ..profile } })
+    }
+
+    fn judged(&self, zoning: &Zoning, h: &History, from: Date, to: Date) -> (Profiles, Option<ProfileUsed>, Vec<ProfileUsed>) {
+        let profiles = Profiles::resolve(h, zoning, &[]);
+        let last = profiles.on(to).map(|(p, prof)| profile_used(prof, p, zoning, to));
+        let all = profiles
+            .between(from, to)
+            .into_iter()
+            .filter_map(|prof| {
+                let (period, _) = profiles.on(prof.date)?;
+                Some(profile_used(prof, period, zoning, prof.date.max(from)))
+            })
+            .collect();
+        (profiles, last, all)
+    }
+
+    /// `review`: a block of weeks (the last `weeks` up to the latest activity by default).
+    pub fn review(&self, q: &ReviewQuery) -> Result<ReviewView> {
+        check_range(q.since, q.until)?;
+        let zoning = self.zoning(q.options.model)?;
+        let s = self.settings(&q.options)?;
+        let h = self.history(&Filter::default())?;
+        let to = q.until.or(h.latest).unwrap_or(self.today);
+        let from = q.since.unwrap_or_else(|| {
+            add_days(review::week_start(to, s.week_start), -7 * i64::from(q.weeks.max(1) - 1))
+        });
+        let (profiles, profile, all) = self.judged(&zoning, &h, from, to);
+        let r = review::review(&h.activities, &profiles.periods, &s, from, to);
+        Ok(ReviewView { from, to, profile, profiles: all, review: r })
+    }
+
+    /// `week`: one week (`label` like `2026-W47`; the latest activity's week by default).
+    pub fn week(&self, label: Option<&str>, options: &ReviewOptions) -> Result<ReviewView> {
+        let zoning = self.zoning(options.model)?;
+        let s = self.settings(options)?;
+        let h = self.history(&Filter::default())?;
+        let start = match label {
+            Some(l) => review::week_of_label(l, s.week_start)
+                .ok_or_else(|| AppError::Input(format!("{l:?} is not an ISO week like 2026-W47")))?,
+            None => review::week_start(h.latest.unwrap_or(self.today), s.week_start),
+        };
+        let end = add_days(start, 6);
+        // A week still running ends at the latest activity, so its rest days are not counted ahead.
+        let to = h.latest.map_or(end, |l| end.min(l.max(start)));
+        let (profiles, profile, all) = self.judged(&zoning, &h, start, to);
+        let r = review::review(&h.activities, &profiles.periods, &s, start, to);
+        Ok(ReviewView { from: start, to, profile, profiles: all, review: r })
+    }
+
+    /// `trends`: months of easy pace at a fixed heart rate, resting HR, records, predictions.
+    pub fn trends(&self, q: &TrendsQuery) -> Result<TrendsView> {
+        check_range(q.since, q.until)?;
+        let zoning = self.zoning(q.model)?;
+        let h = self.history(&Filter::default())?;
+        let to = q.until.or(h.latest).unwrap_or(self.today);
+        let from = q.since.unwrap_or_else(|| {
+            to.first_of_month()
+                .checked_sub(jiff::Span::new().months(i64::from(q.months.max(1) - 1)))
+                .unwrap_or(Date::MIN)
+        });
+        let (profiles, profile, all) = self.judged(&zoning, &h, from, to);
+        let settings = TrendSettings { target_hr: q.hr, compare_months: q.compare };
+        let t = trends::trends(
+            &h.activities,
+            &profiles.periods,
+            &h.resting_logs,
+            &h.monitoring_lows,
+            &settings,
+            from,
+            to,
+        );
+        Ok(TrendsView { profile, profiles: all, trends: t })
+    }
+}
+
+/// What a view judged with, from the profile and period in force.
+fn profile_used(profile: &Profile, period: &ProfilePeriod, zoning: &Zoning, date: Date) -> ProfileUsed {
+    let src = |s: &slowburn_core::athlete::Source| slowburn_report::text::source_text(s);
+    let zones = period.zones.as_ref();
+    let resting = profile.resting_hr.as_ref();
+    ProfileUsed {
+        from: period.from,
+        date,
+        zone_model: zones.map_or_else(|| zoning.model.name().to_owned(), |z| z.model.to_owned()),
+        max_hr: profile.max_hr(),
+        max_hr_source: profile.max_hr.as_ref().map(|s| src(&s.source)),
+        resting_hr: resting.map_or(ASSUMED_RESTING_HR, |s| s.value),
+        resting_hr_source: resting.map_or_else(
+            || format!("assumed: none logged or recorded; `log rhr {ASSUMED_RESTING_HR}` sets it"),
+            |s| src(&s.source),
+        ),
+        lthr: profile.lthr(),
+        lthr_source: profile.lthr.as_ref().map(|s| src(&s.source)),
+        threshold_pace_s_per_km: profile.threshold_pace_s_per_km(),
+        threshold_pace_source: profile.threshold_pace_s_per_km.as_ref().map(|s| src(&s.source)),
+        zone2: zones.and_then(|z| {
+            z.zones()
+                .iter()
+                .find(|z| z.purpose == Purpose::AerobicBase)
+                .map(|z| (z.low_bpm, z.high_bpm))
+        }),
+        easy_domain: zones.and_then(|z| z.domain_ranges()[0]),
+        grey_band: zones.and_then(slowburn_core::ZoneTable::grey_band),
+    }
+}
+
+/// Refuse implausible profile values, naming the value and the range.
+fn check_entry(e: &ProfileEntry, today: Date) -> Result<()> {
+    let bad = |what: &str, v: String, range: &str| {
+        Err(AppError::Input(format!("{what} {v} is implausible: give a value in {range}")))
+    };
+    if let Some(m) = e.max_hr {
+        if !(100..=240).contains(&m) {
+            return bad("max HR", format!("{m} bpm"), "100–240 bpm");
+        }
+    }
+    if let Some(r) = e.resting_hr {
+        if !(25..=120).contains(&r) {
+            return bad("resting HR", format!("{r} bpm"), "25–120 bpm");
+        }
+    }
+    if let Some(l) = e.lthr {
+        if !(80..=230).contains(&l) {
+            return bad("LTHR", format!("{l} bpm"), "80–230 bpm");
+        }
+    }
+    if let (Some(m), Some(r)) = (e.max_hr, e.resting_hr) {
+        if r >= m {
+            return Err(AppError::Input(format!("resting HR {r} bpm is not below max HR {m} bpm")));
+        }
+    }
+    if let (Some(m), Some(l)) = (e.max_hr, e.lthr) {
+        if l >= m {
+            return Err(AppError::Input(format!("LTHR {l} bpm is not below max HR {m} bpm")));
+        }
+    }
+    if let Some(y) = e.birth_year {
+        if i32::from(y) > i32::from(today.year()) || i32::from(y) < 1900 {
+            return bad("birth year", y.to_string(), &format!("1900–{}", today.year()));
+        }
+    }
+    if let Some(p) = e.threshold_pace_s_per_km {
+        if !(120.0..=900.0).contains(&p) {
+            return bad("threshold pace", format!("{p:.0} s/km"), "2:00–15:00 /km");
+        }
+    }
+    Ok(())
+}
+
+/// A safe file name from an import name (`export.zip!activities/1.fit.gz` → `1.fit.gz`).
+fn export_name(source: &str) -> String {
+    let base = source.rsplit(['/', '\\', '!']).next().unwrap_or(source);
+    let clean: String = base
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim_start_matches('.').to_owned();
+    if clean.is_empty() {
+        "original".to_owned()
+    } else {
+        clean
+    }
+}

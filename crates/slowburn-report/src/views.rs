@@ -1,0 +1,185 @@
+//! The view models: one struct per view, which *is* the documented JSON shape
+//! (`docs/JSON.md`), built by the application layer and rendered here as text (and, next, as
+//! HTML). Nothing here reads the store or computes a metric.
+
+use jiff::civil::Date;
+use serde::Serialize;
+use slowburn_core::review::Review;
+use slowburn_core::summary::RunSummary;
+use slowburn_core::trends::Trends;
+use slowburn_core::zones::PaceRange;
+use slowburn_core::Profile;
+
+/// A verdict on one run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictView {
+    /// `good`, `note` or `warning`.
+    pub severity: String,
+    pub code: String,
+    pub text: String,
+}
+
+/// What a view judged with: the profile in force, each value with its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileUsed {
+    /// The first day these values were in force for the period shown.
+    pub from: Date,
+    /// The day asked about.
+    pub date: Date,
+    /// `percent_max`, `heart_rate_reserve`, `friel_lthr`, `three_zone`, `custom`.
+    pub zone_model: String,
+    pub max_hr: Option<u8>,
+    pub max_hr_source: Option<String>,
+    /// The resting heart rate the load model used (60 bpm assumed when none is known).
+    pub resting_hr: u8,
+    pub resting_hr_source: String,
+    pub lthr: Option<u8>,
+    pub lthr_source: Option<String>,
+    pub threshold_pace_s_per_km: Option<f64>,
+    pub threshold_pace_source: Option<String>,
+    /// Zone 2 (the aerobic-base zone), bpm.
+    pub zone2: Option<(u8, u8)>,
+    pub easy_domain: Option<(u8, u8)>,
+    pub grey_band: Option<(u8, u8)>,
+}
+
+/// One activity as every list shows it: the same type, intensity and load everywhere.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub start_utc: Option<String>,
+    pub start_local: Option<String>,
+    /// FIT sport name (`running`, `cycling`, …).
+    pub sport: Option<String>,
+    pub name: Option<String>,
+    /// The user's type label, if any.
+    pub label: Option<String>,
+    /// The label, else the classification (`recovery`, `easy`, … `other_sport`).
+    pub run_type: Option<String>,
+    /// Why: `user_label` or the classification's reason.
+    pub reason: Option<String>,
+    /// How sure the classification is (0–1); 1 for a label.
+    pub confidence: Option<f64>,
+    /// The session's intensity domain: `easy`, `moderate`, `hard` (null when unknown).
+    pub intensity: Option<String>,
+    /// The session's load (Banister TRIMP or its equivalent) and how it was computed.
+    pub load: Option<f64>,
+    pub load_method: Option<String>,
+    pub distance_m: Option<f64>,
+    pub duration_s: Option<f64>,
+    pub moving_s: Option<f64>,
+    pub pace_s_per_km: Option<f64>,
+    pub avg_hr: Option<f64>,
+    pub max_hr: Option<u8>,
+    pub ascent_m: Option<f64>,
+    pub device: Option<String>,
+    pub source: String,
+    pub format: String,
+    pub sha256: String,
+    pub duplicates: i64,
+}
+
+/// `slowburn runs`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct RunsView {
+    pub runs: Vec<RunRow>,
+}
+
+/// Time in each zone of one activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneBreakdown {
+    pub model: Option<String>,
+    /// `[label, "low–high", seconds]`.
+    pub zones: Vec<(String, String, f64)>,
+    /// `[easy_s, moderate_s, hard_s]`.
+    pub domains: [f64; 3],
+    pub grey_band: Option<(u8, u8)>,
+    pub grey_s: f64,
+    /// Why there is no breakdown.
+    pub missing: Option<String>,
+}
+
+/// `slowburn show ID`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityDetail {
+    #[serde(flatten)]
+    pub run: RunRow,
+    /// The type's explanation in words ("classified by heart rate").
+    pub type_note: Option<String>,
+    /// Verdicts on this run against its final type and the profile of its date.
+    pub verdicts: Vec<VerdictView>,
+    pub zones: ZoneBreakdown,
+    /// The stored summary, its zone-dependent figures re-zoned to the profile used.
+    pub summary: RunSummary,
+    pub profile: Option<ProfileUsed>,
+}
+
+/// One zone of `slowburn zones`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneRow {
+    pub label: String,
+    pub name: String,
+    pub low_bpm: Option<u8>,
+    pub high_bpm: Option<u8>,
+    pub fast_s_per_km: Option<f64>,
+    pub slow_s_per_km: Option<f64>,
+    /// The pace this athlete runs at these heart rates (flat, steady running, last 12 months).
+    pub your_pace: Option<PaceRange>,
+    pub rpe: (u8, u8),
+    pub purpose: String,
+    pub domain: String,
+}
+
+/// `slowburn zones`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZonesView {
+    pub model: String,
+    pub date: Date,
+    pub max_hr: Option<u8>,
+    pub resting_hr: Option<u8>,
+    pub lthr: Option<u8>,
+    pub threshold_pace_s_per_km: Option<f64>,
+    pub grey_band: Option<(u8, u8)>,
+    pub zones: Vec<ZoneRow>,
+    /// Why there are no zones (a value they need is unknown).
+    pub missing: Option<String>,
+    pub profile: ProfileUsed,
+}
+
+/// `slowburn athlete show`: the resolved profile on a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct AthleteView {
+    pub profile: Profile,
+}
+
+/// `slowburn review` and `slowburn week`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewView {
+    pub from: Date,
+    pub to: Date,
+    /// The profile on `to`.
+    pub profile: Option<ProfileUsed>,
+    /// Every distinct profile in force in the range, oldest first.
+    pub profiles: Vec<ProfileUsed>,
+    #[serde(flatten)]
+    pub review: Review,
+}
+
+/// `slowburn trends`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendsView {
+    pub profile: Option<ProfileUsed>,
+    pub profiles: Vec<ProfileUsed>,
+    #[serde(flatten)]
+    pub trends: Trends,
+}
+
+/// The answer of a command that changed something: what it did, and what it brought up to date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeView {
+    pub message: String,
+    /// Runs whose derived type changed as a result.
+    pub retyped: usize,
+}
