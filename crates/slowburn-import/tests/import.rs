@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use slowburn_formats::sources::ExportMeta;
 use slowburn_formats::Recording;
 use slowburn_import::{import, Analyser, Analysis, Options, Outcome, Silent};
-use slowburn_store::Store;
+use slowburn_store::{SqliteStore, Store};
 
 /// A minimal analysis for pipeline tests (the real one lives in slowburn-core).
 struct Plain;
@@ -17,7 +17,7 @@ impl Analyser for Plain {
         for h in rec.samples.heart_rate.iter().flatten() {
             hist[*h as usize] += 1.0;
         }
-        Analysis { hr_hist: hist, summary_json: "{}".into(), ..Analysis::default() }
+        Analysis { hr_hist: hist, summary: "{}".into(), ..Analysis::default() }
     }
 }
 
@@ -35,13 +35,13 @@ fn tempdir(tag: &str) -> PathBuf {
     d
 }
 
-fn run(store: &mut Store, inputs: &[PathBuf]) -> slowburn_import::Report {
+fn run(store: &mut dyn Store, inputs: &[PathBuf]) -> slowburn_import::Report {
     import(store, inputs, &Plain, &Silent, Options { batch_size: 16 }).expect("import runs")
 }
 
 #[test]
 fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() {
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = SqliteStore::open_in_memory().expect("store");
     let r = run(&mut store, &[corpus()]);
     let n = r.imported + r.duplicates + r.skipped + r.failed;
     assert_eq!(n, r.files.len());
@@ -98,7 +98,7 @@ fn hostile_archives_fail_alone_and_the_rest_imports() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(&dir, dir.join("loop")).expect("symlink");
 
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = SqliteStore::open_in_memory().expect("store");
     let r = run(&mut store, std::slice::from_ref(&dir));
     let outcome = |suffix: &str| {
         r.files
@@ -160,7 +160,7 @@ fn a_strava_export_gives_names_and_gear_and_nested_garmin_zips_are_read() {
         &[("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", &inner)],
     );
 
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = SqliteStore::open_in_memory().expect("store");
     let r = run(&mut store, std::slice::from_ref(&dir));
     assert_eq!(r.imported, 3, "{r:#?}");
     let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");
@@ -193,7 +193,7 @@ fn the_same_run_as_fit_and_gpx_is_one_activity_keeping_the_richer_fit() {
     gpx.push_str("</trkseg></trk></gpx>");
     std::fs::write(dir.join("a.gpx"), &gpx).expect("write");
     std::fs::write(dir.join("b.fit"), &fit_bytes).expect("write");
-    let mut store = Store::open_in_memory().expect("store");
+    let mut store = SqliteStore::open_in_memory().expect("store");
     let r = run(&mut store, &[dir.join("a.gpx"), dir.join("b.fit")]);
     assert_eq!(store.counts().expect("counts").0, 1, "{r:#?}");
     let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use slowburn_store::Store;
+use slowburn_store::{SqliteStore, Store};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_slowburn"))
@@ -156,7 +156,7 @@ fn athlete_profile_is_dated_and_zones_follow_it() {
 }
 
 fn activity_count(db: &Path) -> i64 {
-    Store::open(db).and_then(|s| s.counts()).map_or(0, |c| c.0)
+    SqliteStore::open(db).and_then(|s| s.counts()).map_or(0, |c| c.0)
 }
 
 #[cfg(unix)]
@@ -199,12 +199,12 @@ fn an_import_killed_partway_is_finished_exactly_by_a_rerun() {
     let partial = activity_count(&db);
     assert!(partial > 0 && partial < total, "not killed partway ({partial} of {total})");
     {
-        let s = Store::open(&db).expect("open after kill");
+        let s = SqliteStore::open(&db).expect("open after kill");
         assert_eq!(s.integrity_check().expect("check"), "ok");
     }
     run_ok(bin().arg("--db").arg(&db).args(["import", "--batch", "16"]).arg(&files));
-    let a = Store::open(&db).expect("open").canonical_dump().expect("dump");
-    let b = Store::open(&reference).expect("open").canonical_dump().expect("dump");
+    let a = SqliteStore::open(&db).expect("open").canonical_dump().expect("dump");
+    let b = SqliteStore::open(&reference).expect("open").canonical_dump().expect("dump");
     assert!(a == b, "the re-run store differs from an uninterrupted import");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -99,7 +99,7 @@ fn the_eighty_twenty_runner_holds_80_20() {
         "80/20 held in only {holding} of {} weeks",
         shares.len()
     );
-    let verdict = r["block"]["verdicts"][0].as_str().expect("verdict");
+    let verdict = r["block"]["verdicts"][0]["text"].as_str().expect("verdict");
     assert!(verdict.starts_with("80/20 holds"), "{verdict}");
     // Easy days stay easy.
     let (grey, easy) = (
@@ -118,7 +118,7 @@ fn the_grey_zone_runner_creeps_and_stalls() {
     let shares = easy_shares(&r);
     println!("grey-zone runner, easy share of time per week: {shares:.2?}");
     assert!(shares.iter().filter(|s| **s < 0.75).count() * 4 >= shares.len() * 3);
-    assert!(r["block"]["verdicts"][0].as_str().is_some_and(|v| v.starts_with("Not 80/20")));
+    assert!(r["block"]["verdicts"][0]["text"].as_str().is_some_and(|v| v.starts_with("Not 80/20")));
     let (grey, easy) = (
         r["block"]["grey_runs"].as_f64().expect("grey"),
         r["block"]["easy_runs"].as_f64().expect("easy"),
@@ -136,14 +136,14 @@ fn the_grey_zone_runner_creeps_and_stalls() {
         .as_array()
         .expect("verdicts")
         .iter()
-        .any(|v| v.as_str().is_some_and(|v| v.starts_with("Grey-zone creep on most easy days"))));
+        .any(|v| v["text"].as_str().is_some_and(|v| v.starts_with("Grey-zone creep on most easy days"))));
 
     // Easy pace at the same heart rate: the 80/20 runner gets faster, the grey-zone runner stalls.
     let trend = |h: &History| {
         let t = h.json(&["trends", "--months", "12", "--json"]);
         let change =
             t["then_vs_now"]["easy_pace_change_s_per_km"].as_f64().expect("easy pace change");
-        (change, t["verdicts"][0].as_str().unwrap_or_default().to_owned())
+        (change, t["verdicts"][0]["text"].as_str().unwrap_or_default().to_owned())
     };
     let (grey_change, grey_verdict) = trend(grey_zone());
     let (e82_change, e82_verdict) = trend(eighty_twenty());
@@ -178,7 +178,7 @@ fn the_novice_volume_jump_is_flagged() {
     let w = h.json(&["week", "--week", &label, "--json"]);
     let verdicts = w["weeks"][0]["verdicts"].as_array().expect("verdicts");
     assert!(
-        verdicts.iter().any(|v| v.as_str().is_some_and(|v| v.starts_with("Volume jumped"))),
+        verdicts.iter().any(|v| v["code"] == "volume_jump" && v["text"].as_str().is_some_and(|v| v.starts_with("Volume jumped"))),
         "{verdicts:?}"
     );
 }
