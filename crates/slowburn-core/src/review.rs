@@ -47,6 +47,7 @@ use crate::classify::RunType;
 use crate::hist::{pace_bucket_mid_s_per_km, HrHistogram, PaceHistogram, PACE_BUCKETS};
 use crate::load::{self, ActivityLoad, LoadInput, LoadMethod, LoadParams, PmcDay};
 use crate::summary::HrPacePoint;
+use crate::verdicts::{json, Finding, Severity};
 use crate::zones::{Domain, PaceZoneTable, ZoneTable};
 
 /// A best effort over a distance, as an input (from the run's metrics, or the whole run).
@@ -601,8 +602,13 @@ pub struct WeekReview {
     pub data_quality: Vec<DataNote>,
     /// The week's activities, as judged.
     pub activities: Vec<ActivityLine>,
-    /// Plain-language verdicts, most important first.
-    pub verdicts: Vec<String>,
+    /// Plain-language findings, each with a stable code, a severity and its numbers, in this
+    /// order: `no_running` (alone) or `eighty_twenty` / `intensity_unknown`, then
+    /// `moderate_heavy`, `grey_none` / `grey_crept`, `recovery_respected` /
+    /// `recovery_missed`, one finding per flag (`volume_jump`, `ramp_above_norm`,
+    /// `acute_chronic_spike`, `high_monotony`, `hard_back_to_back`, text as the flag's
+    /// message) and `hr_untrusted`.
+    pub verdicts: Vec<Finding>,
 }
 
 /// Rising, falling or steady.
@@ -649,7 +655,12 @@ pub struct BlockReview {
     pub tsb_end: f64,
     pub flags: Vec<Flag>,
     pub data_quality: Vec<DataNote>,
-    pub verdicts: Vec<String>,
+    /// Plain-language findings on the whole block, each with a stable code, a severity and
+    /// its numbers, in this order: `no_running` (alone) or `eighty_twenty`, then
+    /// `intensity_distribution`, `grey_none` / `grey_crept`, `recovery_respected` /
+    /// `recovery_missed`, `hard_back_to_back`, `volume_jump`, `ramp_above_norm`,
+    /// `fitness_form` and `hr_untrusted`.
+    pub verdicts: Vec<Finding>,
 }
 
 /// A review: the settings it used, each week and the block.
@@ -1087,21 +1098,33 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
     let volume_change_pct =
         prev.filter(|p| p.any_run && p.km > 0.0).map(|p| (km / p.km - 1.0) * 100.0);
 
+    // Each flag with its finding (same order), for the week's verdicts.
     let mut flags = Vec::new();
+    let mut flag_findings = Vec::new();
+    let mut flag = |kind: FlagKind, message: String, f: &dyn Fn(Finding) -> Finding| {
+        flag_findings.push(f(Finding::new(flag_code(kind), Severity::Warning, message.clone())));
+        flags.push(Flag { kind, week: label.clone(), message });
+    };
     if let Some(p) = prev.filter(|p| p.any_run && p.km > 0.0) {
         let before = &c.week_km[c.w_idx.saturating_sub(4)..c.w_idx];
         let max4 = before.iter().map(|w| w.km).fold(0.0, f64::max);
         if km > p.km * (1.0 + s.volume_jump) && km > max4 * (1.0 + s.volume_jump) {
-            flags.push(Flag {
-                kind: FlagKind::VolumeJump,
-                week: label.clone(),
-                message: format!(
-                    "Volume jumped {:.0} % ({km:.1} km after {:.1} km, and more than any of the four weeks before): keep week-on-week increases under {:.0} %.",
-                    (km / p.km - 1.0) * 100.0,
+            let change = (km / p.km - 1.0) * 100.0;
+            flag(
+                FlagKind::VolumeJump,
+                format!(
+                    "Volume jumped {change:.0} % ({km:.1} km after {:.1} km, and more than any of the four weeks before): keep week-on-week increases under {:.0} %.",
                     p.km,
                     s.volume_jump * 100.0
                 ),
-            });
+                &|f| {
+                    f.param("volume_change_pct", change)
+                        .param("km", km)
+                        .param("previous_km", p.km)
+                        .param("max_four_weeks_km", max4)
+                        .param("volume_jump_pct", s.volume_jump * 100.0)
+                },
+            );
         }
     }
     if let Some(r) = ramp {
@@ -1116,42 +1139,51 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
             let mean = norms.iter().sum::<f64>() / n;
             let sd = (norms.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
             if r > mean + 2.0 * sd && r > mean + 0.03 * pm.ctl && r > 0.0 {
-                flags.push(Flag {
-                    kind: FlagKind::RampAboveNorm,
-                    week: label.clone(),
-                    message: format!(
+                flag(
+                    FlagKind::RampAboveNorm,
+                    format!(
                         "Fitness load (CTL) rose {r:.1} this week, above your recent norm of {mean:+.1} ± {sd:.1} a week."
                     ),
-                });
+                    &|f| {
+                        f.param("ctl_change", r)
+                            .param("norm_mean_ctl_change", mean)
+                            .param("norm_sd_ctl_change", sd)
+                            .param("ctl", pm.ctl)
+                    },
+                );
             }
         }
     }
     let four_weeks_of_data = c.end_i + 1 >= c.first_i + load::CHRONIC_DAYS;
     if let Some(r) = acute_chronic.filter(|r| *r > 1.5 && four_weeks_of_data) {
-        flags.push(Flag {
-            kind: FlagKind::AcuteChronicSpike,
-            week: label.clone(),
-            message: format!(
+        flag(
+            FlagKind::AcuteChronicSpike,
+            format!(
                 "This week's load is {r:.2} times your four-week average (above 1.5 is a spike injuries follow)."
             ),
-        });
+            &|f| f.param("acute_chronic_ratio", r).param("limit_ratio", 1.5),
+        );
     }
     if let Some(m) = monotony.filter(|m| *m > 2.0) {
-        flags.push(Flag {
-            kind: FlagKind::HighMonotony,
-            week: label.clone(),
-            message: format!(
+        flag(
+            FlagKind::HighMonotony,
+            format!(
                 "Every day looked alike (monotony {m:.1}, above 2): make easy days easier and rest days real."
             ),
-        });
+            &|f| f.param("monotony", m).param("limit_monotony", 2.0),
+        );
     }
     if !back_to_back.is_empty() {
         let list: Vec<String> = back_to_back.iter().map(|(a, b)| format!("{a} and {b}")).collect();
-        flags.push(Flag {
-            kind: FlagKind::HardDaysBackToBack,
-            week: label.clone(),
-            message: format!("Hard days less than 48 h apart: {}.", list.join("; ")),
-        });
+        let pairs: Vec<serde_json::Value> = back_to_back
+            .iter()
+            .map(|(a, b)| serde_json::json!([a.to_string(), b.to_string()]))
+            .collect();
+        flag(
+            FlagKind::HardDaysBackToBack,
+            format!("Hard days less than 48 h apart: {}.", list.join("; ")),
+            &|f| f.param("times", back_to_back.len()).param("pairs", pairs.clone()),
+        );
     }
 
     daily_load.shrink_to_fit();
@@ -1193,12 +1225,31 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
         activities,
         verdicts: Vec::new(),
     };
-    wk.verdicts = week_verdicts(&wk, s);
+    wk.verdicts = week_verdicts(&wk, s, flag_findings);
     wk
 }
 
-fn eighty_twenty_verdict(share: f64, sessions: &Domains, s: &ReviewSettings, span: &str) -> String {
-    let by_session = sessions.easy_share().map_or(String::new(), |e| {
+/// The stable code of a flag's finding: its kind in `snake_case`.
+fn flag_code(kind: FlagKind) -> &'static str {
+    match kind {
+        FlagKind::VolumeJump => "volume_jump",
+        FlagKind::RampAboveNorm => "ramp_above_norm",
+        FlagKind::AcuteChronicSpike => "acute_chronic_spike",
+        FlagKind::HighMonotony => "high_monotony",
+        FlagKind::HardDaysBackToBack => "hard_back_to_back",
+    }
+}
+
+/// The 80/20 finding (`eighty_twenty`): good when the easy share of time reached the target,
+/// a warning below it.
+fn eighty_twenty_verdict(
+    share: f64,
+    sessions: &Domains,
+    s: &ReviewSettings,
+    span: &str,
+) -> Finding {
+    let session_share = sessions.easy_share();
+    let by_session = session_share.map_or(String::new(), |e| {
         format!(
             "; by session {} of {} easy ({})",
             sessions.easy as usize,
@@ -1206,49 +1257,102 @@ fn eighty_twenty_verdict(share: f64, sessions: &Domains, s: &ReviewSettings, spa
             fmt_pct(e)
         )
     });
-    if share >= s.easy_target {
-        format!("80/20 holds: {} of {span} running time was easy{by_session}.", fmt_pct(share))
+    let (severity, text) = if share >= s.easy_target {
+        (
+            Severity::Good,
+            format!("80/20 holds: {} of {span} running time was easy{by_session}.", fmt_pct(share)),
+        )
     } else if share >= s.easy_target - 0.1 {
-        format!(
-            "80/20 is slipping: {} of {span} running time was easy, the method asks for about 80 %{by_session}.",
-            fmt_pct(share)
+        (
+            Severity::Warning,
+            format!(
+                "80/20 is slipping: {} of {span} running time was easy, the method asks for about 80 %{by_session}.",
+                fmt_pct(share)
+            ),
         )
     } else {
-        format!(
-            "Not 80/20: only {} of {span} running time was easy, the method asks for about 80 %{by_session}.",
-            fmt_pct(share)
+        (
+            Severity::Warning,
+            format!(
+                "Not 80/20: only {} of {span} running time was easy, the method asks for about 80 %{by_session}.",
+                fmt_pct(share)
+            ),
         )
-    }
+    };
+    Finding::new("eighty_twenty", severity, text)
+        .param("easy_share", share)
+        .param("easy_target", s.easy_target)
+        .param("easy_sessions", sessions.easy)
+        .param("sessions", sessions.total())
+        .param("easy_share_sessions", session_share)
 }
 
-fn week_verdicts(w: &WeekReview, s: &ReviewSettings) -> Vec<String> {
+/// The data-quality finding (`hr_untrusted`) of a week or block.
+fn hr_untrusted(notes: &[DataNote], text: String) -> Finding {
+    Finding::new("hr_untrusted", Severity::Note, text)
+        .param("runs", notes.len())
+        .param("run_ids", notes.iter().map(|d| d.id).collect::<Vec<_>>())
+}
+
+fn week_verdicts(w: &WeekReview, s: &ReviewSettings, flags: Vec<Finding>) -> Vec<Finding> {
     let mut v = Vec::new();
     if w.runs == 0 {
-        v.push(format!(
-            "No running this week ({}).",
-            plural(usize::from(w.rest_days), "rest day", "rest days")
-        ));
+        v.push(
+            Finding::new(
+                "no_running",
+                Severity::Note,
+                format!(
+                    "No running this week ({}).",
+                    plural(usize::from(w.rest_days), "rest day", "rest days")
+                ),
+            )
+            .param("rest_days", w.rest_days),
+        );
         return v;
     }
     match w.easy_share_time {
         Some(share) => v.push(eighty_twenty_verdict(share, &w.sessions, s, "this week's")),
         None => v.push(
-            "Intensity unknown: no run this week had a trusted heart rate or pace zones."
-                .to_owned(),
+            Finding::new(
+                "intensity_unknown",
+                Severity::Note,
+                "Intensity unknown: no run this week had a trusted heart rate or pace zones.",
+            )
+            .param("runs", w.runs),
         ),
     }
     if w.time_s.moderate > w.time_s.hard && w.time_s.moderate > 0.2 * w.time_s.total() {
-        v.push(format!(
-            "{} of running time was moderate, the grey zone between easy and hard: it tires like hard work and builds less than easy running.",
-            fmt_pct(w.time_s.moderate / w.time_s.total())
-        ));
+        let share = w.time_s.moderate / w.time_s.total();
+        v.push(
+            Finding::new(
+                "moderate_heavy",
+                Severity::Warning,
+                format!(
+                    "{} of running time was moderate, the grey zone between easy and hard: it tires like hard work and builds less than easy running.",
+                    fmt_pct(share)
+                ),
+            )
+            .param("moderate_share", share)
+            .param("moderate_s", w.time_s.moderate)
+            .param("hard_s", w.time_s.hard)
+            .param("total_s", w.time_s.total()),
+        );
     }
     if w.easy_runs > 0 {
         if w.grey.is_empty() {
-            v.push(format!(
-                "Easy days stayed easy: none of {} crept into the grey band.",
-                plural(w.easy_runs, "easy run", "easy runs")
-            ));
+            v.push(
+                Finding::new(
+                    "grey_none",
+                    Severity::Good,
+                    format!(
+                        "Easy days stayed easy: none of {} crept into the grey band.",
+                        plural(w.easy_runs, "easy run", "easy runs")
+                    ),
+                )
+                .param("easy_runs", w.easy_runs)
+                .param("grey_runs", 0)
+                .param("grey_share_limit", s.grey_share),
+            );
         } else {
             let list: Vec<String> = w
                 .grey
@@ -1262,13 +1366,37 @@ fn week_verdicts(w: &WeekReview, s: &ReviewSettings) -> Vec<String> {
                     )
                 })
                 .collect();
-            v.push(format!(
-                "Easy days crept: {} of {} spent {} or more in the grey band or above — {}.",
-                w.grey.len(),
-                plural(w.easy_runs, "easy run", "easy runs"),
-                fmt_pct(s.grey_share),
-                list.join(", ")
-            ));
+            let runs: Vec<serde_json::Value> = w
+                .grey
+                .iter()
+                .map(|g| {
+                    serde_json::json!({
+                        "id": g.id,
+                        "date": g.date.to_string(),
+                        "run_type": json(&g.run_type),
+                        "grey_share": g.grey_share,
+                        "minutes": g.minutes,
+                    })
+                })
+                .collect();
+            v.push(
+                Finding::new(
+                    "grey_crept",
+                    Severity::Warning,
+                    format!(
+                        "Easy days crept: {} of {} spent {} or more in the grey band or above — {}.",
+                        w.grey.len(),
+                        plural(w.easy_runs, "easy run", "easy runs"),
+                        fmt_pct(s.grey_share),
+                        list.join(", ")
+                    ),
+                )
+                .param("easy_runs", w.easy_runs)
+                .param("grey_runs", w.grey.len())
+                .param("grey_run_share", w.grey.len() as f64 / w.easy_runs as f64)
+                .param("grey_share_limit", s.grey_share)
+                .param("runs", runs),
+            );
         }
     }
     let judged: Vec<&RecoveryCheck> =
@@ -1279,15 +1407,26 @@ fn week_verdicts(w: &WeekReview, s: &ReviewSettings) -> Vec<String> {
             RecoveryCeiling::Zone1 => "Zone 1",
             RecoveryCeiling::Easy => "the easy domain",
         };
+        let with_counts = |f: Finding| {
+            f.param("recovery_checks", judged.len())
+                .param("recovery_complied", ok)
+                .param("recovery_compliance", ok as f64 / judged.len() as f64)
+                .param("recovery_ceiling", json(&s.recovery_ceiling))
+        };
         if ok == judged.len() {
-            v.push(format!(
-                "Recovery respected: every hard day, race or long run was followed by rest or an easy day in {ceiling} ({ok} of {ok})."
-            ));
+            v.push(with_counts(Finding::new(
+                "recovery_respected",
+                Severity::Good,
+                format!(
+                    "Recovery respected: every hard day, race or long run was followed by rest or an easy day in {ceiling} ({ok} of {ok})."
+                ),
+            )));
         } else {
-            let misses: Vec<String> = judged
-                .iter()
-                .filter_map(|k| match &k.next_day {
-                    NextDay::TooHard { minutes_above, hard, .. } => Some(if *hard {
+            let mut misses = Vec::new();
+            let mut missed = Vec::new();
+            for k in &judged {
+                if let NextDay::TooHard { id, minutes_above, hard } = &k.next_day {
+                    misses.push(if *hard {
                         format!("after {} the next day was hard too", k.date)
                     } else {
                         format!(
@@ -1295,20 +1434,30 @@ fn week_verdicts(w: &WeekReview, s: &ReviewSettings) -> Vec<String> {
                             k.date,
                             fmt_minutes(minutes_above * 60.0)
                         )
-                    }),
-                    _ => None,
-                })
-                .collect();
-            v.push(format!(
-                "Recovery skipped: {ok} of {} hard days, races and long runs were followed by rest or a day in {ceiling}; {}.",
-                judged.len(),
-                misses.join("; ")
+                    });
+                    missed.push(serde_json::json!({
+                        "date": k.date.to_string(),
+                        "id": id,
+                        "hard": hard,
+                        "minutes_above": minutes_above,
+                    }));
+                }
+            }
+            v.push(with_counts(
+                Finding::new(
+                    "recovery_missed",
+                    Severity::Warning,
+                    format!(
+                        "Recovery skipped: {ok} of {} hard days, races and long runs were followed by rest or a day in {ceiling}; {}.",
+                        judged.len(),
+                        misses.join("; ")
+                    ),
+                )
+                .param("misses", missed),
             ));
         }
     }
-    for f in &w.flags {
-        v.push(f.message.clone());
-    }
+    v.extend(flags);
     if !w.data_quality.is_empty() {
         let list: Vec<String> = w
             .data_quality
@@ -1323,10 +1472,13 @@ fn week_verdicts(w: &WeekReview, s: &ReviewSettings) -> Vec<String> {
                 )
             })
             .collect();
-        v.push(format!(
-            "Heart rate not trusted on {}: {}.",
-            plural(list.len(), "run", "runs"),
-            list.join("; ")
+        v.push(hr_untrusted(
+            &w.data_quality,
+            format!(
+                "Heart rate not trusted on {}: {}.",
+                plural(list.len(), "run", "runs"),
+                list.join("; ")
+            ),
         ));
     }
     v
@@ -1438,22 +1590,37 @@ fn block_review(
 
 // Short names for the block (b), settings (s) and verdicts (v) keep the sentences readable.
 #[allow(clippy::many_single_char_names)]
-fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<String> {
+fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<Finding> {
     let mut v = Vec::new();
     if b.runs == 0 {
-        v.push(format!("No running from {} to {}.", b.from, b.to));
+        v.push(
+            Finding::new(
+                "no_running",
+                Severity::Note,
+                format!("No running from {} to {}.", b.from, b.to),
+            )
+            .param("from", b.from.to_string())
+            .param("to", b.to.to_string())
+            .param("weeks", b.weeks)
+            .param("rest_days", b.rest_days),
+        );
         return v;
     }
     if let Some(share) = b.easy_share_time {
         let span = format!("the last {}'", plural(b.weeks, "week", "weeks"));
-        let mut line = eighty_twenty_verdict(share, &b.sessions, s, &span);
-        line.pop();
-        line = format!(
-            "{line}. {} of {} with running held 80/20.",
+        let mut f = eighty_twenty_verdict(share, &b.sessions, s, &span);
+        f.text.pop();
+        f.text = format!(
+            "{}. {} of {} with running held 80/20.",
+            f.text,
             b.weeks_holding,
             plural(b.weeks_with_running, "week", "weeks")
         );
-        v.push(line);
+        v.push(
+            f.param("weeks", b.weeks)
+                .param("weeks_holding", b.weeks_holding)
+                .param("weeks_with_running", b.weeks_with_running),
+        );
     }
     if let (Some(pi), Some(st)) = (b.polarization_index, b.structure) {
         let what = match st {
@@ -1463,7 +1630,19 @@ fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<String> {
             Structure::HighIntensity => "dominated by hard work",
             Structure::Base => "mostly easy, with little moderate or hard work",
         };
-        v.push(format!("Intensity distribution is {what}; polarization index {pi:.2}."));
+        let total = b.time_s.total();
+        v.push(
+            Finding::new(
+                "intensity_distribution",
+                Severity::Note,
+                format!("Intensity distribution is {what}; polarization index {pi:.2}."),
+            )
+            .param("structure", json(&st))
+            .param("polarization_index", pi)
+            .param("easy_share", b.time_s.easy / total)
+            .param("moderate_share", b.time_s.moderate / total)
+            .param("hard_share", b.time_s.hard / total),
+        );
     }
     if b.easy_runs > 0 {
         let share = b.grey_runs as f64 / b.easy_runs as f64;
@@ -1480,43 +1659,82 @@ fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<String> {
             ),
             _ => String::new(),
         };
+        let counts = |f: Finding| {
+            f.param("easy_runs", b.easy_runs)
+                .param("grey_runs", b.grey_runs)
+                .param("grey_share_limit", s.grey_share)
+        };
         if b.grey_runs == 0 {
-            v.push(format!(
-                "Easy days stayed easy: none of {} crept into the grey band.",
-                plural(b.easy_runs, "easy run", "easy runs")
-            ));
-        } else if share >= 0.5 {
-            v.push(format!(
-                "Grey-zone creep on most easy days: {} of {} easy runs ({}) spent {} or more in the grey band or above{trend}.",
-                b.grey_runs,
-                b.easy_runs,
-                fmt_pct(share),
-                fmt_pct(s.grey_share)
-            ));
+            v.push(counts(Finding::new(
+                "grey_none",
+                Severity::Good,
+                format!(
+                    "Easy days stayed easy: none of {} crept into the grey band.",
+                    plural(b.easy_runs, "easy run", "easy runs")
+                ),
+            )));
         } else {
-            v.push(format!(
-                "Some grey-zone creep: {} of {} easy runs ({}) spent {} or more in the grey band or above{trend}.",
-                b.grey_runs,
-                b.easy_runs,
-                fmt_pct(share),
-                fmt_pct(s.grey_share)
-            ));
+            let text = if share >= 0.5 {
+                format!(
+                    "Grey-zone creep on most easy days: {} of {} easy runs ({}) spent {} or more in the grey band or above{trend}.",
+                    b.grey_runs,
+                    b.easy_runs,
+                    fmt_pct(share),
+                    fmt_pct(s.grey_share)
+                )
+            } else {
+                format!(
+                    "Some grey-zone creep: {} of {} easy runs ({}) spent {} or more in the grey band or above{trend}.",
+                    b.grey_runs,
+                    b.easy_runs,
+                    fmt_pct(share),
+                    fmt_pct(s.grey_share)
+                )
+            };
+            v.push(
+                counts(Finding::new("grey_crept", Severity::Warning, text))
+                    .param("grey_run_share", share)
+                    .param("grey_first_half", b.grey_first_half)
+                    .param("grey_second_half", b.grey_second_half)
+                    .param("grey_trend", json(&b.grey_trend)),
+            );
         }
     }
     if let Some(c) = b.recovery_compliance {
-        let word = if c >= 0.8 { "Recovery respected" } else { "Recovery often skipped" };
-        v.push(format!(
-            "{word}: {} of {} hard days, races and long runs were followed by rest or a Zone 1 day ({}).",
-            b.recovery_complied,
-            b.recovery_checks,
-            fmt_pct(c)
-        ));
+        let (code, severity, word) = if c >= 0.8 {
+            ("recovery_respected", Severity::Good, "Recovery respected")
+        } else {
+            ("recovery_missed", Severity::Warning, "Recovery often skipped")
+        };
+        v.push(
+            Finding::new(
+                code,
+                severity,
+                format!(
+                    "{word}: {} of {} hard days, races and long runs were followed by rest or a Zone 1 day ({}).",
+                    b.recovery_complied,
+                    b.recovery_checks,
+                    fmt_pct(c)
+                ),
+            )
+            .param("recovery_checks", b.recovery_checks)
+            .param("recovery_complied", b.recovery_complied)
+            .param("recovery_compliance", c)
+            .param("recovery_ceiling", json(&s.recovery_ceiling)),
+        );
     }
     if b.hard_back_to_back > 0 {
-        v.push(format!(
-            "Hard days less than 48 h apart {}.",
-            plural(b.hard_back_to_back, "time", "times")
-        ));
+        v.push(
+            Finding::new(
+                "hard_back_to_back",
+                Severity::Warning,
+                format!(
+                    "Hard days less than 48 h apart {}.",
+                    plural(b.hard_back_to_back, "time", "times")
+                ),
+            )
+            .param("times", b.hard_back_to_back),
+        );
     }
     let jumps: Vec<&str> = b
         .flags
@@ -1525,12 +1743,20 @@ fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<String> {
         .map(|f| f.week.as_str())
         .collect();
     if !jumps.is_empty() {
-        v.push(format!(
-            "Volume jumped more than {:.0} % in {}: {}.",
-            s.volume_jump * 100.0,
-            plural(jumps.len(), "week", "weeks"),
-            jumps.join(", ")
-        ));
+        v.push(
+            Finding::new(
+                "volume_jump",
+                Severity::Warning,
+                format!(
+                    "Volume jumped more than {:.0} % in {}: {}.",
+                    s.volume_jump * 100.0,
+                    plural(jumps.len(), "week", "weeks"),
+                    jumps.join(", ")
+                ),
+            )
+            .param("volume_jump_pct", s.volume_jump * 100.0)
+            .param("weeks", jumps),
+        );
     }
     let ramps: Vec<&str> = b
         .flags
@@ -1539,20 +1765,39 @@ fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<String> {
         .map(|f| f.week.as_str())
         .collect();
     if !ramps.is_empty() {
-        v.push(format!(
-            "Load ramped above your recent norm in {}: {}.",
-            plural(ramps.len(), "week", "weeks"),
-            ramps.join(", ")
-        ));
+        v.push(
+            Finding::new(
+                "ramp_above_norm",
+                Severity::Warning,
+                format!(
+                    "Load ramped above your recent norm in {}: {}.",
+                    plural(ramps.len(), "week", "weeks"),
+                    ramps.join(", ")
+                ),
+            )
+            .param("weeks", ramps),
+        );
     }
-    v.push(format!(
-        "Fitness (CTL) went from {:.0} to {:.0}; form (TSB) now {:+.0}.",
-        b.ctl_start, b.ctl_end, b.tsb_end
-    ));
+    v.push(
+        Finding::new(
+            "fitness_form",
+            Severity::Note,
+            format!(
+                "Fitness (CTL) went from {:.0} to {:.0}; form (TSB) now {:+.0}.",
+                b.ctl_start, b.ctl_end, b.tsb_end
+            ),
+        )
+        .param("ctl_start", b.ctl_start)
+        .param("ctl_end", b.ctl_end)
+        .param("tsb_end", b.tsb_end),
+    );
     if !b.data_quality.is_empty() {
-        v.push(format!(
-            "Heart rate not trusted on {}; their load came from RPE, pace or duration (named in each week).",
-            plural(b.data_quality.len(), "run", "runs")
+        v.push(hr_untrusted(
+            &b.data_quality,
+            format!(
+                "Heart rate not trusted on {}; their load came from RPE, pace or duration (named in each week).",
+                plural(b.data_quality.len(), "run", "runs")
+            ),
         ));
     }
     v
@@ -1686,17 +1931,147 @@ mod tests {
         assert_eq!(w.recovery_compliance, Some(0.0));
         assert_eq!(w.data_quality.len(), 1);
         assert_eq!(w.data_quality[0].load_method, LoadMethod::Duration);
-        assert!(w.verdicts[0].starts_with("80/20 holds: 82 %"), "{:?}", w.verdicts);
+        assert!(w.verdicts[0].text.starts_with("80/20 holds: 82 %"), "{:?}", w.verdicts);
         assert!(
-            w.verdicts.iter().any(|v| v.starts_with("Easy days crept: 1 of 4")),
+            w.verdicts.iter().any(|v| v.text.starts_with("Easy days crept: 1 of 4")),
             "{:?}",
             w.verdicts
         );
-        assert!(w.verdicts.iter().any(|v| v.starts_with("Recovery skipped")), "{:?}", w.verdicts);
-        assert!(w.verdicts.iter().any(|v| v.contains("#6")), "{:?}", w.verdicts);
+        assert!(
+            w.verdicts.iter().any(|v| v.text.starts_with("Recovery skipped")),
+            "{:?}",
+            w.verdicts
+        );
+        assert!(w.verdicts.iter().any(|v| v.text.contains("#6")), "{:?}", w.verdicts);
+        // The same findings, as codes and severities.
+        let codes: Vec<(&str, Severity)> =
+            w.verdicts.iter().map(|f| (f.code.as_str(), f.severity)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("eighty_twenty", Severity::Good),
+                ("grey_crept", Severity::Warning),
+                ("recovery_missed", Severity::Warning),
+                ("hr_untrusted", Severity::Note),
+            ],
+            "{:?}",
+            w.verdicts
+        );
         // Load: the sum of the daily loads, and CTL/ATL moved.
         assert!((w.load - w.daily_load.iter().sum::<f64>()).abs() < 1e-9);
         assert!(w.ctl > 0.0 && w.atl > w.ctl && w.monotony.is_some());
+    }
+
+    /// A week of three easy runs and a tempo run followed by a rest day, then an empty week.
+    fn slipping_weeks() -> Review {
+        let p = [period()];
+        let mon = date(2024, 3, 4);
+        let day = |k: i16| mon.checked_add(jiff::Span::new().days(k)).expect("day");
+        let acts = vec![
+            run(1, day(0), 40.0, 120), // Mon easy (Zone 2, below the grey band)
+            ActivityInput { run_type: Some(RunType::Tempo), ..run(2, day(1), 60.0, 150) }, // Tue
+            run(3, day(3), 40.0, 110), // Thu easy; Wednesday was rest
+            run(4, day(5), 40.0, 120), // Sat easy
+        ];
+        review(&acts, &p, &ReviewSettings::default(), mon, day(13))
+    }
+
+    fn codes(v: &[Finding]) -> Vec<(&str, Severity)> {
+        v.iter().map(|f| (f.code.as_str(), f.severity)).collect()
+    }
+
+    fn num(f: &Finding, name: &str) -> f64 {
+        f.get(name).and_then(serde_json::Value::as_f64).unwrap_or_else(|| panic!("{name}: {f:?}"))
+    }
+
+    #[test]
+    fn week_findings_have_codes_severities_and_numbers() {
+        let r = slipping_weeks();
+        let v = &r.weeks[0].verdicts;
+        assert_eq!(
+            codes(v),
+            vec![
+                ("eighty_twenty", Severity::Warning),
+                ("moderate_heavy", Severity::Warning),
+                ("grey_none", Severity::Good),
+                ("recovery_respected", Severity::Good),
+            ],
+            "{v:?}"
+        );
+        // 120 easy minutes of 180: slipping, by session 3 of 4 easy.
+        assert_eq!(
+            v[0].text,
+            "80/20 is slipping: 67 % of this week's running time was easy, the method asks for about 80 %; by session 3 of 4 easy (75 %)."
+        );
+        assert!((num(&v[0], "easy_share") - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!((num(&v[0], "easy_sessions"), num(&v[0], "sessions")), (3.0, 4.0));
+        assert!((num(&v[1], "moderate_share") - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(num(&v[1], "moderate_s"), 3600.0);
+        assert_eq!((num(&v[2], "easy_runs"), num(&v[2], "grey_runs")), (3.0, 0.0));
+        assert_eq!(num(&v[3], "recovery_checks"), 1.0);
+        assert_eq!(v[3].get("recovery_ceiling"), Some(&serde_json::json!("zone1")));
+        // The empty week: one finding, the rest days counted.
+        let v = &r.weeks[1].verdicts;
+        assert_eq!(codes(v), vec![("no_running", Severity::Note)]);
+        assert_eq!(v[0].text, "No running this week (7 rest days).");
+        assert_eq!(num(&v[0], "rest_days"), 7.0);
+        // Text views print the sentence.
+        assert_eq!(v[0].to_string(), v[0].text);
+    }
+
+    #[test]
+    fn block_findings_have_codes_severities_and_numbers() {
+        let r = slipping_weeks();
+        let v = &r.block.verdicts;
+        assert_eq!(
+            codes(v),
+            vec![
+                ("eighty_twenty", Severity::Warning),
+                ("grey_none", Severity::Good),
+                ("recovery_respected", Severity::Good),
+                ("fitness_form", Severity::Note),
+            ],
+            "{v:?}"
+        );
+        assert!(v[0].text.starts_with("80/20 is slipping: 67 % of the last 2 weeks' running time"));
+        assert!(v[0].text.ends_with(". 0 of 1 week with running held 80/20."), "{}", v[0].text);
+        assert_eq!(
+            (num(&v[0], "weeks"), num(&v[0], "weeks_holding"), num(&v[0], "weeks_with_running")),
+            (2.0, 0.0, 1.0)
+        );
+        assert_eq!(num(&v[2], "recovery_compliance"), 1.0);
+        assert_eq!(num(&v[3], "ctl_end"), r.block.ctl_end);
+
+        // Creep, skipped recovery and a run without heart rate over a block.
+        let p = [period()];
+        let mon = date(2024, 3, 4);
+        let day = |k: i16| mon.checked_add(jiff::Span::new().days(k)).expect("day");
+        let mut blind = run(5, day(5), 20.0, 110);
+        blind.hr_hist = [0.0; 256];
+        blind.hr_coverage = 0.0;
+        let acts = vec![
+            run(1, day(1), 60.0, 125),
+            ActivityInput { run_type: Some(RunType::Tempo), ..run(2, day(2), 50.0, 150) },
+            run(3, day(3), 40.0, 130), // grey, the day after the tempo run
+            run(4, day(5), 30.0, 110),
+            blind,
+        ];
+        let r = review(&acts, &p, &ReviewSettings::default(), mon, day(6));
+        let v = &r.block.verdicts;
+        let grey = v.iter().find(|f| f.code == "grey_crept").expect("grey");
+        assert_eq!(grey.severity, Severity::Warning);
+        assert!(grey.text.starts_with("Some grey-zone creep: 1 of 3 easy runs (33 %)"));
+        assert_eq!((num(grey, "grey_runs"), num(grey, "easy_runs")), (1.0, 3.0));
+        let rec = v.iter().find(|f| f.code == "recovery_missed").expect("recovery");
+        assert_eq!(rec.severity, Severity::Warning);
+        assert!(rec.text.starts_with("Recovery often skipped: 0 of 1"), "{}", rec.text);
+        let dq = v.iter().find(|f| f.code == "hr_untrusted").expect("data quality");
+        assert_eq!(dq.get("run_ids"), Some(&serde_json::json!([5])));
+        // The week names the miss with its minutes above the ceiling.
+        let miss = r.weeks[0].verdicts.iter().find(|f| f.code == "recovery_missed").expect("miss");
+        let m = &miss.get("misses").and_then(serde_json::Value::as_array).expect("misses")[0];
+        assert_eq!(m["id"], 3);
+        assert_eq!(m["minutes_above"], 40.0);
     }
 
     #[test]
@@ -1723,7 +2098,13 @@ mod tests {
             .map(|w| w.week.as_str())
             .collect();
         assert_eq!(jumps, vec!["2024-W06"]);
-        assert!(r.block.verdicts.iter().any(|v| v.contains("2024-W06")));
+        let jump = r.block.verdicts.iter().find(|v| v.text.contains("2024-W06")).expect("jump");
+        assert_eq!((jump.code.as_str(), jump.severity), ("volume_jump", Severity::Warning));
+        assert_eq!(jump.get("weeks"), Some(&serde_json::json!(["2024-W06"])));
+        // The week's own finding carries the numbers of its flag.
+        let f = r.weeks[5].verdicts.iter().find(|f| f.code == "volume_jump").expect("week jump");
+        assert_eq!(f.text, r.weeks[5].flags[0].message);
+        assert_eq!(f.get("volume_change_pct").and_then(serde_json::Value::as_f64), Some(50.0));
         let w5 = &r.weeks[4];
         assert!((w5.volume_change_pct.expect("change") - 60.0).abs() < 1e-6);
     }
@@ -1739,6 +2120,15 @@ mod tests {
         assert_eq!(r.weeks.len(), 1);
         assert_eq!(r.weeks[0].hard_back_to_back, vec![(sat, sun)]);
         assert_eq!(r.weeks[0].sessions.hard, 2.0);
+        let f = r.weeks[0].verdicts.iter().find(|f| f.code == "hard_back_to_back").expect("flag");
+        assert_eq!(f.text, "Hard days less than 48 h apart: 2024-03-09 and 2024-03-10.");
+        assert_eq!(f.get("pairs"), Some(&serde_json::json!([["2024-03-09", "2024-03-10"]])));
+        let f = r.block.verdicts.iter().find(|f| f.code == "hard_back_to_back").expect("block");
+        assert_eq!(
+            (f.severity, f.text.as_str()),
+            (Severity::Warning, "Hard days less than 48 h apart 1 time.")
+        );
+        assert_eq!(f.get("times"), Some(&serde_json::json!(1)));
         // Sunday weeks: Saturday ends one week, Sunday starts the next; flagged in the second.
         let s = ReviewSettings { week_start: Weekday::Sunday, ..ReviewSettings::default() };
         let r = review(&acts, &p, &s, sat, sun);

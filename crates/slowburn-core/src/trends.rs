@@ -27,6 +27,7 @@ use crate::review::{
     self, assess, period_on, ActivityInput, Effort, ProfilePeriod, ReviewSettings,
 };
 use crate::summary::HrPacePoint;
+use crate::verdicts::{Finding, Severity};
 use crate::zones::{hr_pace_samples, Purpose};
 
 /// Riegel's endurance exponent.
@@ -454,7 +455,11 @@ pub struct Trends {
     pub record_history: Vec<Record>,
     pub predictions: Option<Predictions>,
     pub then_vs_now: ThenVsNow,
-    pub verdicts: Vec<String>,
+    /// Plain-language findings, each with a stable code, a severity and its numbers, in this
+    /// order: `easy_pace_change` / `easy_pace_no_target_hr` / `easy_pace_too_little_data`,
+    /// `resting_hr_change`, `records_set` / `no_records`, `race_predictions` and
+    /// `long_run_decoupling`.
+    pub verdicts: Vec<Finding>,
 }
 
 /// `1:28:15` or `19:57`.
@@ -807,7 +812,7 @@ pub const STALLED_PACE_FRACTION: f64 = 0.015;
 
 // Short names for the trends (t), verdicts (v) and the two ends (a, b) keep sentences readable.
 #[allow(clippy::many_single_char_names)]
-fn verdicts(t: &Trends) -> Vec<String> {
+fn verdicts(t: &Trends) -> Vec<Finding> {
     let mut v = Vec::new();
     let tv = &t.then_vs_now;
     let span = |s: &Span| format!("{} to {}", s.from, s.to);
@@ -819,36 +824,69 @@ fn verdicts(t: &Trends) -> Vec<String> {
             } else {
                 ""
             };
-            if d.abs() < STALLED_PACE_FRACTION * a.pace_s_per_km {
-                v.push(format!(
-                    "Easy pace has stalled: at {hr} bpm you run {} now ({}) against {} then ({}){ext}.",
-                    fmt_pace(b.pace_s_per_km),
-                    span(&tv.now),
-                    fmt_pace(a.pace_s_per_km),
-                    span(&tv.then)
-                ));
+            let (severity, text) = if d.abs() < STALLED_PACE_FRACTION * a.pace_s_per_km {
+                (
+                    Severity::Note,
+                    format!(
+                        "Easy pace has stalled: at {hr} bpm you run {} now ({}) against {} then ({}){ext}.",
+                        fmt_pace(b.pace_s_per_km),
+                        span(&tv.now),
+                        fmt_pace(a.pace_s_per_km),
+                        span(&tv.then)
+                    ),
+                )
             } else if d < 0.0 {
-                v.push(format!(
-                    "Aerobic progress: at {hr} bpm you run {} now, {:.0} s/km faster than {} in {}{ext}.",
-                    fmt_pace(b.pace_s_per_km),
-                    -d,
-                    fmt_pace(a.pace_s_per_km),
-                    span(&tv.then)
-                ));
+                (
+                    Severity::Good,
+                    format!(
+                        "Aerobic progress: at {hr} bpm you run {} now, {:.0} s/km faster than {} in {}{ext}.",
+                        fmt_pace(b.pace_s_per_km),
+                        -d,
+                        fmt_pace(a.pace_s_per_km),
+                        span(&tv.then)
+                    ),
+                )
             } else {
-                v.push(format!(
-                    "Easy pace has slipped: at {hr} bpm you run {} now, {d:.0} s/km slower than {} in {}{ext}.",
-                    fmt_pace(b.pace_s_per_km),
-                    fmt_pace(a.pace_s_per_km),
-                    span(&tv.then)
-                ));
-            }
+                (
+                    Severity::Warning,
+                    format!(
+                        "Easy pace has slipped: at {hr} bpm you run {} now, {d:.0} s/km slower than {} in {}{ext}.",
+                        fmt_pace(b.pace_s_per_km),
+                        fmt_pace(a.pace_s_per_km),
+                        span(&tv.then)
+                    ),
+                )
+            };
+            v.push(
+                Finding::new("easy_pace_change", severity, text)
+                    .param("target_hr_bpm", hr)
+                    .param("then_pace_s_per_km", a.pace_s_per_km)
+                    .param("now_pace_s_per_km", b.pace_s_per_km)
+                    .param("pace_change_s_per_km", d)
+                    .param("stalled_fraction", STALLED_PACE_FRACTION)
+                    .param("extrapolated", a.extrapolated || b.extrapolated)
+                    .param("then_from", tv.then.from.to_string())
+                    .param("then_to", tv.then.to.to_string())
+                    .param("now_from", tv.now.from.to_string())
+                    .param("now_to", tv.now.to.to_string()),
+            );
         }
         (_, _, None) => {
-            v.push(format!("Easy pace at a fixed heart rate is not available: {}.", t.target_note));
+            v.push(Finding::new(
+                "easy_pace_no_target_hr",
+                Severity::Note,
+                format!("Easy pace at a fixed heart rate is not available: {}.", t.target_note),
+            ));
         }
-        _ => v.push(
-            "Not enough steady running at both ends of the period to compare easy pace.".to_owned(),
+        (a, b, Some(hr)) => v.push(
+            Finding::new(
+                "easy_pace_too_little_data",
+                Severity::Note,
+                "Not enough steady running at both ends of the period to compare easy pace.",
+            )
+            .param("target_hr_bpm", hr)
+            .param("then_pace_s_per_km", a.map(|p| p.pace_s_per_km))
+            .param("now_pace_s_per_km", b.map(|p| p.pace_s_per_km)),
         ),
     }
     if let (Some(a), Some(b)) = (tv.then.resting_hr, tv.now.resting_hr) {
@@ -857,25 +895,58 @@ fn verdicts(t: &Trends) -> Vec<String> {
             (Some("watch_daily_lows"), Some("watch_daily_lows")) => "the watch's daily lows",
             _ => "logged values and the watch's daily lows, which read lower",
         };
-        v.push(format!(
-            "Resting heart rate {b:.0} bpm now against {a:.0} bpm then ({:+.0} bpm; from {from}).",
-            b - a
-        ));
+        v.push(
+            Finding::new(
+                "resting_hr_change",
+                Severity::Note,
+                format!(
+                    "Resting heart rate {b:.0} bpm now against {a:.0} bpm then ({:+.0} bpm; from {from}).",
+                    b - a
+                ),
+            )
+            .param("then_resting_hr_bpm", a)
+            .param("now_resting_hr_bpm", b)
+            .param("resting_hr_change_bpm", b - a)
+            .param("then_source", tv.then.resting_hr_source)
+            .param("now_source", tv.now.resting_hr_source),
+        );
     }
     if t.record_history.is_empty() {
-        v.push("No personal record in this period.".to_owned());
+        v.push(
+            Finding::new("no_records", Severity::Note, "No personal record in this period.")
+                .param("records_set", 0),
+        );
     } else {
-        let latest: Vec<String> = t
-            .records
+        let standing: Vec<&Record> = t.records.iter().filter(|r| r.date >= t.from).collect();
+        let latest: Vec<String> = standing
             .iter()
-            .filter(|r| r.date >= t.from)
             .map(|r| format!("{} {} ({})", r.distance, fmt_time(r.time_s), r.date))
             .collect();
-        v.push(format!(
-            "{} personal records in this period; standing from it: {}.",
-            t.record_history.len(),
-            if latest.is_empty() { "none".to_owned() } else { latest.join(", ") }
-        ));
+        let standing: Vec<serde_json::Value> = standing
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "distance": r.distance,
+                    "distance_m": r.distance_m,
+                    "time_s": r.time_s,
+                    "date": r.date.to_string(),
+                    "id": r.id,
+                })
+            })
+            .collect();
+        v.push(
+            Finding::new(
+                "records_set",
+                Severity::Good,
+                format!(
+                    "{} personal records in this period; standing from it: {}.",
+                    t.record_history.len(),
+                    if latest.is_empty() { "none".to_owned() } else { latest.join(", ") }
+                ),
+            )
+            .param("records_set", t.record_history.len())
+            .param("standing", standing),
+        );
     }
     if let Some(p) = &t.predictions {
         let list: Vec<String> = p
@@ -890,26 +961,61 @@ fn verdicts(t: &Trends) -> Vec<String> {
                 )
             })
             .collect();
-        v.push(format!(
-            "Race predictions from your {} in {} on {} (VDOT {:.1}{}): {}. Riegel: T2 = T1 × (D2/D1)^1.06; VDOT: Daniels & Gilbert's oxygen cost and drop-dead curves.",
-            p.basis.distance,
-            fmt_time(p.basis.time_s),
-            p.basis.date,
-            p.vdot,
-            if p.stale { ", older than 16 weeks" } else { "" },
-            list.join(", ")
-        ));
+        let predictions: Vec<serde_json::Value> = p
+            .predictions
+            .iter()
+            .map(|x| {
+                serde_json::json!({
+                    "distance": x.distance,
+                    "distance_m": x.distance_m,
+                    "riegel_s": x.riegel_s,
+                    "vdot_s": x.vdot_s,
+                })
+            })
+            .collect();
+        v.push(
+            Finding::new(
+                "race_predictions",
+                Severity::Note,
+                format!(
+                    "Race predictions from your {} in {} on {} (VDOT {:.1}{}): {}. Riegel: T2 = T1 × (D2/D1)^1.06; VDOT: Daniels & Gilbert's oxygen cost and drop-dead curves.",
+                    p.basis.distance,
+                    fmt_time(p.basis.time_s),
+                    p.basis.date,
+                    p.vdot,
+                    if p.stale { ", older than 16 weeks" } else { "" },
+                    list.join(", ")
+                ),
+            )
+            .param("basis_distance_m", p.basis.distance_m)
+            .param("basis_time_s", p.basis.time_s)
+            .param("basis_date", p.basis.date.to_string())
+            .param("basis_id", p.basis.id)
+            .param("vdot", p.vdot)
+            .param("stale", p.stale)
+            .param("predictions", predictions),
+        );
     }
     let dec: Vec<f64> = t.months.iter().rev().take(3).filter_map(|m| m.decoupling_pct).collect();
     if let Some(d) = mean(&dec) {
-        v.push(format!(
-            "Long runs decouple {d:.1} % on average over the last three months ({}).",
-            if d < 5.0 {
-                "under 5 %: aerobic endurance holds for their length"
-            } else {
-                "above 5 %: the long runs outlast your aerobic endurance"
-            }
-        ));
+        let coupled = d < 5.0;
+        v.push(
+            Finding::new(
+                "long_run_decoupling",
+                if coupled { Severity::Good } else { Severity::Warning },
+                format!(
+                    "Long runs decouple {d:.1} % on average over the last three months ({}).",
+                    if coupled {
+                        "under 5 %: aerobic endurance holds for their length"
+                    } else {
+                        "above 5 %: the long runs outlast your aerobic endurance"
+                    }
+                ),
+            )
+            .param("decoupling_pct", d)
+            .param("aim_pct", 5.0)
+            .param("months", dec.len()),
+        );
     }
     v
 }
@@ -995,6 +1101,116 @@ mod tests {
         assert!((pts[0].pace_s_per_km - 1000.0 / 3.0).abs() < 1e-9);
         // Minutes 10–60 only.
         assert!((pts[0].seconds - 3000.0).abs() <= 2.0, "{}", pts[0].seconds);
+    }
+
+    /// Trends from hand-built ends: easy pace 5:30 → 5:15 /km at 140 bpm, resting heart rate
+    /// 52 → 49 bpm, no record, long runs decoupling 4 % on average.
+    fn hand_built_trends() -> Trends {
+        let pace = |p: f64| PaceAtHr {
+            hr: 140,
+            pace_s_per_km: p,
+            seconds: 3600.0,
+            hr_p10: 130,
+            hr_p90: 150,
+            extrapolated: false,
+        };
+        let span = |from: Date, to: Date, p: f64, rhr: f64| Span {
+            from,
+            to,
+            easy_pace: Some(pace(p)),
+            resting_hr: Some(rhr),
+            resting_hr_source: Some("logged"),
+            best_vdot: None,
+            efficiency_factor: None,
+        };
+        let month = |m: &str, dec: f64| MonthTrend {
+            month: m.to_owned(),
+            runs: 10,
+            km: 150.0,
+            easy_pace: None,
+            resting_hr: None,
+            resting_hr_source: None,
+            long_runs: 2,
+            decoupling_pct: Some(dec),
+            efficiency_factor: None,
+            best_vdot: None,
+        };
+        let (from, to) = (Date::constant(2024, 1, 1), Date::constant(2024, 6, 30));
+        let mut t = Trends {
+            from,
+            to,
+            target_hr: Some(140),
+            target_note: "140 bpm, as asked".to_owned(),
+            months: vec![month("2024-04", 3.0), month("2024-05", 5.0), month("2024-06", 4.0)],
+            records: Vec::new(),
+            record_history: Vec::new(),
+            predictions: None,
+            then_vs_now: ThenVsNow {
+                then: span(from, Date::constant(2024, 1, 31), 330.0, 52.0),
+                now: span(Date::constant(2024, 6, 1), to, 315.0, 49.0),
+                easy_pace_change_s_per_km: Some(-15.0),
+                resting_hr_change: Some(-3.0),
+                vdot_change: None,
+                records_set: 0,
+            },
+            verdicts: Vec::new(),
+        };
+        t.verdicts = verdicts(&t);
+        t
+    }
+
+    #[test]
+    fn trend_findings_have_codes_severities_and_numbers() {
+        let t = hand_built_trends();
+        let v = &t.verdicts;
+        let codes: Vec<(&str, Severity)> =
+            v.iter().map(|f| (f.code.as_str(), f.severity)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("easy_pace_change", Severity::Good),
+                ("resting_hr_change", Severity::Note),
+                ("no_records", Severity::Note),
+                ("long_run_decoupling", Severity::Good),
+            ],
+            "{v:?}"
+        );
+        assert_eq!(
+            v[0].text,
+            "Aerobic progress: at 140 bpm you run 5:15 /km now, 15 s/km faster than 5:30 /km in 2024-01-01 to 2024-01-31."
+        );
+        let num = |f: &Finding, k: &str| f.get(k).and_then(serde_json::Value::as_f64);
+        assert_eq!(num(&v[0], "pace_change_s_per_km"), Some(-15.0));
+        assert_eq!(num(&v[0], "target_hr_bpm"), Some(140.0));
+        assert_eq!(
+            v[1].text,
+            "Resting heart rate 49 bpm now against 52 bpm then (-3 bpm; from logged values)."
+        );
+        assert_eq!(num(&v[1], "resting_hr_change_bpm"), Some(-3.0));
+        assert_eq!(v[2].text, "No personal record in this period.");
+        assert_eq!(
+            v[3].text,
+            "Long runs decouple 4.0 % on average over the last three months (under 5 %: aerobic endurance holds for their length)."
+        );
+        assert_eq!(num(&v[3], "decoupling_pct"), Some(4.0));
+
+        // Slower at the same heart rate: a warning; without a target heart rate: a note.
+        let mut t = hand_built_trends();
+        t.then_vs_now.now.easy_pace =
+            t.then_vs_now.then.easy_pace.map(|p| PaceAtHr { pace_s_per_km: 345.0, ..p });
+        let f = &verdicts(&t)[0];
+        assert_eq!((f.code.as_str(), f.severity), ("easy_pace_change", Severity::Warning));
+        assert!(f
+            .text
+            .starts_with("Easy pace has slipped: at 140 bpm you run 5:45 /km now, 15 s/km slower"));
+        t.target_hr = None;
+        t.target_note = "no max heart rate to place Zone 2; pass a heart rate".to_owned();
+        let f = &verdicts(&t)[0];
+        assert_eq!((f.code.as_str(), f.severity), ("easy_pace_no_target_hr", Severity::Note));
+        assert_eq!(
+            f.text,
+            "Easy pace at a fixed heart rate is not available: no max heart rate to place Zone 2; pass a heart rate."
+        );
     }
 
     #[test]

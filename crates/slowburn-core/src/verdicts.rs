@@ -11,23 +11,77 @@
 //! Text follows the house style: verdict first, numbers with units and a space, pace as
 //! `m:ss /km`, durations as `4 min 12 s` or `1 h 52 min`.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::classify::RunType;
 use crate::clean::{Action, ArtefactKind, Cleaned};
 use crate::metrics::RunMetrics;
 use crate::zones::ZoneTable;
 
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// How much a finding matters; serialised in `snake_case` (`warning`, `note`, `info`, `good`).
+/// Ordered most pressing first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
-    /// Something went wrong with the session's purpose.
+    /// Something went wrong with the session's (or the period's) purpose.
     Warning,
-    /// Worth knowing.
+    /// Worth knowing: neutral information.
     Note,
-    /// Good news or plain facts.
+    /// Good news or plain facts (per-run verdicts).
     Info,
+    /// Something went well: "80/20 holds", "Easy days stayed easy" (week, block and trend
+    /// findings).
+    Good,
+}
+
+/// A finding in plain words with what it rests on: a stable `code`, a `severity`, the numbers
+/// behind it (`params`, names in `snake_case` with units in the name, e.g. `easy_share`,
+/// `grey_runs`, `minutes_above`), and the sentence. Week, block and trend verdicts
+/// ([`crate::review::WeekReview::verdicts`], [`crate::review::BlockReview::verdicts`],
+/// [`crate::trends::Trends::verdicts`]) are findings; `Display` writes the sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable `snake_case` code, one per kind of finding (`eighty_twenty`, `grey_crept`, …).
+    pub code: String,
+    pub severity: Severity,
+    /// The numbers behind the sentence, by name (shares 0–1, `_s` seconds, `_km`, `_bpm`, …).
+    pub params: BTreeMap<String, serde_json::Value>,
+    /// The finding in words.
+    pub text: String,
+}
+
+impl Finding {
+    /// A finding without params (add them with [`Finding::param`]).
+    #[must_use]
+    pub fn new(code: impl Into<String>, severity: Severity, text: impl Into<String>) -> Self {
+        Self { code: code.into(), severity, params: BTreeMap::new(), text: text.into() }
+    }
+
+    /// With the param `name` set to `value` (a NaN or infinite number becomes `null`).
+    #[must_use]
+    pub fn param(mut self, name: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// The param `name`, when set.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.params.get(name)
+    }
+}
+
+/// A serialisable value as a param (`null` when it cannot be serialised).
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// One finding about a run.
@@ -336,6 +390,38 @@ mod tests {
 
     fn codes(v: &[Verdict]) -> Vec<&'static str> {
         v.iter().map(|x| x.code).collect()
+    }
+
+    #[test]
+    fn findings_serialise_with_code_severity_params_and_text() {
+        let f = Finding::new("eighty_twenty", Severity::Good, "80/20 holds: 82 % …")
+            .param("easy_share", 0.82)
+            .param("weeks", 3_usize)
+            .param("missing", None::<f64>)
+            .param("nan", f64::NAN);
+        let j = serde_json::to_value(&f).expect("json");
+        assert_eq!(
+            j,
+            serde_json::json!({
+                "code": "eighty_twenty",
+                "severity": "good",
+                "params": {"easy_share": 0.82, "weeks": 3, "missing": null, "nan": null},
+                "text": "80/20 holds: 82 % …",
+            })
+        );
+        let back: Finding = serde_json::from_value(j).expect("back");
+        assert_eq!(back.get("easy_share"), f.get("easy_share"));
+        assert_eq!(back.text, f.text);
+        assert_eq!(f.to_string(), "80/20 holds: 82 % …");
+        for (sev, name) in [
+            (Severity::Warning, "warning"),
+            (Severity::Note, "note"),
+            (Severity::Info, "info"),
+            (Severity::Good, "good"),
+        ] {
+            assert_eq!(serde_json::to_value(sev).expect("sev"), serde_json::json!(name));
+            assert_eq!(serde_json::from_value::<Severity>(name.into()).expect("sev"), sev);
+        }
     }
 
     #[test]
