@@ -110,7 +110,7 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, AppError> {
 }
 
 /// How heart rate is zoned for judging runs: the heart-rate model, the grey band's width, and
-/// the name the user chose (which may be the pace model: runs are then judged on %HRmax
+/// the name the user chose (which may be the pace model: runs are then judged on `%HRmax`
 /// heart-rate zones and pace zones alike).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zoning {
@@ -141,7 +141,7 @@ impl Config {
         Ok(c)
     }
 
-    /// The zoning to judge by: the flag, else the file, else %HRmax with the default band.
+    /// The zoning to judge by: the flag, else the file, else `%HRmax` with the default band.
     /// `bounds` (a flag) replace the file's custom boundaries; `vt1` is the three-zone model's
     /// first threshold when known.
     pub fn zoning(
@@ -178,7 +178,9 @@ impl Config {
         match (flag, self.calendar.week_start.as_deref()) {
             (Some(d), _) => Ok(d),
             (None, Some(name)) => parse_weekday(name).map_err(|_| {
-                AppError::Input(format!("calendar.week_start = {name:?} in the config is not a weekday"))
+                AppError::Input(format!(
+                    "calendar.week_start = {name:?} in the config is not a weekday"
+                ))
             }),
             (None, None) => Ok(Weekday::Monday),
         }
@@ -202,7 +204,10 @@ mod tests {
         assert_eq!(z.model, ZoneModel::Custom(vec![120, 140, 155, 170]));
         assert_eq!(z.grey_width, Some(4));
         // A flag wins over the file.
-        assert_eq!(c.zoning(Some(ZoneModelName::Hrr), &[], None).expect("hrr").model, ZoneModel::HeartRateReserve);
+        assert_eq!(
+            c.zoning(Some(ZoneModelName::Hrr), &[], None).expect("hrr").model,
+            ZoneModel::HeartRateReserve
+        );
     }
 
     #[test]

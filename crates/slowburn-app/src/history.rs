@@ -39,7 +39,7 @@ pub fn local_datetime(start_ms: i64, offset_s: Option<i32>) -> Option<DateTime> 
 /// The local calendar date of an instant.
 #[must_use]
 pub fn local_date(start_ms: i64, offset_s: Option<i32>) -> Option<Date> {
-    local_datetime(start_ms, offset_s).map(|d| d.date())
+    local_datetime(start_ms, offset_s).map(DateTime::date)
 }
 
 pub(crate) fn add_days(d: Date, n: i64) -> Date {
@@ -129,8 +129,11 @@ pub(crate) fn run_of(r: HistoryRow) -> Option<(ActivityInput, RunFacts)> {
     a.gap_pace_s_per_km = f.gap_pace_s_per_km;
     a.efficiency_factor = f.efficiency_factor;
     a.decoupling_pct = f.decoupling_pct;
-    a.best_efforts =
-        f.best_efforts.iter().map(|e| Effort { distance_m: e.distance_m, time_s: e.time_s }).collect();
+    a.best_efforts = f
+        .best_efforts
+        .iter()
+        .map(|e| Effort { distance_m: e.distance_m, time_s: e.time_s })
+        .collect();
     a.rpe = r.rpe;
     a.hr_pace = points(&f.settled_hr_pace);
     let facts = RunFacts {
@@ -158,7 +161,10 @@ impl History {
         let mut entries = Vec::with_capacity(snap.entries.len());
         for e in &snap.entries {
             entries.push(serde_json::from_str::<ProfileEntry>(&e.entry).map_err(|err| {
-                AppError::Corrupt(format!("the athlete entry from {} is not readable: {err}", e.from_date))
+                AppError::Corrupt(format!(
+                    "the athlete entry from {} is not readable: {err}",
+                    e.from_date
+                ))
             })?);
         }
         let mut h = History {
@@ -170,7 +176,8 @@ impl History {
         };
         for log in snap.logs {
             let Ok(date) = log.date.parse::<Date>() else { continue };
-            let bpm = log.value.filter(|v| v.is_finite() && (0.0..=255.0).contains(v)).map(|v| v as u8);
+            let bpm =
+                log.value.filter(|v| v.is_finite() && (0.0..=255.0).contains(v)).map(|v| v as u8);
             match (log.kind.as_str(), bpm) {
                 ("rhr", Some(b)) => h.resting_logs.push((date, b)),
                 ("monitoring_low", Some(b)) => h.monitoring_lows.push((date, b)),
@@ -343,6 +350,9 @@ fn estimates(h: &History, ev: &Evidence, as_of: Date) -> Estimates {
         max_hr,
         resting_hr: estimate_resting_hr(&h.resting_logs, &h.monitoring_lows, as_of),
         lthr: estimate_lthr(window(&ev.lthr, |e| e.date, as_of), as_of),
-        threshold_pace_s_per_km: estimate_threshold_pace(window(&ev.efforts, |e| e.0, as_of), as_of),
+        threshold_pace_s_per_km: estimate_threshold_pace(
+            window(&ev.efforts, |e| e.0, as_of),
+            as_of,
+        ),
     }
 }

@@ -28,8 +28,8 @@ use slowburn_core::zones::{pace_for_hr_range, pace_zones, HrPace, Purpose};
 use slowburn_core::{Profile, ProfileEntry};
 use slowburn_import::{ImportError, Options, Progress, Report};
 use slowburn_report::views::{
-    ActivityDetail, AthleteView, ChangeView, ProfileUsed, ReviewView, RunRow, RunsView,
-    TrendsView, VerdictView, ZoneBreakdown, ZoneRow, ZonesView,
+    ActivityDetail, AthleteView, ChangeView, ProfileUsed, ReviewView, RunRow, RunsView, TrendsView,
+    VerdictView, ZoneBreakdown, ZoneRow, ZonesView,
 };
 use slowburn_store::{ActivityRow, DailyLog, Filter, Store, StoreError};
 
@@ -180,10 +180,7 @@ impl App {
 
     fn history(&self, filter: &Filter) -> Result<History> {
         let snap = self.store.history(filter)?;
-        let latest = self
-            .store
-            .latest_start()?
-            .and_then(|(ms, off)| history::local_date(ms, off));
+        let latest = self.store.latest_start()?.and_then(|(ms, off)| history::local_date(ms, off));
         History::from_snapshot(snap, latest)
     }
 
@@ -279,7 +276,12 @@ impl App {
     }
 
     /// Log a note (`kind`: illness, fatigue, …).
-    pub fn log_note(&mut self, text: &str, kind: Option<&str>, date: Option<Date>) -> Result<ChangeView> {
+    pub fn log_note(
+        &mut self,
+        text: &str,
+        kind: Option<&str>,
+        date: Option<Date>,
+    ) -> Result<ChangeView> {
         let d = date.unwrap_or(self.today);
         self.store.add_daily_log(&DailyLog {
             date: d.to_string(),
@@ -356,7 +358,11 @@ impl App {
                 f.derived.map(|t| t.1.name().to_owned()),
                 f.confidence,
             ),
-            None => (row.label.clone().or(row.derived.run_type.clone()), row.derived.reason.clone(), None),
+            None => (
+                row.label.clone().or(row.derived.run_type.clone()),
+                row.derived.reason.clone(),
+                None,
+            ),
         };
         RunRow {
             id: row.id,
@@ -465,7 +471,8 @@ impl App {
         };
         let mut verdicts = Vec::new();
         if let Some((a, _)) = run {
-            let banister = (r.load_method.as_deref() == Some("heart_rate")).then_some(r.load).flatten();
+            let banister =
+                (r.load_method.as_deref() == Some("heart_rate")).then_some(r.load).flatten();
             if let Some(m) = s.metrics.as_mut() {
                 slowburn_core::metrics::rezone(
                     m,
@@ -519,14 +526,22 @@ impl App {
             }
             s.run_type = final_type;
             s.reason = run.and_then(|(_, f)| {
-                if f.label.is_some() { Some(Reason::UserLabel) } else { f.derived.map(|d| d.1) }
+                if f.label.is_some() {
+                    Some(Reason::UserLabel)
+                } else {
+                    f.derived.map(|d| d.1)
+                }
             });
         }
         let type_note = match (r.label.is_some(), r.reason.as_deref().and_then(Reason::from_name)) {
             (true, _) => Some("your label".to_owned()),
             (false, Some(reason)) => Some(match r.confidence {
                 Some(c) if c < slowburn_report::text::LOW_CONFIDENCE => {
-                    format!("classified by {}, not sure: {:.0} % confidence", reason.words(), c * 100.0)
+                    format!(
+                        "classified by {}, not sure: {:.0} % confidence",
+                        reason.words(),
+                        c * 100.0
+                    )
                 }
                 _ => format!("classified by {}", reason.words()),
             }),
@@ -542,9 +557,8 @@ impl App {
         let zoning = self.config.zoning(q.model, &q.bounds, q.vt1)?;
         let h = self.history(&Filter::default())?;
         let profiles = Profiles::resolve(&h, &zoning, &[date]);
-        let (period, profile) = profiles
-            .on(date)
-            .ok_or_else(|| AppError::Input(format!("no profile on {date}")))?;
+        let (period, profile) =
+            profiles.on(date).ok_or_else(|| AppError::Input(format!("no profile on {date}")))?;
         // The athlete's own heart rate against pace, last 12 months.
         let year_ago = add_days(date, -365);
         let samples: Vec<HrPace> = h
@@ -590,36 +604,37 @@ impl App {
                         });
                     }
                 }
-                Err(e) => view.missing = Some(format!("{e}; set it with `athlete set --threshold-pace m:ss`")),
+                Err(e) => {
+                    view.missing =
+                        Some(format!("{e}; set it with `athlete set --threshold-pace m:ss`"));
+                }
             }
             return Ok(view);
         }
-        match period.zones.as_ref() {
-            Some(table) => {
-                view.grey_band = table.grey_band();
-                view.model = table.model.to_owned();
-                for z in table.zones() {
-                    view.zones.push(ZoneRow {
-                        label: z.label.clone(),
-                        name: z.name.clone(),
-                        low_bpm: Some(z.low_bpm),
-                        high_bpm: Some(z.high_bpm),
-                        fast_s_per_km: None,
-                        slow_s_per_km: None,
-                        your_pace: pace_for_hr_range(&samples, z.low_bpm, z.high_bpm),
-                        rpe: z.rpe,
-                        purpose: z.purpose.description().to_owned(),
-                        domain: z.domain.name().to_owned(),
-                    });
-                }
+        if let Some(table) = period.zones.as_ref() {
+            view.grey_band = table.grey_band();
+            table.model.clone_into(&mut view.model);
+            for z in table.zones() {
+                view.zones.push(ZoneRow {
+                    label: z.label.clone(),
+                    name: z.name.clone(),
+                    low_bpm: Some(z.low_bpm),
+                    high_bpm: Some(z.high_bpm),
+                    fast_s_per_km: None,
+                    slow_s_per_km: None,
+                    your_pace: pace_for_hr_range(&samples, z.low_bpm, z.high_bpm),
+                    rpe: z.rpe,
+                    purpose: z.purpose.description().to_owned(),
+                    domain: z.domain.name().to_owned(),
+                });
             }
-            None => {
-                let why = zoning.model.zones(profile).err().map_or_else(
-                    || "a value the model needs is unknown".to_owned(),
-                    |e| e.to_string(),
-                );
-                view.missing = Some(format!("{why}; set it with `athlete set`"));
-            }
+        } else {
+            let why = zoning
+                .model
+                .zones(profile)
+                .err()
+                .map_or_else(|| "a value the model needs is unknown".to_owned(), |e| e.to_string());
+            view.missing = Some(format!("{why}; set it with `athlete set`"));
         }
         Ok(view)
     }
@@ -633,7 +648,12 @@ impl App {
         Ok(AthleteView { profile: Profile { date, ..profile } })
     }
 
-    fn judged(&self, zoning: &Zoning, h: &History, from: Date, to: Date) -> (Profiles, Option<ProfileUsed>, Vec<ProfileUsed>) {
+    fn judged(
+        zoning: &Zoning,
+        h: &History,
+        from: Date,
+        to: Date,
+    ) -> (Profiles, Option<ProfileUsed>, Vec<ProfileUsed>) {
         let profiles = Profiles::resolve(h, zoning, &[]);
         let last = profiles.on(to).map(|(p, prof)| profile_used(prof, p, zoning, to));
         let all = profiles
@@ -657,7 +677,7 @@ impl App {
         let from = q.since.unwrap_or_else(|| {
             add_days(review::week_start(to, s.week_start), -7 * i64::from(q.weeks.max(1) - 1))
         });
-        let (profiles, profile, all) = self.judged(&zoning, &h, from, to);
+        let (profiles, profile, all) = Self::judged(&zoning, &h, from, to);
         let r = review::review(&h.activities, &profiles.periods, &s, from, to);
         Ok(ReviewView { from, to, profile, profiles: all, review: r })
     }
@@ -668,14 +688,15 @@ impl App {
         let s = self.settings(options)?;
         let h = self.history(&Filter::default())?;
         let start = match label {
-            Some(l) => review::week_of_label(l, s.week_start)
-                .ok_or_else(|| AppError::Input(format!("{l:?} is not an ISO week like 2026-W47")))?,
+            Some(l) => review::week_of_label(l, s.week_start).ok_or_else(|| {
+                AppError::Input(format!("{l:?} is not an ISO week like 2026-W47"))
+            })?,
             None => review::week_start(h.latest.unwrap_or(self.today), s.week_start),
         };
         let end = add_days(start, 6);
         // A week still running ends at the latest activity, so its rest days are not counted ahead.
         let to = h.latest.map_or(end, |l| end.min(l.max(start)));
-        let (profiles, profile, all) = self.judged(&zoning, &h, start, to);
+        let (profiles, profile, all) = Self::judged(&zoning, &h, start, to);
         let r = review::review(&h.activities, &profiles.periods, &s, start, to);
         Ok(ReviewView { from: start, to, profile, profiles: all, review: r })
     }
@@ -691,7 +712,7 @@ impl App {
                 .checked_sub(jiff::Span::new().months(i64::from(q.months.max(1) - 1)))
                 .unwrap_or(Date::MIN)
         });
-        let (profiles, profile, all) = self.judged(&zoning, &h, from, to);
+        let (profiles, profile, all) = Self::judged(&zoning, &h, from, to);
         let settings = TrendSettings { target_hr: q.hr, compare_months: q.compare };
         let t = trends::trends(
             &h.activities,
@@ -707,7 +728,12 @@ impl App {
 }
 
 /// What a view judged with, from the profile and period in force.
-fn profile_used(profile: &Profile, period: &ProfilePeriod, zoning: &Zoning, date: Date) -> ProfileUsed {
+fn profile_used(
+    profile: &Profile,
+    period: &ProfilePeriod,
+    zoning: &Zoning,
+    date: Date,
+) -> ProfileUsed {
     let src = |s: &slowburn_core::athlete::Source| slowburn_report::text::source_text(s);
     let zones = period.zones.as_ref();
     let resting = profile.resting_hr.as_ref();

@@ -230,8 +230,9 @@ impl Athlete {
             (past, later): (&[ProfileEntry], &[ProfileEntry]),
             get: impl Fn(&ProfileEntry) -> Option<T>,
         ) -> Option<Sourced<T>> {
-            let given =
-                |e: &ProfileEntry| get(e).map(|value| Sourced { value, source: Source::Given { from: e.from } });
+            let given = |e: &ProfileEntry| {
+                get(e).map(|value| Sourced { value, source: Source::Given { from: e.from } })
+            };
             past.iter().rev().find_map(&given).or_else(|| later.iter().find_map(&given))
         }
         let upto = self.history.partition_point(|e| e.from <= date);

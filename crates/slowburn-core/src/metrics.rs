@@ -817,20 +817,17 @@ pub fn rezone(
     banister: Option<f64>,
 ) {
     let has_hr = hist.iter().any(|&s| s > 0.0);
-    match zones {
-        Some(z) => {
-            let d = z.time_in_domains(hist);
-            m.zone_model = Some(z.model.to_owned());
-            m.time_in_zone_s = z.time_in_zones(hist);
-            m.time_in_domain = Some(DomainTimes { easy_s: d[0], moderate_s: d[1], hard_s: d[2] });
-            m.grey_band_s = Some(z.time_in_grey(hist));
-        }
-        None => {
-            m.zone_model = None;
-            m.time_in_zone_s = Vec::new();
-            m.time_in_domain = None;
-            m.grey_band_s = None;
-        }
+    if let Some(z) = zones {
+        let d = z.time_in_domains(hist);
+        m.zone_model = Some(z.model.to_owned());
+        m.time_in_zone_s = z.time_in_zones(hist);
+        m.time_in_domain = Some(DomainTimes { easy_s: d[0], moderate_s: d[1], hard_s: d[2] });
+        m.grey_band_s = Some(z.time_in_grey(hist));
+    } else {
+        m.zone_model = None;
+        m.time_in_zone_s = Vec::new();
+        m.time_in_domain = None;
+        m.grey_band_s = None;
     }
     m.trimp_edwards = max_hr.filter(|_| has_hr).and_then(|mx| edwards_trimp(hist, mx));
     m.trimp_banister = banister;

@@ -341,7 +341,10 @@ mod tests {
             decode(&encode(&s)),
             Err(SummaryError::Version { found: 2, supported: SUMMARY_VERSION })
         );
-        assert!(matches!(decode("{\"version\":3,\"moving_s\":\"x\"}"), Err(SummaryError::Malformed(_))));
+        assert!(matches!(
+            decode("{\"version\":3,\"moving_s\":\"x\"}"),
+            Err(SummaryError::Malformed(_))
+        ));
         assert!(matches!(decode("not json"), Err(SummaryError::Malformed(_))));
     }
 }

@@ -411,11 +411,8 @@ fn import_chunk(
 /// Re-analyse every stored activity from its original bytes (after the algorithms improve).
 /// Returns the number of activities updated.
 pub fn reanalyze(store: &mut dyn Store, analyser: &dyn Analyser) -> Result<usize, ImportError> {
-    let ids: Vec<i64> = store
-        .activities(&slowburn_store::Filter::default())?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+    let ids: Vec<i64> =
+        store.activities(&slowburn_store::Filter::default())?.into_iter().map(|a| a.id).collect();
     reanalyze_activities(store, analyser, &ids)
 }
 

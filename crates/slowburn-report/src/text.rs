@@ -197,7 +197,8 @@ fn metrics_text(o: &mut String, d: &ActivityDetail) {
 pub fn activity(d: &ActivityDetail) -> String {
     let r = &d.run;
     let mut o = String::new();
-    let title = r.name.clone().unwrap_or_else(|| r.sport.clone().unwrap_or_else(|| "activity".into()));
+    let title =
+        r.name.clone().unwrap_or_else(|| r.sport.clone().unwrap_or_else(|| "activity".into()));
     o.push_str(&format!("#{} {title}\n", r.id));
     if r.run_type.is_some() {
         let how = d.type_note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
@@ -319,7 +320,9 @@ pub fn zones(v: &ZonesView, cmd: &str) -> String {
             (Some(lo), Some(255), _, _) => format!("≥ {lo}"),
             (Some(0), Some(hi), _, _) => format!("< {}", u16::from(hi) + 1),
             (Some(lo), Some(hi), _, _) => format!("{lo}–{hi}"),
-            (None, None, Some(f), s) => format!("{}–{} /km", pace_s(f), s.map_or("…".into(), pace_s)),
+            (None, None, Some(f), s) => {
+                format!("{}–{} /km", pace_s(f), s.map_or("…".into(), pace_s))
+            }
             _ => "–".into(),
         };
         let yours = z.your_pace.map_or("–".to_owned(), |r| {
@@ -343,24 +346,33 @@ pub fn zones(v: &ZonesView, cmd: &str) -> String {
     o.trim_end().to_owned()
 }
 
+fn row<T>(o: &mut String, k: &str, v: Option<&Sourced<T>>, show: impl Fn(&T) -> String, cmd: &str) {
+    match v {
+        Some(s) => {
+            o.push_str(&format!("  {k:<16} {:<10} {}\n", show(&s.value), source_text(&s.source)));
+        }
+        None => o.push_str(&format!(
+            "  {k:<16} {:<10} not known: set it with `{cmd} athlete set`\n",
+            "–"
+        )),
+    }
+}
+
 /// The resolved profile.
 #[must_use]
 pub fn athlete(v: &AthleteView, cmd: &str) -> String {
     let p: &Profile = &v.profile;
     let mut o = format!("Athlete profile on {}\n", p.date);
-    fn row<T>(o: &mut String, k: &str, v: Option<&Sourced<T>>, show: impl Fn(&T) -> String, cmd: &str) {
-        match v {
-            Some(s) => o.push_str(&format!("  {k:<16} {:<10} {}\n", show(&s.value), source_text(&s.source))),
-            None => o.push_str(&format!(
-                "  {k:<16} {:<10} not known: set it with `{cmd} athlete set`\n",
-                "–"
-            )),
-        }
-    }
     row(&mut o, "max HR", p.max_hr.as_ref(), |v| format!("{v} bpm"), cmd);
     row(&mut o, "resting HR", p.resting_hr.as_ref(), |v| format!("{v} bpm"), cmd);
     row(&mut o, "LTHR", p.lthr.as_ref(), |v| format!("{v} bpm"), cmd);
-    row(&mut o, "threshold pace", p.threshold_pace_s_per_km.as_ref(), |v| format!("{} /km", pace_s(*v)), cmd);
+    row(
+        &mut o,
+        "threshold pace",
+        p.threshold_pace_s_per_km.as_ref(),
+        |v| format!("{} /km", pace_s(*v)),
+        cmd,
+    );
     row(&mut o, "sex", p.sex.as_ref(), |v| format!("{v:?}").to_lowercase(), cmd);
     row(&mut o, "birth year", p.birth_year.as_ref(), ToString::to_string, cmd);
     o.trim_end().to_owned()
@@ -597,7 +609,8 @@ pub fn week(v: &ReviewView) -> String {
     ));
     for a in &w.activities {
         let t = a.run_type.map_or(if a.running { "run (untyped)" } else { "other" }, |t| t.words());
-        let pace = if a.km > 0.0 { format::pace(a.km * 1000.0 / a.moving_s) } else { "–".to_owned() };
+        let pace =
+            if a.km > 0.0 { format::pace(a.km * 1000.0 / a.moving_s) } else { "–".to_owned() };
         o.push_str(&format!(
             "  {:<10} {:>6}  {:<21} {:>9} {:>8} {:>9} {:>6} {:>6} {:<9} {:.0} TRIMP{}\n",
             a.date.to_string(),
@@ -629,7 +642,8 @@ pub fn week(v: &ReviewView) -> String {
 #[must_use]
 pub fn trends(v: &TrendsView) -> String {
     let t = &v.trends;
-    let mut o = format!("Trends from {} to {}; easy pace read at {}\n\n", t.from, t.to, t.target_note);
+    let mut o =
+        format!("Trends from {} to {}; easy pace read at {}\n\n", t.from, t.to, t.target_note);
     for x in &t.verdicts {
         o.push_str(&format!("  {x}\n"));
     }
@@ -637,7 +651,15 @@ pub fn trends(v: &TrendsView) -> String {
     let hr = t.target_hr.map_or("–".to_owned(), |h| format!("{h} bpm"));
     o.push_str(&format!(
         "  {:<7} {:>4} {:>10} {:>16} {:>9} {:>5} {:>10} {:>6} {:>6}\n",
-        "month", "runs", "distance", format!("easy pace @{hr}"), "rest HR", "long", "decoupling", "EF", "VDOT"
+        "month",
+        "runs",
+        "distance",
+        format!("easy pace @{hr}"),
+        "rest HR",
+        "long",
+        "decoupling",
+        "EF",
+        "VDOT"
     ));
     for m in &t.months {
         let ep = m.easy_pace.map_or("–".to_owned(), |e| {
@@ -660,7 +682,9 @@ pub fn trends(v: &TrendsView) -> String {
         o.push_str("  rest HR: logged values; in months without any, the watch's daily lows (a few bpm lower)\n");
     }
     if t.months.iter().any(|m| m.easy_pace.is_some_and(|e| e.extrapolated)) {
-        o.push_str("  * read off the heart rate–pace line: little running that month at that heart rate\n");
+        o.push_str(
+            "  * read off the heart rate–pace line: little running that month at that heart rate\n",
+        );
     }
     if !t.records.is_empty() {
         o.push_str("\n  Personal records:\n");
@@ -693,7 +717,9 @@ pub fn trends(v: &TrendsView) -> String {
         }
     }
     let tv = &t.then_vs_now;
-    let ep = |s: &slowburn_core::trends::Span| s.easy_pace.map_or("–".to_owned(), |e| pace_of(e.pace_s_per_km));
+    let ep = |s: &slowburn_core::trends::Span| {
+        s.easy_pace.map_or("–".to_owned(), |e| pace_of(e.pace_s_per_km))
+    };
     for (word, s) in [("Then", &tv.then), ("Now ", &tv.now)] {
         o.push_str(&format!(
             "{}  {word} ({} to {}): easy pace {}, resting HR {}, best VDOT {}",

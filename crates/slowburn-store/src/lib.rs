@@ -4,7 +4,7 @@
 //!
 //! # Design
 //! The [`Store`] trait is what the rest of slowburn sees; [`SqliteStore`] is the embedded
-//! backend (a PostgreSQL backend for coaches and clubs implements the same trait and passes the
+//! backend (a `PostgreSQL` backend for coaches and clubs implements the same trait and passes the
 //! same contract suite, `tests/contract`). SQL lives in the backends and nowhere else; the store
 //! computes no analysis, it keeps what `slowburn-core` computed. Writes go through a [`Batch`]
 //! — one transaction — so an import killed at any point leaves whole batches or nothing.
@@ -408,11 +408,7 @@ pub(crate) mod blob {
     pub(crate) fn to_hr_pace(b: &[u8]) -> Option<Vec<HrPaceRow>> {
         (b.len() % 17 == 0).then(|| {
             b.chunks_exact(17)
-                .map(|c| HrPaceRow {
-                    hr: c[0],
-                    pace_s_per_km: f64_at(c, 1),
-                    seconds: f64_at(c, 9),
-                })
+                .map(|c| HrPaceRow { hr: c[0], pace_s_per_km: f64_at(c, 1), seconds: f64_at(c, 9) })
                 .collect()
         })
     }

@@ -294,7 +294,6 @@ impl SqliteStore {
     }
 }
 
-
 fn range_sql(filter: &Filter) -> (Option<i64>, Option<i64>) {
     (filter.since_ms, filter.until_ms)
 }
@@ -370,18 +369,23 @@ impl Store for SqliteStore {
             let activities = st
                 .query_map(params![since, until], history_from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut st = self
-                .conn
-                .prepare_cached("SELECT from_date, entry FROM athlete_entries ORDER BY from_date, id")?;
+            let mut st = self.conn.prepare_cached(
+                "SELECT from_date, entry FROM athlete_entries ORDER BY from_date, id",
+            )?;
             let entries = st
                 .query_map([], |r| Ok(AthleteEntryRow { from_date: r.get(0)?, entry: r.get(1)? }))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut st = self
-                .conn
-                .prepare_cached("SELECT date, kind, value, text FROM daily_log ORDER BY date, id")?;
+            let mut st = self.conn.prepare_cached(
+                "SELECT date, kind, value, text FROM daily_log ORDER BY date, id",
+            )?;
             let logs = st
                 .query_map([], |r| {
-                    Ok(DailyLog { date: r.get(0)?, kind: r.get(1)?, value: r.get(2)?, text: r.get(3)? })
+                    Ok(DailyLog {
+                        date: r.get(0)?,
+                        kind: r.get(1)?,
+                        value: r.get(2)?,
+                        text: r.get(3)?,
+                    })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(HistorySnapshot { activities, entries, logs })
@@ -482,8 +486,8 @@ impl Store for SqliteStore {
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
-            let mut st =
-                tx.prepare_cached("UPDATE activities SET run_type = ?2, reason = ?3 WHERE id = ?1")?;
+            let mut st = tx
+                .prepare_cached("UPDATE activities SET run_type = ?2, reason = ?3 WHERE id = ?1")?;
             for (id, d) in updates {
                 st.execute(params![id, d.run_type, d.reason])?;
             }
@@ -525,8 +529,11 @@ impl Store for SqliteStore {
             let mut st = self.conn.prepare(sql)?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                let (a, b, c): (rusqlite::types::Value, rusqlite::types::Value, rusqlite::types::Value) =
-                    (r.get(0)?, r.get(1)?, r.get(2)?);
+                let (a, b, c): (
+                    rusqlite::types::Value,
+                    rusqlite::types::Value,
+                    rusqlite::types::Value,
+                ) = (r.get(0)?, r.get(1)?, r.get(2)?);
                 out.push_str(&format!("{a:?}\t{b:?}\t{c:?}\n"));
             }
         }

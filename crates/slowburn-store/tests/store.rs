@@ -1,4 +1,4 @@
-//! The SQLite backend passes the store contract, keeps its schema and opens files safely.
+//! The `SQLite` backend passes the store contract, keeps its schema and opens files safely.
 
 mod contract;
 

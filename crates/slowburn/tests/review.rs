@@ -132,11 +132,9 @@ fn the_grey_zone_runner_creeps_and_stalls() {
         .filter_map(|w| w["grey_runs"].as_u64())
         .collect();
     assert!(weekly.iter().filter(|g| **g > 0).count() * 4 >= weekly.len() * 3, "{weekly:?}");
-    assert!(r["block"]["verdicts"]
-        .as_array()
-        .expect("verdicts")
-        .iter()
-        .any(|v| v["text"].as_str().is_some_and(|v| v.starts_with("Grey-zone creep on most easy days"))));
+    assert!(r["block"]["verdicts"].as_array().expect("verdicts").iter().any(|v| v["text"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("Grey-zone creep on most easy days"))));
 
     // Easy pace at the same heart rate: the 80/20 runner gets faster, the grey-zone runner stalls.
     let trend = |h: &History| {
@@ -178,7 +176,8 @@ fn the_novice_volume_jump_is_flagged() {
     let w = h.json(&["week", "--week", &label, "--json"]);
     let verdicts = w["weeks"][0]["verdicts"].as_array().expect("verdicts");
     assert!(
-        verdicts.iter().any(|v| v["code"] == "volume_jump" && v["text"].as_str().is_some_and(|v| v.starts_with("Volume jumped"))),
+        verdicts.iter().any(|v| v["code"] == "volume_jump"
+            && v["text"].as_str().is_some_and(|v| v.starts_with("Volume jumped"))),
         "{verdicts:?}"
     );
 }

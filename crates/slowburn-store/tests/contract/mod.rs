@@ -61,7 +61,12 @@ pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) ->
 fn insert(s: &mut dyn Store, a: &NewActivity) -> i64 {
     let mut b = s.batch().expect("batch");
     assert!(b
-        .insert_original(&a.sha256, &a.data.source_name, 10, &compress(b"0123456789").expect("zstd"))
+        .insert_original(
+            &a.sha256,
+            &a.data.source_name,
+            10,
+            &compress(b"0123456789").expect("zstd")
+        )
         .expect("orig"));
     let id = b.insert_activity(a).expect("insert");
     b.commit().expect("commit");
@@ -183,8 +188,9 @@ pub(crate) fn filters_select_by_time_and_sport(s: &mut dyn Store) {
     insert(s, &ride);
     let runs = s.activities(&Filter { sport: Some(1), ..Filter::default() }).expect("runs");
     assert_eq!(runs.len(), 1);
-    let late =
-        s.activities(&Filter { since_ms: Some(1_700_050_000_000), ..Filter::default() }).expect("late");
+    let late = s
+        .activities(&Filter { since_ms: Some(1_700_050_000_000), ..Filter::default() })
+        .expect("late");
     assert_eq!(late.len(), 1);
     assert_eq!(late[0].data.sport, Some(2));
     let newest = s

@@ -70,13 +70,23 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     p.line(&text::import(&out.report))?;
     p.line("")?;
     p.line("The last ten runs:")?;
-    p.line(&text::runs(&app.runs(&RunsQuery { limit: Some(10), ..RunsQuery::default() })?, &ctx.cmd))?;
+    p.line(&text::runs(
+        &app.runs(&RunsQuery { limit: Some(10), ..RunsQuery::default() })?,
+        &ctx.cmd,
+    ))?;
     p.line("")?;
     p.line("━━ The last four weeks: `review --weeks 4` ━━")?;
-    p.line(&text::review(&app.review(&ReviewQuery { weeks: 4, ..ReviewQuery::default() })?, &ctx.cmd))?;
+    p.line(&text::review(
+        &app.review(&ReviewQuery { weeks: 4, ..ReviewQuery::default() })?,
+        &ctx.cmd,
+    ))?;
     p.line("")?;
     p.line("━━ Then and now: `trends --months 6` ━━")?;
-    p.line(&text::trends(&app.trends(&TrendsQuery { months: 6, compare: 2, ..TrendsQuery::default() })?))?;
+    p.line(&text::trends(&app.trends(&TrendsQuery {
+        months: 6,
+        compare: 2,
+        ..TrendsQuery::default()
+    })?))?;
     p.line("")?;
     p.line(&format!(
         "Demo files: {} (database {}, replaced by the next demo). Try: {} --db {} runs",

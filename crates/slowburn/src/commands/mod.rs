@@ -46,9 +46,8 @@ fn command_name() -> String {
         return "slowburn".into();
     };
     let on_path = std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|d| {
-            std::fs::canonicalize(d.join("slowburn")).is_ok_and(|p| p == exe)
-        })
+        std::env::split_paths(&paths)
+            .any(|d| std::fs::canonicalize(d.join("slowburn")).is_ok_and(|p| p == exe))
     });
     if on_path {
         return "slowburn".into();
@@ -78,6 +77,7 @@ impl Ctx {
         Ok(App::open(Box::new(store), self.config()?, self.today)?)
     }
 
+    #[allow(clippy::unused_self)] // the configuration belongs to the invocation, as the store does
     pub(crate) fn config(&self) -> anyhow::Result<Config> {
         Ok(Config::load(config_path().as_deref())?)
     }

@@ -128,7 +128,9 @@ pub(crate) fn log(ctx: &Ctx, a: &LogArgs) -> anyhow::Result<ExitCode> {
     let v = match &a.command {
         LogCommand::Rhr { bpm, date } => app.log_rhr(*bpm, *date)?,
         LogCommand::Rpe { id, rpe } => app.log_rpe(*id, *rpe)?,
-        LogCommand::Note { text, date, kind } => app.log_note(&text.join(" "), kind.as_deref(), *date)?,
+        LogCommand::Note { text, date, kind } => {
+            app.log_note(&text.join(" "), kind.as_deref(), *date)?
+        }
     };
     change(false, &v)
 }

@@ -58,7 +58,8 @@ pub(crate) fn show(ctx: &Ctx, a: &ShowArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub(crate) fn zones(ctx: &Ctx, a: &ZonesArgs) -> anyhow::Result<ExitCode> {
-    let q = ZonesQuery { model: model(a.model), bounds: a.bounds.clone(), vt1: a.vt1, date: a.date };
+    let q =
+        ZonesQuery { model: model(a.model), bounds: a.bounds.clone(), vt1: a.vt1, date: a.date };
     let v = ctx.open(false)?.zones(&q)?;
     let mut p = Printer::new(a.json);
     p.view(&v, |v| text::zones(v, &ctx.cmd))?;
@@ -78,7 +79,12 @@ pub(crate) fn week(ctx: &Ctx, a: &WeekArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub(crate) fn review(ctx: &Ctx, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
-    let q = ReviewQuery { weeks: a.weeks, since: a.since, until: a.until, options: options(&a.options) };
+    let q = ReviewQuery {
+        weeks: a.weeks,
+        since: a.since,
+        until: a.until,
+        options: options(&a.options),
+    };
     let app = ctx.open(false)?;
     let v = app.review(&q)?;
     let mut p = Printer::new(a.json);
