@@ -90,14 +90,15 @@ fn json(args: &[&str]) -> Value {
     })
 }
 
+/// The fixture's paths and the binary's path filtered out.
+fn clean(s: &str) -> String {
+    let dir = fixture().dir.display().to_string();
+    s.replace(env!("CARGO_BIN_EXE_slowburn"), "[SLOWBURN]").replace(&dir, "[DIR]")
+}
+
 /// Exit code, stdout and stderr, with the fixture's paths filtered.
 fn shown(out: &Output) -> String {
-    let dir = fixture().dir.display().to_string();
-    let clean = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .replace(env!("CARGO_BIN_EXE_slowburn"), "[SLOWBURN]")
-            .replace(&dir, "[DIR]")
-    };
+    let clean = |b: &[u8]| clean(&String::from_utf8_lossy(b));
     format!(
         "exit: {}\n--- stdout\n{}\n--- stderr\n{}",
         out.status.code().unwrap_or(-1),
@@ -155,7 +156,7 @@ fn every_view_as_a_script_reads_it() {
         ("trends_json", vec!["trends", "--months", "3", "--json"]),
     ] {
         let v = json(&args);
-        insta::assert_snapshot!(name, serde_json::to_string_pretty(&v).expect("json"));
+        insta::assert_snapshot!(name, clean(&serde_json::to_string_pretty(&v).expect("json")));
     }
 }
 
