@@ -282,3 +282,58 @@ fn zones_athlete_and_review_use_the_same_profile() {
     let jan = json(&["athlete", "show", "--date", "2026-01-10", "--json"]);
     assert_eq!(jan["resting_hr"]["value"], 50);
 }
+
+/// The section of docs/JSON.md whose heading starts with `heading`.
+fn json_doc_section(heading: &str) -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/JSON.md"))
+        .expect("docs/JSON.md");
+    let start = doc.find(heading).unwrap_or_else(|| panic!("docs/JSON.md has no {heading:?}"));
+    let rest = &doc[start + heading.len()..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
+fn undocumented(section: &str, v: &Value, out: &mut Vec<String>, path: &str) {
+    let obj = match v {
+        Value::Array(a) => match a.first() {
+            Some(x) => return undocumented(section, x, out, path),
+            None => return,
+        },
+        Value::Object(o) => o,
+        _ => return,
+    };
+    for (k, x) in obj {
+        let documented =
+            ["`", "[", " ", "("].iter().any(|end| section.contains(&format!("`{k}{end}")));
+        if !documented {
+            out.push(format!("{path}{k}"));
+        }
+        // One level down is documented per field (`profile`, `block`, `weeks[]`).
+        if path.is_empty() && matches!(k.as_str(), "profile" | "block" | "weeks" | "settings") {
+            undocumented(section, x, out, &format!("{k}."));
+        }
+    }
+}
+
+#[test]
+fn every_json_field_is_documented() {
+    let (mid, _) = ids();
+    let mut missing = Vec::new();
+    let runs = "## `slowburn runs --json`";
+    let review = "## `slowburn review --json` and `slowburn week --json`";
+    for (headings, args) in [
+        (vec![runs], vec!["runs", "--json"]),
+        // `show` is "the `runs` object plus …", its profile "as in `review --json`".
+        (vec!["## `slowburn show --json ID`", runs, review], vec!["show", &mid, "--json"]),
+        (vec!["## `slowburn zones --json", review], vec!["zones", "--json"]),
+        (vec!["## `slowburn athlete show --json`"], vec!["athlete", "show", "--json"]),
+        (vec![review], vec!["review", "--json"]),
+        (vec!["## `slowburn trends --json`", review], vec!["trends", "--json"]),
+    ] {
+        let section: String = headings.iter().map(|h| json_doc_section(h)).collect();
+        let mut here = Vec::new();
+        undocumented(&section, &json(&args), &mut here, "");
+        missing.extend(here.into_iter().map(|f| format!("{}: {f}", args[0])));
+    }
+    assert!(missing.is_empty(), "fields missing from docs/JSON.md: {missing:?}");
+}
