@@ -391,36 +391,64 @@ fn model_words(m: &str) -> &str {
     }
 }
 
-fn profile_words(p: &ProfileUsed) -> String {
+/// The values of a profile in words, each under a key (so a footer can say what changed).
+fn profile_parts(p: &ProfileUsed) -> Vec<(&'static str, String)> {
     let mut parts = Vec::new();
     match (p.max_hr, &p.max_hr_source) {
-        (Some(m), Some(s)) => parts.push(format!("max HR {m} bpm ({s})")),
-        _ => parts.push("max HR unknown (no race or hard session with heart rate yet; `athlete set --max-hr` sets it), so no heart-rate zones".to_owned()),
+        (Some(m), Some(s)) => parts.push(("max", format!("max HR {m} bpm ({s})"))),
+        _ => parts.push(("max", "max HR unknown (no race or hard session with heart rate yet; `athlete set --max-hr` sets it), so no heart-rate zones".to_owned())),
     }
-    parts.push(format!("resting HR {} bpm ({})", p.resting_hr, p.resting_hr_source));
+    parts.push(("rest", format!("resting HR {} bpm ({})", p.resting_hr, p.resting_hr_source)));
     if let (Some(l), Some(s)) = (p.lthr, &p.lthr_source) {
-        parts.push(format!("LTHR {l} bpm ({s})"));
+        parts.push(("lthr", format!("LTHR {l} bpm ({s})")));
     }
     if let Some((lo, hi)) = p.zone2 {
         let grey = p.grey_band.map_or(String::new(), |(a, b)| format!(", grey band {a}–{b} bpm"));
-        parts.push(format!("{} zones: Zone 2 {lo}–{hi} bpm{grey}", model_words(&p.zone_model)));
+        parts.push((
+            "zones",
+            format!("{} zones: Zone 2 {lo}–{hi} bpm{grey}", model_words(&p.zone_model)),
+        ));
     }
     if let (Some(t), Some(s)) = (p.threshold_pace_s_per_km, &p.threshold_pace_source) {
-        parts.push(format!("threshold pace {} ({s})", pace_of(t)));
+        parts.push(("pace", format!("threshold pace {} ({s})", pace_of(t))));
     }
-    parts.join("; ")
+    parts
 }
 
-/// "Judged with …": one sentence, or one per period when the values changed in the range.
+fn join(parts: &[(&str, String)]) -> String {
+    parts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; ")
+}
+
+/// "Judged with …": one sentence; when the values changed in the range, the first period in
+/// full, then from each later period's start what changed.
 #[must_use]
 pub fn judged_with(profiles: &[ProfileUsed]) -> String {
     match profiles {
         [] => "Judged with no profile: nothing is known yet.".to_owned(),
-        [p] => format!("Judged with {}.", profile_words(p)),
-        many => {
-            let mut o = "Judged with, as the values changed:".to_owned();
-            for p in many {
-                o.push_str(&format!("\n    from {}: {}.", p.from, profile_words(p)));
+        [p] => format!("Judged with {}.", join(&profile_parts(p))),
+        [first, rest @ ..] => {
+            let mut o =
+                format!("Judged with, from {}: {}.", first.from, join(&profile_parts(first)));
+            let mut prev = profile_parts(first);
+            for p in rest {
+                let now = profile_parts(p);
+                let changed: Vec<(&str, String)> =
+                    now.iter().filter(|x| !prev.contains(x)).cloned().collect();
+                let gone: Vec<&str> = prev
+                    .iter()
+                    .filter(|(k, _)| !now.iter().any(|(n, _)| n == k))
+                    .map(|(k, _)| *k)
+                    .collect();
+                let mut line = join(&changed);
+                if !gone.is_empty() {
+                    line.push_str(&format!(
+                        "{}no longer known: {}",
+                        if line.is_empty() { "" } else { "; " },
+                        gone.join(", ")
+                    ));
+                }
+                o.push_str(&format!("\n    From {}: {line}.", p.from));
+                prev = now;
             }
             o
         }
