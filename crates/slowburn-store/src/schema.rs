@@ -86,7 +86,10 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE activities ADD COLUMN hr_pace BLOB;
      ALTER TABLE activities ADD COLUMN settled_hr_pace BLOB;
      ALTER TABLE activities ADD COLUMN run_type TEXT;
-     ALTER TABLE activities ADD COLUMN reason TEXT;",
+     ALTER TABLE activities ADD COLUMN reason TEXT;
+     -- The stale-summary check on every open reads this index, not the table (whose rows
+     -- carry their summaries in overflow pages).
+     CREATE INDEX activities_summary_version ON activities(summary_version);",
 ];
 
 /// Bring the schema up to [`SCHEMA_VERSION`]. Each step takes the write lock first
