@@ -23,7 +23,7 @@ use slowburn_core::summary::HrPacePoint;
 use slowburn_core::trends::{efforts_of, estimate_threshold_pace};
 use slowburn_core::zones::pace_zones;
 use slowburn_core::{Athlete, Profile, ProfileEntry};
-use slowburn_store::{HistoryRow, HistorySnapshot, HrPaceRow};
+use slowburn_store::{ActivityRow, HistoryRow, HistorySnapshot, HrPaceRow};
 
 use crate::config::Zoning;
 use crate::AppError;
@@ -96,6 +96,10 @@ fn typed(t: Option<&str>, r: Option<&str>) -> Option<(RunType, Reason)> {
 pub struct History {
     pub activities: Vec<ActivityInput>,
     pub facts: Vec<RunFacts>,
+    /// The stored rows (names, device, source …), same order.
+    pub rows: Vec<ActivityRow>,
+    /// Activities without a usable start time (not placed in any week).
+    pub undated: Vec<ActivityRow>,
     pub athlete: Athlete,
     pub resting_logs: Vec<(Date, u8)>,
     /// A watch's daily lows (all-day monitoring files).
@@ -106,18 +110,25 @@ pub struct History {
     pub latest: Option<Date>,
 }
 
-/// One stored row as core's review input and its facts; `None` without a start time.
-pub(crate) fn run_of(r: HistoryRow) -> Option<(ActivityInput, RunFacts)> {
-    let start_ms = r.start_ms?;
-    let start = local_datetime(start_ms, r.utc_offset_s)?;
+/// One stored row as core's review input and its facts; the row back (`Err`) without a start
+/// time. (Boxing the row would cost an allocation per run of every review for a rare case.)
+#[allow(clippy::result_large_err)]
+pub(crate) fn run_of(r: HistoryRow) -> Result<(ActivityInput, RunFacts, ActivityRow), ActivityRow> {
+    let d = &r.activity.data;
+    let Some((start_ms, start)) =
+        d.start_ms.and_then(|ms| Some((ms, local_datetime(ms, d.utc_offset_s)?)))
+    else {
+        return Err(r.activity);
+    };
     let f = r.facts;
-    let label = r.label.as_deref().and_then(RunType::from_user);
-    let derived = typed(r.derived.run_type.as_deref(), r.derived.reason.as_deref());
-    let mut a = ActivityInput::new(r.id, start);
-    a.duration_s = r.duration_s.unwrap_or(0.0);
-    a.moving_s = r.moving_s.or(r.duration_s).unwrap_or(0.0);
-    a.distance_m = r.distance_m.unwrap_or(0.0);
-    a.sport = r.sport;
+    let label = r.activity.label.as_deref().and_then(RunType::from_user);
+    let derived =
+        typed(r.activity.derived.run_type.as_deref(), r.activity.derived.reason.as_deref());
+    let mut a = ActivityInput::new(r.activity.id, start);
+    a.duration_s = d.duration_s.unwrap_or(0.0);
+    a.moving_s = d.moving_s.or(d.duration_s).unwrap_or(0.0);
+    a.distance_m = d.distance_m.unwrap_or(0.0);
+    a.sport = d.sport;
     a.run_type = label.or(derived.map(|d| d.0));
     for (slot, v) in a.hr_hist.iter_mut().zip(&r.hr_hist) {
         *slot = f64::from(*v);
@@ -143,12 +154,12 @@ pub(crate) fn run_of(r: HistoryRow) -> Option<(ActivityInput, RunFacts)> {
         base: typed(f.base_type.as_deref(), f.base_reason.as_deref()),
         confidence: f.confidence,
         settled_hr: f.settled_hr,
-        avg_hr: r.avg_hr,
+        avg_hr: d.avg_hr,
         best_30s_hr: f.best_30s_hr,
         best_30min_lthr: f.best_30min_lthr,
         flat_hr_pace: points(&f.hr_pace),
     };
-    Some((a, facts))
+    Ok((a, facts, r.activity))
 }
 
 impl History {
@@ -156,20 +167,30 @@ impl History {
     pub fn from_snapshot(snap: HistorySnapshot, latest: Option<Date>) -> Result<History, AppError> {
         // Straight into the two lists (an `ActivityInput` holds its histograms inline, 3.3 KB:
         // building pairs and unzipping them copies ten years twice).
-        let mut activities = Vec::with_capacity(snap.activities.len());
-        let mut facts = Vec::with_capacity(snap.activities.len());
-        for (a, f) in snap.activities.into_iter().filter_map(run_of) {
-            activities.push(a);
-            facts.push(f);
+        let n = snap.activities.len();
+        let (mut activities, mut facts, mut rows) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut undated = Vec::new();
+        for r in snap.activities {
+            match run_of(r) {
+                Ok((a, f, row)) => {
+                    activities.push(a);
+                    facts.push(f);
+                    rows.push(row);
+                }
+                Err(row) => undated.push(row),
+            }
         }
         // The store orders by UTC start; local starts differ only across time-zone changes.
         let key = |a: &ActivityInput| (a.start, a.id);
         if !activities.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
             let mut order: Vec<usize> = (0..activities.len()).collect();
             order.sort_by_key(|&i| key(&activities[i]));
-            let mut slots: Vec<Option<(ActivityInput, RunFacts)>> =
-                activities.into_iter().zip(facts).map(Some).collect();
-            (activities, facts) = order.into_iter().filter_map(|i| slots[i].take()).unzip();
+            let mut slots: Vec<Option<(ActivityInput, (RunFacts, ActivityRow))>> =
+                activities.into_iter().zip(facts.into_iter().zip(rows)).map(Some).collect();
+            let sorted: Vec<(ActivityInput, (RunFacts, ActivityRow))> =
+                order.into_iter().filter_map(|i| slots[i].take()).collect();
+            (activities, (facts, rows)) = sorted.into_iter().unzip();
         }
         let mut entries = Vec::with_capacity(snap.entries.len());
         for e in &snap.entries {
@@ -184,6 +205,8 @@ impl History {
             latest: latest.or(activities.last().map(|a: &ActivityInput| a.date)),
             activities,
             facts,
+            rows,
+            undated,
             athlete: Athlete::from_entries(entries),
             ..History::default()
         };
@@ -288,20 +311,32 @@ impl Profiles {
         bounds.extend_from_slice(extra);
         bounds.sort_unstable();
         bounds.dedup();
-        let mut periods = Vec::with_capacity(bounds.len());
-        let mut profiles = Vec::with_capacity(bounds.len());
-        for &b in &bounds {
-            // Estimates from data up to the end of the period's month, never past the data.
-            let as_of = h.latest.map_or(b, |l| b.last_of_month().min(l).max(b));
-            let profile = h.athlete.at_with(b, &estimates(h, &ev, as_of));
-            let zones = zoning.model.zones(&profile).ok().map(|z| match zoning.grey_width {
+        let profiles = bounds
+            .iter()
+            .map(|&b| {
+                // Estimates from data up to the end of the period's month, never past the data.
+                let as_of = h.latest.map_or(b, |l| b.last_of_month().min(l).max(b));
+                h.athlete.at_with(b, &estimates(h, &ev, as_of))
+            })
+            .collect();
+        Profiles::from_profiles(profiles, zoning)
+    }
+
+    /// Periods from resolved profiles (each in force from its `date`, in date order), zoned
+    /// with `zoning` — what [`Profiles::resolve`] gives, read back from stored derived state.
+    #[must_use]
+    pub fn from_profiles(profiles: Vec<Profile>, zoning: &Zoning) -> Profiles {
+        let mut periods = Vec::with_capacity(profiles.len());
+        for profile in &profiles {
+            let b = profile.date;
+            let zones = zoning.model.zones(profile).ok().map(|z| match zoning.grey_width {
                 Some(w) => z.with_grey_width(w),
                 None => z,
             });
             periods.push(ProfilePeriod {
                 from: b,
                 zones,
-                pace_zones: pace_zones(&profile).ok(),
+                pace_zones: pace_zones(profile).ok(),
                 load: LoadParams {
                     max_hr: profile.max_hr().map(f64::from),
                     resting_hr: profile.resting_hr().map(f64::from),
@@ -309,7 +344,6 @@ impl Profiles {
                     threshold_pace_s_per_km: profile.threshold_pace_s_per_km(),
                 },
             });
-            profiles.push(profile);
         }
         Profiles { periods, profiles, zoning: zoning.clone() }
     }
@@ -376,16 +410,33 @@ mod tests {
 
     fn row(id: i64, start_ms: i64, offset_s: i32) -> HistoryRow {
         HistoryRow {
-            id,
-            start_ms: Some(start_ms),
-            utc_offset_s: Some(offset_s),
-            sport: Some(1),
-            duration_s: Some(1800.0),
-            moving_s: Some(1800.0),
-            distance_m: Some(5000.0),
-            avg_hr: None,
-            label: None,
-            derived: slowburn_store::Derived::default(),
+            activity: ActivityRow {
+                id,
+                sha256: [0; 32],
+                data: slowburn_store::ActivityData {
+                    source_name: format!("{id}.fit"),
+                    format: "fit".into(),
+                    start_ms: Some(start_ms),
+                    utc_offset_s: Some(offset_s),
+                    sport: Some(1),
+                    sub_sport: None,
+                    name: None,
+                    description: None,
+                    gear: None,
+                    device: None,
+                    duration_s: Some(1800.0),
+                    moving_s: Some(1800.0),
+                    distance_m: Some(5000.0),
+                    ascent_m: None,
+                    avg_hr: None,
+                    max_hr: None,
+                    samples: 1800,
+                },
+                label: None,
+                derived: slowburn_store::Derived::default(),
+                summary_version: 3,
+                duplicates: 0,
+            },
             facts: slowburn_store::Facts::default(),
             hr_hist: vec![0.0; 256],
             pace_hist: Vec::new(),
@@ -412,5 +463,7 @@ mod tests {
         assert_eq!(ids, vec![3, 1, 2]);
         let starts: Vec<i64> = hist.facts.iter().map(|f| f.start_ms).collect();
         assert_eq!(starts, vec![h + 1_800_000, h, h + 3_600_000], "facts stay with their runs");
+        let rows: Vec<i64> = hist.rows.iter().map(|r| r.id).collect();
+        assert_eq!(rows, ids, "rows stay with their runs");
     }
 }

@@ -31,7 +31,7 @@ use slowburn_report::views::{
     ActivityDetail, AthleteView, ChangeView, ProfileUsed, ReviewView, RunRow, RunsView, TrendsView,
     VerdictView, ZoneBreakdown, ZoneRow, ZonesView,
 };
-use slowburn_store::{ActivityRow, DailyLog, Filter, Store, StoreError};
+use slowburn_store::{ActivityRow, DailyLog, Filter, PeriodRow, Store, StoreError};
 
 pub use analyser::CoreAnalyser;
 pub use config::{Config, ZoneModelName, Zoning};
@@ -196,7 +196,16 @@ impl App {
         let h = self.history(&Filter::default())?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[]);
         let changes = refresh::changes(&h, &profiles);
-        self.store.set_derived(&changes)?;
+        let periods: Vec<PeriodRow> = profiles
+            .profiles
+            .iter()
+            .map(|p| {
+                serde_json::to_string(p)
+                    .map(|profile| PeriodRow { from_date: p.date.to_string(), profile })
+                    .map_err(|e| AppError::Corrupt(format!("profile of {}: {e}", p.date)))
+            })
+            .collect::<Result<_>>()?;
+        self.store.set_derived(&changes, &periods)?;
         Ok(changes.len())
     }
 
@@ -397,34 +406,34 @@ impl App {
         }
     }
 
-    /// `runs`.
+    /// `runs`: one read of the history, filtered by local date, sport and count.
     pub fn runs(&self, q: &RunsQuery) -> Result<RunsView> {
         check_range(q.since, q.until)?;
-        let filter = Filter {
-            since_ms: q.since.map(date_ms).transpose()?,
-            // `--until` is inclusive: the whole day.
-            until_ms: q.until.map(|d| date_ms(add_days(d, 1))).transpose()?,
-            sport: q.sport,
-            limit: q.limit,
-            newest_first: q.limit.is_some(),
-        };
-        let mut rows = self.store.activities(&filter)?;
-        if filter.newest_first {
-            rows.reverse();
-        }
         let h = self.history(&Filter::default())?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[]);
         let settings = self.settings(&ReviewOptions::default())?;
-        let index: std::collections::HashMap<i64, usize> =
-            h.activities.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-        let runs = rows
+        let in_range = |d: Date| q.since.is_none_or(|s| d >= s) && q.until.is_none_or(|u| d <= u);
+        let sport_ok = |row: &ActivityRow| q.sport.is_none_or(|s| row.data.sport == Some(s));
+        let dated = h
+            .activities
             .iter()
-            .map(|row| {
-                let run = index.get(&row.id).map(|&i| (&h.activities[i], &h.facts[i]));
-                let period = run.and_then(|(a, _)| profiles.on(a.date)).map(|p| p.0);
-                Self::run_row(row, run, period, &settings)
-            })
+            .zip(&h.facts)
+            .zip(&h.rows)
+            .filter(|((a, _), row)| in_range(a.date) && sport_ok(row));
+        let mut runs: Vec<RunRow> = h
+            .undated
+            .iter()
+            .filter(|row| q.since.is_none() && q.until.is_none() && sport_ok(row))
+            .map(|row| Self::run_row(row, None, None, &settings))
             .collect();
+        runs.extend(dated.map(|((a, f), row)| {
+            let period = profiles.on(a.date).map(|p| p.0);
+            Self::run_row(row, Some((a, f)), period, &settings)
+        }));
+        if let Some(n) = q.limit {
+            let keep = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
+            runs.drain(..runs.len().saturating_sub(keep));
+        }
         Ok(RunsView { runs })
     }
 
@@ -447,14 +456,23 @@ impl App {
         let zoning = self.zoning(None)?;
         let mut s = summary::decode(&self.store.activity_summary(id)?)
             .map_err(|e| AppError::Corrupt(format!("activity {id}: {e}")))?;
-        let date = row.data.start_ms.and_then(|t| history::local_date(t, row.data.utc_offset_s));
-        let h = match date {
-            Some(d) => self.history_around(d)?,
-            None => History::default(),
+        let one = history::run_of(self.store.history_row(id)?).ok();
+        // The profile of the run's date as the last refresh resolved it (derived state), so one
+        // activity costs the same whatever the history's size; without one, resolve it from
+        // the 13 months the estimates look at.
+        let profiles = match &one {
+            Some((a, _, _)) => match self.store.period_on(&a.date.to_string())? {
+                Some(p) => {
+                    let profile: Profile = serde_json::from_str(&p.profile).map_err(|e| {
+                        AppError::Corrupt(format!("stored profile from {}: {e}", p.from_date))
+                    })?;
+                    Profiles::from_profiles(vec![profile], &zoning)
+                }
+                None => Profiles::resolve(&self.history_around(a.date)?, &zoning, &[]),
+            },
+            None => Profiles::from_profiles(Vec::new(), &zoning),
         };
-        let profiles = Profiles::resolve(&h, &zoning, &[]);
-        let i = h.index_of(id);
-        let run = i.map(|i| (&h.activities[i], &h.facts[i]));
+        let run = one.as_ref().map(|(a, f, _)| (a, f));
         let on = run.and_then(|(a, _)| profiles.on(a.date));
         let period = on.map(|p| p.0);
         let r = Self::run_row(&row, run, period, &settings);

@@ -40,7 +40,9 @@ fn measured(s: &dyn Store) -> Vec<(i64, String, slowburn_store::Facts, Vec<f32>)
     let h = s.history(&Filter::default()).expect("history");
     h.activities
         .into_iter()
-        .map(|r| (r.id, s.activity_summary(r.id).expect("summary"), r.facts, r.hr_hist))
+        .map(|r| {
+            (r.activity.id, s.activity_summary(r.activity.id).expect("summary"), r.facts, r.hr_hist)
+        })
         .collect()
 }
 

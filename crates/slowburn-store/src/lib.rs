@@ -173,23 +173,22 @@ pub struct ActivityRow {
     pub duplicates: i64,
 }
 
-/// One activity as a review reads it: key columns, facts, derived type, histograms, RPE.
+/// One activity as a review reads it: the row, its facts, histograms and RPE.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRow {
-    pub id: i64,
-    pub start_ms: Option<i64>,
-    pub utc_offset_s: Option<i32>,
-    pub sport: Option<u8>,
-    pub duration_s: Option<f64>,
-    pub moving_s: Option<f64>,
-    pub distance_m: Option<f64>,
-    pub avg_hr: Option<f64>,
-    pub label: Option<String>,
-    pub derived: Derived,
+    pub activity: ActivityRow,
     pub facts: Facts,
     pub hr_hist: Vec<f32>,
     pub pace_hist: Vec<f32>,
     pub rpe: Option<f64>,
+}
+
+/// A resolved profile period, kept as derived state: the first day it is in force and the
+/// profile (core's `Profile` as JSON, each value with its source).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodRow {
+    pub from_date: String,
+    pub profile: String,
 }
 
 /// A daily log entry: a value (`rhr`, `monitoring_low`) or a note.
@@ -299,8 +298,13 @@ pub trait Store: Send {
     /// Set or clear the user's type label of an activity.
     fn set_label(&mut self, id: i64, label: Option<&str>) -> Result<()>;
 
-    /// Write derived state (one transaction).
-    fn set_derived(&mut self, updates: &[(i64, Derived)]) -> Result<()>;
+    /// Write derived state in one transaction: the runs whose derived type changed, and the
+    /// whole list of resolved profile periods (replacing the one stored).
+    fn set_derived(&mut self, updates: &[(i64, Derived)], periods: &[PeriodRow]) -> Result<()>;
+
+    /// The stored profile period in force on `date` (`YYYY-MM-DD`): the latest starting on or
+    /// before it.
+    fn period_on(&self, date: &str) -> Result<Option<PeriodRow>>;
 
     /// A canonical text dump of everything stored except row ids: two stores holding the same
     /// data dump identically (kill tests, migrations, backends compared).

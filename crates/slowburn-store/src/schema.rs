@@ -89,7 +89,11 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE activities ADD COLUMN reason TEXT;
      -- The stale-summary check on every open reads this index, not the table (whose rows
      -- carry their summaries in overflow pages).
-     CREATE INDEX activities_summary_version ON activities(summary_version);",
+     CREATE INDEX activities_summary_version ON activities(summary_version);
+     CREATE TABLE profile_periods (
+        from_date TEXT PRIMARY KEY,
+        profile   TEXT NOT NULL
+     ) WITHOUT ROWID;",
 ];
 
 /// Bring the schema up to [`SCHEMA_VERSION`]. Each step takes the write lock first

@@ -9,8 +9,8 @@ use crate::blob;
 use crate::schema;
 use crate::{
     hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Derived, Facts, Filter,
-    HistoryRow, HistorySnapshot, NewActivity, OriginalRow, Result, SameRun, Sha256, Store,
-    StoreError,
+    HistoryRow, HistorySnapshot, NewActivity, OriginalRow, PeriodRow, Result, SameRun, Sha256,
+    Store, StoreError,
 };
 
 /// The `SQLite` store: one connection.
@@ -172,12 +172,15 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
     })
 }
 
+/// [`ACTIVITY_COLUMNS`] (0–23), then the facts (24–36), histograms (37–38) and RPE (39).
 const HISTORY_COLUMNS: &str =
-    "a.id, a.start_ms, a.utc_offset_s, a.sport, a.duration_s, a.moving_s, a.distance_m, \
-     a.avg_hr, a.label, a.run_type, a.reason, a.summary_version, a.base_type, a.base_reason, \
-     a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr, a.best_30min_lthr, \
-     a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct, a.best_efforts, a.hr_pace, \
-     a.settled_hr_pace, a.hr_hist, a.pace_hist, r.rpe \
+    "a.id, a.sha256, a.source_name, a.format, a.start_ms, a.utc_offset_s, a.sport, \
+     a.sub_sport, a.name, a.description, a.gear, a.device, a.duration_s, a.moving_s, a.distance_m, \
+     a.ascent_m, a.avg_hr, a.max_hr, a.samples, a.label, a.run_type, a.reason, a.summary_version, \
+     (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id), \
+     a.base_type, a.base_reason, a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr, \
+     a.best_30min_lthr, a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct, \
+     a.best_efforts, a.hr_pace, a.settled_hr_pace, a.hr_hist, a.pace_hist, r.rpe \
      FROM activities a LEFT JOIN activity_rpe r ON r.activity_id = a.id";
 
 /// A blob column read without copying (`None` for NULL).
@@ -186,7 +189,8 @@ fn blob_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&
 }
 
 fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
-    let id: i64 = r.get(0)?;
+    let activity = activity_from_row(r)?;
+    let id = activity.id;
     let corrupt = |what: &'static str| {
         rusqlite::Error::FromSqlConversionFailure(
             0,
@@ -194,45 +198,36 @@ fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
             Box::new(StoreError::Corrupt { id, what, why: "bad length".into() }),
         )
     };
-    let efforts = blob_ref(r, 22)?
+    let efforts = blob_ref(r, 34)?
         .map(|b| blob::to_efforts(b).ok_or_else(|| corrupt("best_efforts")))
         .transpose()?;
-    let hr_pace = blob_ref(r, 23)?
+    let hr_pace = blob_ref(r, 35)?
         .map(|b| blob::to_hr_pace(b).ok_or_else(|| corrupt("hr_pace")))
         .transpose()?;
-    let settled = blob_ref(r, 24)?
+    let settled = blob_ref(r, 36)?
         .map(|b| blob::to_hr_pace(b).ok_or_else(|| corrupt("settled_hr_pace")))
         .transpose()?;
     Ok(HistoryRow {
-        id,
-        start_ms: r.get(1)?,
-        utc_offset_s: r.get(2)?,
-        sport: r.get(3)?,
-        duration_s: r.get(4)?,
-        moving_s: r.get(5)?,
-        distance_m: r.get(6)?,
-        avg_hr: r.get(7)?,
-        label: r.get(8)?,
-        derived: Derived { run_type: r.get(9)?, reason: r.get(10)? },
         facts: Facts {
-            summary_version: r.get(11)?,
-            base_type: r.get(12)?,
-            base_reason: r.get(13)?,
-            confidence: r.get(14)?,
-            settled_hr: r.get(15)?,
-            hr_coverage: r.get(16)?,
-            best_30s_hr: r.get(17)?,
-            best_30min_lthr: r.get(18)?,
-            gap_pace_s_per_km: r.get(19)?,
-            efficiency_factor: r.get(20)?,
-            decoupling_pct: r.get(21)?,
+            summary_version: activity.summary_version,
+            base_type: r.get(24)?,
+            base_reason: r.get(25)?,
+            confidence: r.get(26)?,
+            settled_hr: r.get(27)?,
+            hr_coverage: r.get(28)?,
+            best_30s_hr: r.get(29)?,
+            best_30min_lthr: r.get(30)?,
+            gap_pace_s_per_km: r.get(31)?,
+            efficiency_factor: r.get(32)?,
+            decoupling_pct: r.get(33)?,
             best_efforts: efforts.unwrap_or_default(),
             hr_pace: hr_pace.unwrap_or_default(),
             settled_hr_pace: settled.unwrap_or_default(),
         },
-        hr_hist: blob_ref(r, 25)?.map(blob::to_f32s).unwrap_or_default(),
-        pace_hist: blob_ref(r, 26)?.map(blob::to_f32s).unwrap_or_default(),
-        rpe: r.get(27)?,
+        hr_hist: blob_ref(r, 37)?.map(blob::to_f32s).unwrap_or_default(),
+        pace_hist: blob_ref(r, 38)?.map(blob::to_f32s).unwrap_or_default(),
+        rpe: r.get(39)?,
+        activity,
     })
 }
 
@@ -480,10 +475,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn set_derived(&mut self, updates: &[(i64, Derived)]) -> Result<()> {
-        if updates.is_empty() {
-            return Ok(());
-        }
+    fn set_derived(&mut self, updates: &[(i64, Derived)], periods: &[PeriodRow]) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut st = tx
@@ -491,9 +483,28 @@ impl Store for SqliteStore {
             for (id, d) in updates {
                 st.execute(params![id, d.run_type, d.reason])?;
             }
+            tx.execute("DELETE FROM profile_periods", [])?;
+            let mut st = tx.prepare_cached(
+                "INSERT INTO profile_periods (from_date, profile) VALUES (?1, ?2)",
+            )?;
+            for p in periods {
+                st.execute(params![p.from_date, p.profile])?;
+            }
         }
         tx.commit()?;
         Ok(())
+    }
+
+    fn period_on(&self, date: &str) -> Result<Option<PeriodRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT from_date, profile FROM profile_periods WHERE from_date <= ?1 \
+                 ORDER BY from_date DESC LIMIT 1",
+                [date],
+                |r| Ok(PeriodRow { from_date: r.get(0)?, profile: r.get(1)? }),
+            )
+            .optional()?)
     }
 
     fn canonical_dump(&self) -> Result<String> {
@@ -523,6 +534,7 @@ impl Store for SqliteStore {
         for sql in [
             "SELECT hex(sha256), size, name FROM originals ORDER BY sha256",
             "SELECT from_date, entry, '' FROM athlete_entries ORDER BY from_date, id",
+            "SELECT from_date, profile, '' FROM profile_periods ORDER BY from_date",
             "SELECT date, kind, coalesce(value, '') || '|' || coalesce(text, '') FROM daily_log \
              ORDER BY date, kind, value, text",
         ] {

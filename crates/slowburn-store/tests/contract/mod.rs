@@ -3,7 +3,7 @@
 
 use slowburn_store::{
     compress, ActivityData, DailyLog, Derived, EffortRow, Facts, Filter, HrPaceRow, NewActivity,
-    Store,
+    PeriodRow, Store,
 };
 
 /// A test activity: `sha` names its original, `samples` is its richness.
@@ -95,6 +95,7 @@ pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store)
     let h = s.history(&Filter::default()).expect("history");
     assert_eq!(h.activities.len(), 1);
     let r = &h.activities[0];
+    assert_eq!(r.activity, row);
     assert_eq!(r.facts, a.facts, "every fact comes back exactly");
     assert_eq!(r.hr_hist, a.hr_hist);
     assert_eq!(r.pace_hist, a.pace_hist);
@@ -162,7 +163,7 @@ pub(crate) fn athlete_entries_logs_rpe_and_labels_are_kept(s: &mut dyn Store) {
     s.set_rpe(id, 7.0).expect("rpe");
     s.set_label(id, Some("race")).expect("label");
     let r = s.history_row(id).expect("row");
-    assert_eq!((r.rpe, r.label.as_deref()), (Some(7.0), Some("race")));
+    assert_eq!((r.rpe, r.activity.label.as_deref()), (Some(7.0), Some("race")));
     s.set_label(id, None).expect("unlabel");
     assert_eq!(s.activity(id).expect("row").label, None);
 }
@@ -171,8 +172,15 @@ pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store
     let a = activity(5, 1_700_000_000_000, 3600.0, 10);
     let id = insert(s, &a);
     let d = Derived { run_type: Some("long".into()), reason: Some("duration".into()) };
-    s.set_derived(&[(id, d.clone())]).expect("derived");
+    let period = |from: &str, p: &str| PeriodRow { from_date: from.into(), profile: p.into() };
+    let periods = vec![period("2026-01-01", "{\"a\":1}"), period("2026-02-01", "{\"a\":2}")];
+    s.set_derived(&[(id, d.clone())], &periods).expect("derived");
     assert_eq!(s.activity(id).expect("row").derived, d);
+    assert_eq!(s.period_on("2026-01-31").expect("period"), Some(periods[0].clone()));
+    assert_eq!(s.period_on("2026-03-01").expect("period"), Some(periods[1].clone()));
+    assert_eq!(s.period_on("2025-12-31").expect("period"), None);
+    s.set_derived(&[], &periods[1..]).expect("replace periods");
+    assert_eq!(s.period_on("2026-01-31").expect("period"), None, "the list is replaced whole");
     let before = s.activity_summary(id).expect("summary");
     assert_eq!(before, a.summary, "derived state never touches the summary");
     let mut b = s.batch().expect("batch");
