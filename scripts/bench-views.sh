@@ -35,11 +35,13 @@ fi
 "$bin" --db "$db" import "$archive" >&2
 
 # The columns of HISTORY_COLUMNS in crates/slowburn-store/src/sqlite.rs.
-select="SELECT a.id, a.start_ms, a.utc_offset_s, a.sport, a.duration_s, a.moving_s, a.distance_m,
-  a.avg_hr, a.label, a.run_type, a.reason, a.summary_version, a.base_type, a.base_reason,
-  a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr, a.best_30min_lthr,
-  a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct, a.best_efforts, a.hr_pace,
-  a.settled_hr_pace, a.hr_hist, a.pace_hist, r.rpe
+select="SELECT a.id, a.sha256, a.source_name, a.format, a.start_ms, a.utc_offset_s, a.sport,
+  a.sub_sport, a.name, a.description, a.gear, a.device, a.duration_s, a.moving_s, a.distance_m,
+  a.ascent_m, a.avg_hr, a.max_hr, a.samples, a.label, a.run_type, a.reason, a.summary_version,
+  (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id),
+  a.base_type, a.base_reason, a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr,
+  a.best_30min_lthr, a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct,
+  a.best_efforts, a.hr_pace, a.settled_hr_pace, a.hr_hist, a.pace_hist, r.rpe
   FROM activities a LEFT JOIN activity_rpe r ON r.activity_id = a.id"
 mid=$(sqlite3 "$db" "SELECT id FROM activities ORDER BY start_ms, id
   LIMIT 1 OFFSET (SELECT count(*) / 2 FROM activities)")

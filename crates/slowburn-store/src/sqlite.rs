@@ -390,11 +390,15 @@ impl Store for SqliteStore {
     }
 
     fn stale_summaries(&self, version: u32) -> Result<Vec<i64>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id FROM activities WHERE summary_version < ?1 ORDER BY id")?;
+        // No ORDER BY: sorting by id would make SQLite walk the table instead of the index.
+        let mut st = self.conn.prepare(
+            "SELECT id FROM activities INDEXED BY activities_summary_version \
+             WHERE summary_version < ?1",
+        )?;
         let rows = st.query_map([version], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut ids = rows.collect::<rusqlite::Result<Vec<i64>>>()?;
+        ids.sort_unstable();
+        Ok(ids)
     }
 
     fn latest_start(&self) -> Result<Option<(i64, Option<i32>)>> {
