@@ -65,11 +65,8 @@ pub fn facts_of(s: &RunSummary) -> Facts {
 }
 
 impl Analyser for CoreAnalyser {
-    fn daily_resting_hr(&self, rec: &Recording) -> Vec<(String, u8)> {
+    fn daily_resting_hr(&self, rec: &Recording) -> Vec<(jiff::civil::Date, u8)> {
         slowburn_core::athlete::monitoring_daily_lows(&rec.monitoring_hr, &rec.resting_hr)
-            .into_iter()
-            .map(|(d, bpm)| (d.to_string(), bpm))
-            .collect()
     }
 
     fn analyse(&self, rec: &Recording, meta: Option<&ExportMeta>) -> Analysis {

@@ -201,7 +201,7 @@ impl App {
             .iter()
             .map(|p| {
                 serde_json::to_string(p)
-                    .map(|profile| PeriodRow { from_date: p.date.to_string(), profile })
+                    .map(|profile| PeriodRow { from_date: p.date, profile })
                     .map_err(|e| AppError::Corrupt(format!("profile of {}: {e}", p.date)))
             })
             .collect::<Result<_>>()?;
@@ -251,7 +251,7 @@ impl App {
         check_entry(entry, self.today)?;
         let json = serde_json::to_string(entry)
             .map_err(|e| AppError::Input(format!("the entry cannot be stored: {e}")))?;
-        self.store.add_athlete_entry(&entry.from.to_string(), &json)?;
+        self.store.add_athlete_entry(entry.from, &json)?;
         let retyped = self.refresh()?;
         Ok(ChangeView { message: format!("saved; in force from {}", entry.from), retyped })
     }
@@ -265,7 +265,7 @@ impl App {
         }
         let d = date.unwrap_or(self.today);
         self.store.add_daily_log(&DailyLog {
-            date: d.to_string(),
+            date: d,
             kind: "rhr".into(),
             value: Some(f64::from(bpm)),
             text: None,
@@ -293,7 +293,7 @@ impl App {
     ) -> Result<ChangeView> {
         let d = date.unwrap_or(self.today);
         self.store.add_daily_log(&DailyLog {
-            date: d.to_string(),
+            date: d,
             kind: "note".into(),
             value: None,
             text: Some(format!("{}: {text}", kind.unwrap_or("note"))),
@@ -461,7 +461,7 @@ impl App {
         // activity costs the same whatever the history's size; without one, resolve it from
         // the 13 months the estimates look at.
         let profiles = match &one {
-            Some((a, _, _)) => match self.store.period_on(&a.date.to_string())? {
+            Some((a, _, _)) => match self.store.period_on(a.date)? {
                 Some(p) => {
                     let profile: Profile = serde_json::from_str(&p.profile).map_err(|e| {
                         AppError::Corrupt(format!("stored profile from {}: {e}", p.from_date))

@@ -19,7 +19,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use slowburn_formats::sources::{self, Entry, ExportMeta};
 use slowburn_formats::{detect, Recording};
-use slowburn_store::{compress, ActivityData, DailyLog, Facts, NewActivity, Store, StoreError};
+use slowburn_store::{
+    compress, ActivityData, DailyLog, Date, Facts, NewActivity, Store, StoreError,
+};
 
 /// What the analysis computed for one recording; the pipeline stores it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,8 +44,8 @@ pub struct Analysis {
 pub trait Analyser: Sync {
     fn analyse(&self, rec: &Recording, meta: Option<&ExportMeta>) -> Analysis;
 
-    /// Each day's resting heart rate from an all-day monitoring file, as `(YYYY-MM-DD, bpm)`.
-    fn daily_resting_hr(&self, _rec: &Recording) -> Vec<(String, u8)> {
+    /// Each day's resting heart rate from an all-day monitoring file, as `(date, bpm)`.
+    fn daily_resting_hr(&self, _rec: &Recording) -> Vec<(Date, u8)> {
         Vec::new()
     }
 }
@@ -143,7 +145,7 @@ enum Prepared {
     },
     /// A monitoring file with daily resting heart rates: its original is kept, its days logged.
     Monitoring {
-        days: Vec<(String, u8)>,
+        days: Vec<(Date, u8)>,
         compressed: Vec<u8>,
         size: usize,
     },
@@ -342,7 +344,7 @@ fn import_chunk(
                 batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
                 for (date, bpm) in &days {
                     batch.add_daily_log(&DailyLog {
-                        date: date.clone(),
+                        date: *date,
                         kind: "monitoring_low".into(),
                         value: Some(f64::from(*bpm)),
                         text: None,

@@ -17,6 +17,7 @@
 mod schema;
 mod sqlite;
 
+pub use jiff::civil::Date;
 use serde::Serialize;
 
 pub use schema::SCHEMA_VERSION;
@@ -40,6 +41,8 @@ pub enum StoreError {
     NoActivity(i64),
     #[error("stored value {what} of activity {id} is not readable: {why}")]
     Corrupt { id: i64, what: &'static str, why: String },
+    #[error("stored date {value:?} in {table} is not a date: {why}")]
+    BadDate { table: &'static str, value: String, why: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -187,15 +190,15 @@ pub struct HistoryRow {
 /// profile (core's `Profile` as JSON, each value with its source).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PeriodRow {
-    pub from_date: String,
+    pub from_date: Date,
     pub profile: String,
 }
 
 /// A daily log entry: a value (`rhr`, `monitoring_low`) or a note.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DailyLog {
-    /// Local calendar date, `YYYY-MM-DD`.
-    pub date: String,
+    /// Local calendar date.
+    pub date: Date,
     pub kind: String,
     pub value: Option<f64>,
     pub text: Option<String>,
@@ -204,7 +207,7 @@ pub struct DailyLog {
 /// A dated athlete profile entry (`entry` is core's `ProfileEntry` as JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AthleteEntryRow {
-    pub from_date: String,
+    pub from_date: Date,
     pub entry: String,
 }
 
@@ -287,7 +290,7 @@ pub trait Store: Send {
     fn original(&self, sha: &Sha256) -> Result<Vec<u8>>;
 
     /// Add a dated athlete profile entry.
-    fn add_athlete_entry(&mut self, from_date: &str, entry: &str) -> Result<()>;
+    fn add_athlete_entry(&mut self, from_date: Date, entry: &str) -> Result<()>;
 
     /// Log a daily value or note.
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()>;
@@ -302,9 +305,8 @@ pub trait Store: Send {
     /// whole list of resolved profile periods (replacing the one stored).
     fn set_derived(&mut self, updates: &[(i64, Derived)], periods: &[PeriodRow]) -> Result<()>;
 
-    /// The stored profile period in force on `date` (`YYYY-MM-DD`): the latest starting on or
-    /// before it.
-    fn period_on(&self, date: &str) -> Result<Option<PeriodRow>>;
+    /// The stored profile period in force on `date`: the latest starting on or before it.
+    fn period_on(&self, date: Date) -> Result<Option<PeriodRow>>;
 
     /// A canonical text dump of everything stored except row ids: two stores holding the same
     /// data dump identically (kill tests, migrations, backends compared).

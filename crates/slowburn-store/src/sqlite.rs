@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::blob;
 use crate::schema;
 use crate::{
-    hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Derived, Facts, Filter,
+    hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Date, Derived, Facts, Filter,
     HistoryRow, HistorySnapshot, NewActivity, OriginalRow, PeriodRow, Result, SameRun, Sha256,
     Store, StoreError,
 };
@@ -132,6 +132,18 @@ const ACTIVITY_COLUMNS: &str =
      a.sub_sport, a.name, a.description, a.gear, a.device, a.duration_s, a.moving_s, a.distance_m, \
      a.ascent_m, a.avg_hr, a.max_hr, a.samples, a.label, a.run_type, a.reason, a.summary_version, \
      (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id)";
+
+/// A stored `YYYY-MM-DD` as a date (a conversion error names the table and the value).
+fn date_at(r: &rusqlite::Row<'_>, i: usize, table: &'static str) -> rusqlite::Result<Date> {
+    let text: String = r.get(i)?;
+    text.parse::<Date>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            Box::new(StoreError::BadDate { table, value: text.clone(), why: e.to_string() }),
+        )
+    })
+}
 
 fn sha_of(v: &[u8]) -> Sha256 {
     let mut sha = [0u8; 32];
@@ -368,7 +380,12 @@ impl Store for SqliteStore {
                 "SELECT from_date, entry FROM athlete_entries ORDER BY from_date, id",
             )?;
             let entries = st
-                .query_map([], |r| Ok(AthleteEntryRow { from_date: r.get(0)?, entry: r.get(1)? }))?
+                .query_map([], |r| {
+                    Ok(AthleteEntryRow {
+                        from_date: date_at(r, 0, "athlete_entries")?,
+                        entry: r.get(1)?,
+                    })
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut st = self.conn.prepare_cached(
                 "SELECT date, kind, value, text FROM daily_log ORDER BY date, id",
@@ -376,7 +393,7 @@ impl Store for SqliteStore {
             let logs = st
                 .query_map([], |r| {
                     Ok(DailyLog {
-                        date: r.get(0)?,
+                        date: date_at(r, 0, "daily_log")?,
                         kind: r.get(1)?,
                         value: r.get(2)?,
                         text: r.get(3)?,
@@ -444,10 +461,10 @@ impl Store for SqliteStore {
             .map_err(|e| StoreError::Original { sha: hex(sha), why: e.to_string() })
     }
 
-    fn add_athlete_entry(&mut self, from_date: &str, entry: &str) -> Result<()> {
+    fn add_athlete_entry(&mut self, from_date: Date, entry: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO athlete_entries (from_date, entry) VALUES (?1, ?2)",
-            params![from_date, entry],
+            params![from_date.to_string(), entry],
         )?;
         Ok(())
     }
@@ -455,7 +472,7 @@ impl Store for SqliteStore {
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
         self.conn.execute(
             "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
-            params![log.date, log.kind, log.value, log.text],
+            params![log.date.to_string(), log.kind, log.value, log.text],
         )?;
         Ok(())
     }
@@ -492,21 +509,26 @@ impl Store for SqliteStore {
                 "INSERT INTO profile_periods (from_date, profile) VALUES (?1, ?2)",
             )?;
             for p in periods {
-                st.execute(params![p.from_date, p.profile])?;
+                st.execute(params![p.from_date.to_string(), p.profile])?;
             }
         }
         tx.commit()?;
         Ok(())
     }
 
-    fn period_on(&self, date: &str) -> Result<Option<PeriodRow>> {
+    fn period_on(&self, date: Date) -> Result<Option<PeriodRow>> {
         Ok(self
             .conn
             .query_row(
                 "SELECT from_date, profile FROM profile_periods WHERE from_date <= ?1 \
                  ORDER BY from_date DESC LIMIT 1",
-                [date],
-                |r| Ok(PeriodRow { from_date: r.get(0)?, profile: r.get(1)? }),
+                [date.to_string()],
+                |r| {
+                    Ok(PeriodRow {
+                        from_date: date_at(r, 0, "profile_periods")?,
+                        profile: r.get(1)?,
+                    })
+                },
             )
             .optional()?)
     }
@@ -687,7 +709,7 @@ impl Batch for SqliteBatch<'_> {
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
         self.tx.execute(
             "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
-            params![log.date, log.kind, log.value, log.text],
+            params![log.date.to_string(), log.kind, log.value, log.text],
         )?;
         Ok(())
     }

@@ -58,6 +58,10 @@ pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) ->
     }
 }
 
+fn day(s: &str) -> slowburn_store::Date {
+    s.parse().expect("date")
+}
+
 fn insert(s: &mut dyn Store, a: &NewActivity) -> i64 {
     let mut b = s.batch().expect("batch");
     assert!(b
@@ -142,10 +146,10 @@ pub(crate) fn the_same_run_is_found_and_the_richer_copy_kept(s: &mut dyn Store) 
 }
 
 pub(crate) fn athlete_entries_logs_rpe_and_labels_are_kept(s: &mut dyn Store) {
-    s.add_athlete_entry("2026-01-01", "{\"max_hr\":188}").expect("entry");
-    s.add_athlete_entry("2025-01-01", "{\"max_hr\":190}").expect("entry");
+    s.add_athlete_entry(day("2026-01-01"), "{\"max_hr\":188}").expect("entry");
+    s.add_athlete_entry(day("2025-01-01"), "{\"max_hr\":190}").expect("entry");
     let log = |date: &str, kind: &str, value, text: Option<&str>| DailyLog {
-        date: date.into(),
+        date: day(date),
         kind: kind.into(),
         value,
         text: text.map(str::to_owned),
@@ -172,15 +176,15 @@ pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store
     let a = activity(5, 1_700_000_000_000, 3600.0, 10);
     let id = insert(s, &a);
     let d = Derived { run_type: Some("long".into()), reason: Some("duration".into()) };
-    let period = |from: &str, p: &str| PeriodRow { from_date: from.into(), profile: p.into() };
+    let period = |from: &str, p: &str| PeriodRow { from_date: day(from), profile: p.into() };
     let periods = vec![period("2026-01-01", "{\"a\":1}"), period("2026-02-01", "{\"a\":2}")];
     s.set_derived(&[(id, d.clone())], &periods).expect("derived");
     assert_eq!(s.activity(id).expect("row").derived, d);
-    assert_eq!(s.period_on("2026-01-31").expect("period"), Some(periods[0].clone()));
-    assert_eq!(s.period_on("2026-03-01").expect("period"), Some(periods[1].clone()));
-    assert_eq!(s.period_on("2025-12-31").expect("period"), None);
+    assert_eq!(s.period_on(day("2026-01-31")).expect("period"), Some(periods[0].clone()));
+    assert_eq!(s.period_on(day("2026-03-01")).expect("period"), Some(periods[1].clone()));
+    assert_eq!(s.period_on(day("2025-12-31")).expect("period"), None);
     s.set_derived(&[], &periods[1..]).expect("replace periods");
-    assert_eq!(s.period_on("2026-01-31").expect("period"), None, "the list is replaced whole");
+    assert_eq!(s.period_on(day("2026-01-31")).expect("period"), None, "the list is replaced whole");
     let before = s.activity_summary(id).expect("summary");
     assert_eq!(before, a.summary, "derived state never touches the summary");
     let mut b = s.batch().expect("batch");
