@@ -241,7 +241,11 @@ impl App {
         let retyped = self.refresh()?;
         let message = match label {
             None => format!("activity {id} is classified automatically again"),
-            Some(t) => format!("activity {id} is a {} run from now on", t.words()),
+            Some(t) => {
+                let w = t.words();
+                let article = if w.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("activity {id} is {article} {w} run from now on")
+            }
         };
         Ok(ChangeView { message, retyped })
     }

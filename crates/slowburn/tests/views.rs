@@ -337,3 +337,67 @@ fn every_json_field_is_documented() {
     }
     assert!(missing.is_empty(), "fields missing from docs/JSON.md: {missing:?}");
 }
+
+/// Timing figures ("in 0.23 s (692 files/s, 58.6 MB/s)", `"elapsed": 0.23`) filtered out.
+fn untimed(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            if let Some(i) = l.find(" files in ") {
+                format!("{} files in [TIME]", &l[..i])
+            } else if l.trim_start().starts_with("\"elapsed\"") {
+                "  \"elapsed\": \"[TIME]\",".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_change_as_a_runner_sees_it() {
+    let f = fixture();
+    let db = f.dir.join("changes.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let on = |args: &[&str]| -> String {
+        let out = base(&f.dir).arg("--db").arg(&db).args(args).output().expect("runs");
+        untimed(&shown(&out))
+    };
+    let files = f.dir.join("files");
+    let files = files.to_str().expect("utf-8 path");
+    insta::assert_snapshot!("import", on(&["import", files]));
+    insta::assert_snapshot!("import_again_json", on(&["import", "--json", files]));
+    insta::assert_snapshot!(
+        "athlete_set",
+        on(&["athlete", "set", "--max-hr", "182", "--from", "2026-01-01"])
+    );
+    insta::assert_snapshot!("athlete_set_implausible", on(&["athlete", "set", "--max-hr", "245"]));
+    insta::assert_snapshot!("athlete_set_nothing", on(&["athlete", "set"]));
+    insta::assert_snapshot!("log_rhr", on(&["log", "rhr", "49", "--date", "2026-03-02"]));
+    insta::assert_snapshot!("log_rhr_implausible", on(&["log", "rhr", "12"]));
+    insta::assert_snapshot!("log_rpe", on(&["log", "rpe", "3", "6"]));
+    insta::assert_snapshot!("log_note", on(&["log", "note", "--kind", "illness", "head", "cold"]));
+    insta::assert_snapshot!("label", on(&["label", "3", "strides"]));
+    insta::assert_snapshot!("label_unknown", on(&["label", "3", "sprint"]));
+    insta::assert_snapshot!("label_auto", on(&["label", "3", "auto"]));
+    let out = f.dir.join("originals");
+    let _ = std::fs::remove_dir_all(&out);
+    let out = out.to_str().expect("utf-8 path");
+    insta::assert_snapshot!("export_originals", on(&["export-originals", out]));
+    insta::assert_snapshot!("reanalyze", {
+        let s = on(&["reanalyze"]);
+        // "in 0.52 s" is a timing.
+        s.split(" in ").next().unwrap_or_default().to_owned() + " …"
+    });
+    let corpus_fit = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+    if std::path::Path::new(corpus_fit).exists() {
+        let fit = std::fs::read_dir(f.dir.join("files"))
+            .expect("files")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "fit"))
+            .expect("a FIT file");
+        let fit = fit.to_str().expect("utf-8 path");
+        insta::assert_snapshot!("inspect", on(&["inspect", fit]));
+    }
+}
