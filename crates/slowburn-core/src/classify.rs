@@ -396,7 +396,10 @@ fn decide(track: &Track<'_>, metrics: &RunMetrics, cx: &Context<'_>, f: &mut Fea
     if let Some(t) = walking(&dist, metrics) {
         return (t, Reason::WalkingGait, 0.8);
     }
-    let intensity = Intensity::of(f.settled_hr.or(f.median_hr), cx);
+    // Heart rate over too little of the run says nothing about the run: type it by pace then.
+    let hr_covers =
+        metrics.moving_s > 0.0 && metrics.hr_moving_s / metrics.moving_s >= MIN_HR_COVERAGE_TO_TYPE;
+    let intensity = Intensity::of(f.settled_hr.or(f.median_hr).filter(|_| hr_covers), cx);
     if cx.hints.race {
         return (RunType::Race, Reason::RaceFlag, 0.95);
     }
@@ -464,6 +467,10 @@ fn by_sport(rec: &Recording, metrics: &RunMetrics) -> Option<RunType> {
 fn hilly(metrics: &RunMetrics) -> bool {
     metrics.climb_m_per_km.is_some_and(|c| c >= 40.0)
 }
+
+/// Least share of moving time with heart rate for a type by heart rate (about half the run;
+/// below it the type comes from pace, or is the default, and says so).
+pub const MIN_HR_COVERAGE_TO_TYPE: f64 = 0.5;
 
 /// Highest median cadence of walking, steps/min (running is 150+).
 pub const WALK_MAX_CADENCE_SPM: f64 = 135.0;
@@ -1290,6 +1297,17 @@ mod tests {
         // Drift late in a recovery run does not change what it was.
         let r = run(&[(1200, 2.6, 108), (1200, 2.6, 120)], None);
         assert_eq!(type_of(&r), RunType::Recovery);
+    }
+
+    #[test]
+    fn heart_rate_over_a_sliver_of_the_run_does_not_type_it() {
+        // 40 min at an easy pace; heart rate in only the first 40 s (1.7 %), in Zone 1.
+        let mut r = run(&[(2400, 2.9, 108)], None);
+        for h in r.samples.heart_rate.iter_mut().skip(40) {
+            *h = None;
+        }
+        let c = classify_with(&r, Norms::default(), Hints::default());
+        assert!(matches!(c.reason, Reason::Pace | Reason::Default), "{c:?}");
     }
 
     #[test]

@@ -190,7 +190,7 @@ impl Default for ReviewSettings {
             recovery_tolerance: 0.25,
             long_run_s: 5400.0,
             volume_jump: 0.10,
-            easy_target: 0.75,
+            easy_target: 0.80,
         }
     }
 }
@@ -220,6 +220,17 @@ pub struct Assessment {
     pub easy_intent: bool,
     pub load: ActivityLoad,
 }
+
+/// Days without training that make a break: the load before it is no baseline for the load
+/// after it (acute:chronic spikes are not flagged across one).
+pub const BREAK_DAYS: usize = 10;
+/// Least mean daily load (Banister TRIMP) of the four weeks before a week for its acute:chronic
+/// ratio to mean anything (about a 70-TRIMP week: an hour and a half of easy running).
+pub const MIN_BASELINE_DAILY_LOAD: f64 = 10.0;
+
+/// Least moving time of a session, s: shorter recordings (a watch started by mistake, a
+/// few minutes to the shop) count for volume and load only.
+pub const MIN_SESSION_S: f64 = 5.0 * 60.0;
 
 /// Largest 10th–90th percentile spread of pace, as a fraction of the median, of a continuous
 /// run (see the module docs). Measured on the synthetic runner's histories: easy, long,
@@ -298,15 +309,22 @@ pub fn assess(a: &ActivityInput, period: Option<&ProfilePeriod>, s: &ReviewSetti
         a.run_type,
         Some(RunType::Tempo | RunType::Threshold | RunType::Intervals | RunType::Race)
     );
-    let hard = hard_type || matches!(session, Some(Domain::Moderate | Domain::Hard));
-    let race = a.run_type == Some(RunType::Race);
-    let long = match a.run_type {
-        Some(t) => t == RunType::Long,
-        None => a.moving_s >= s.long_run_s,
-    };
+    // A few minutes of recording is not a session: it counts for volume and load, never as a
+    // session of a domain, a hard day, a race or a long run.
+    let session_worthy = a.moving_s >= MIN_SESSION_S;
+    let session = session.filter(|_| session_worthy);
+    let hard =
+        session_worthy && (hard_type || matches!(session, Some(Domain::Moderate | Domain::Hard)));
+    let race = session_worthy && a.run_type == Some(RunType::Race);
+    let long = session_worthy
+        && match a.run_type {
+            Some(t) => t == RunType::Long,
+            None => a.moving_s >= s.long_run_s,
+        };
     let running = a.is_running();
     let below_hard_block = domains_s.is_none_or(|d| d[2] < s.hard_block_s);
     let easy_intent = running
+        && session_worthy
         && if let Some(t) = a.run_type {
             // A run typed easy that holds a real block above the second threshold is a race or
             // workout the classifier could not place, not an easy day that crept.
@@ -1101,6 +1119,7 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
     // Each flag with its finding (same order), for the week's verdicts.
     let mut flags = Vec::new();
     let mut flag_findings = Vec::new();
+    let mut back_after_break: Option<Finding> = None;
     let mut flag = |kind: FlagKind, message: String, f: &dyn Fn(Finding) -> Finding| {
         flag_findings.push(f(Finding::new(flag_code(kind), Severity::Warning, message.clone())));
         flags.push(Flag { kind, week: label.clone(), message });
@@ -1155,7 +1174,20 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
         }
     }
     let four_weeks_of_data = c.end_i + 1 >= c.first_i + load::CHRONIC_DAYS;
-    if let Some(r) = acute_chronic.filter(|r| *r > 1.5 && four_weeks_of_data) {
+    // A spike needs a real baseline: four weeks of training before this week without a break,
+    // at a load worth comparing with (a few TRIMP after a lay-off is no spike).
+    let week_start = range.start;
+    let baseline = week_start.saturating_sub(load::CHRONIC_DAYS)..week_start;
+    let baseline_mean = c.daily[baseline.clone()].iter().sum::<f64>() / load::CHRONIC_DAYS as f64;
+    let longest_gap =
+        c.active[baseline.clone()].split(|a| *a).map(<[bool]>::len).max().unwrap_or(0);
+    let steady_baseline = baseline.len() == load::CHRONIC_DAYS
+        && longest_gap < BREAK_DAYS
+        && baseline_mean >= MIN_BASELINE_DAILY_LOAD;
+    // Days without any activity before this week's first one.
+    let first_active = c.active[range.clone()].iter().position(|a| *a).map(|k| week_start + k);
+    let break_days = first_active.map(|f| c.active[..f].iter().rev().take_while(|a| !**a).count());
+    if let Some(r) = acute_chronic.filter(|r| *r > 1.5 && four_weeks_of_data && steady_baseline) {
         flag(
             FlagKind::AcuteChronicSpike,
             format!(
@@ -1225,6 +1257,21 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
         activities,
         verdicts: Vec::new(),
     };
+    if let Some(n) =
+        break_days.filter(|n| *n >= BREAK_DAYS && first_active.is_some_and(|f| f > c.first_i))
+    {
+        back_after_break = Some(
+            Finding::new(
+                "back_after_break",
+                Severity::Note,
+                format!(
+                    "First week back after {n} days without training: build volume up over a few weeks before adding hard sessions."
+                ),
+            )
+            .param("break_days", n),
+        );
+    }
+    flag_findings.extend(back_after_break);
     wk.verdicts = week_verdicts(&wk, s, flag_findings);
     wk
 }
@@ -1257,12 +1304,22 @@ fn eighty_twenty_verdict(
             fmt_pct(e)
         )
     });
-    let (severity, text) = if share >= s.easy_target {
+    // Judged on the percentage shown, so "80 %" is never called short of 80 %.
+    let shown = (share * 100.0).round() / 100.0;
+    let (severity, text) = if shown >= s.easy_target {
         (
             Severity::Good,
             format!("80/20 holds: {} of {span} running time was easy{by_session}.", fmt_pct(share)),
         )
-    } else if share >= s.easy_target - 0.1 {
+    } else if shown >= s.easy_target - 0.05 {
+        (
+            Severity::Note,
+            format!(
+                "Close to 80/20: {} of {span} running time was easy, a little short of about 80 %{by_session}.",
+                fmt_pct(share)
+            ),
+        )
+    } else if shown >= s.easy_target - 0.15 {
         (
             Severity::Warning,
             format!(
@@ -1448,7 +1505,8 @@ fn week_verdicts(w: &WeekReview, s: &ReviewSettings, flags: Vec<Finding>) -> Vec
                     "recovery_missed",
                     Severity::Warning,
                     format!(
-                        "Recovery skipped: {ok} of {} hard days, races and long runs were followed by rest or a day in {ceiling}; {}.",
+                        "Recovery skipped after {} of {} hard days, races and long runs ({ok} followed by rest or a day in {ceiling}): {}.",
+                        judged.len() - ok,
                         judged.len(),
                         misses.join("; ")
                     ),
@@ -1519,8 +1577,12 @@ fn block_review(
         }
         b2b += w.hard_back_to_back.len();
         if let Some(e) = w.easy_share_time {
-            with_running += 1;
-            holding += usize::from(e >= s.easy_target);
+            let holds = (e * 100.0).round() / 100.0 >= s.easy_target;
+            // A week still running is not a failed week yet.
+            if holds || w.days >= 7 {
+                with_running += 1;
+                holding += usize::from(holds);
+            }
         }
         load_sum += w.load;
         flags.extend(w.flags.iter().cloned());
@@ -1701,26 +1763,40 @@ fn block_verdicts(b: &BlockReview, s: &ReviewSettings) -> Vec<Finding> {
         }
     }
     if let Some(c) = b.recovery_compliance {
-        let (code, severity, word) = if c >= 0.8 {
-            ("recovery_respected", Severity::Good, "Recovery respected")
-        } else {
-            ("recovery_missed", Severity::Warning, "Recovery often skipped")
+        let ceiling = match s.recovery_ceiling {
+            RecoveryCeiling::Zone1 => "a Zone 1 day",
+            RecoveryCeiling::Easy => "an easy day",
         };
-        v.push(
-            Finding::new(
-                code,
-                severity,
+        let missed = b.recovery_checks - b.recovery_complied;
+        let (code, severity, text) = if c >= 0.8 {
+            (
+                "recovery_respected",
+                Severity::Good,
                 format!(
-                    "{word}: {} of {} hard days, races and long runs were followed by rest or a Zone 1 day ({}).",
+                    "Recovery respected: {} of {} hard days, races and long runs were followed by rest or {ceiling} ({}).",
                     b.recovery_complied,
                     b.recovery_checks,
                     fmt_pct(c)
                 ),
             )
-            .param("recovery_checks", b.recovery_checks)
-            .param("recovery_complied", b.recovery_complied)
-            .param("recovery_compliance", c)
-            .param("recovery_ceiling", json(&s.recovery_ceiling)),
+        } else {
+            (
+                "recovery_missed",
+                Severity::Warning,
+                format!(
+                    "Recovery skipped after {missed} of {} hard days, races and long runs: only {} were followed by rest or {ceiling} ({}).",
+                    b.recovery_checks,
+                    b.recovery_complied,
+                    fmt_pct(c)
+                ),
+            )
+        };
+        v.push(
+            Finding::new(code, severity, text)
+                .param("recovery_checks", b.recovery_checks)
+                .param("recovery_complied", b.recovery_complied)
+                .param("recovery_compliance", c)
+                .param("recovery_ceiling", json(&s.recovery_ceiling)),
         );
     }
     if b.hard_back_to_back > 0 {
@@ -1891,6 +1967,54 @@ mod tests {
     }
 
     #[test]
+    fn a_few_minutes_is_no_session_and_no_hard_day() {
+        let p = [period()];
+        let d = date(2024, 3, 5);
+        // 36 s at 175 bpm (hard by heart rate) and labelled tempo: volume and load only.
+        let short = ActivityInput { run_type: Some(RunType::Tempo), ..run(1, d, 0.6, 175) };
+        let x = assess(&short, Some(&p[0]), &ReviewSettings::default());
+        assert_eq!((x.session, x.hard, x.easy_intent), (None, false, false));
+        assert!(x.load.trimp > 0.0);
+        let r = review(&[short, run(2, d, 45.0, 120)], &p, &ReviewSettings::default(), d, d);
+        let w = &r.weeks[0];
+        assert_eq!((w.sessions.easy, w.sessions.moderate, w.sessions.hard), (1.0, 0.0, 0.0));
+        assert!(w.hard_back_to_back.is_empty());
+    }
+
+    #[test]
+    fn no_load_spike_after_a_break_but_a_word_about_it() {
+        let p = [period()];
+        let start = date(2024, 1, 1);
+        let day = |k: i16| start.checked_add(jiff::Span::new().days(k)).expect("day");
+        // Six weeks of daily easy hours, three weeks off, then a normal week back.
+        let mut acts: Vec<ActivityInput> =
+            (0..42).map(|k| run(i64::from(k), day(k), 60.0, 125)).collect();
+        acts.extend((63..70).map(|k| run(i64::from(k), day(k), 60.0, 125)));
+        let r = review(&acts, &p, &ReviewSettings::default(), day(63), day(69));
+        let w = &r.weeks[0];
+        assert!(w.acute_chronic.is_some_and(|x| x > 1.5), "the ratio itself is high");
+        assert!(w.flags.iter().all(|f| f.kind != FlagKind::AcuteChronicSpike), "{:?}", w.flags);
+        let back = w.verdicts.iter().find(|v| v.code == "back_after_break").expect("a word");
+        assert_eq!(back.severity, Severity::Note);
+        assert_eq!(back.get("break_days"), Some(&serde_json::json!(21)));
+        assert!(back.text.starts_with("First week back after 21 days"), "{}", back.text);
+    }
+
+    #[test]
+    fn eighty_twenty_holds_only_from_80_percent() {
+        let s = ReviewSettings::default();
+        let sessions = Domains { easy: 4.0, moderate: 1.0, hard: 0.0 };
+        let v = |share: f64| eighty_twenty_verdict(share, &sessions, &s, "the week's");
+        assert!(v(0.80).text.starts_with("80/20 holds: 80 %"));
+        assert!(v(0.796).text.starts_with("80/20 holds: 80 %"), "shown as 80 %, judged as shown");
+        let close = v(0.77);
+        assert!(close.text.starts_with("Close to 80/20: 77 %"), "{}", close.text);
+        assert_eq!(close.severity, Severity::Note);
+        assert!(v(0.70).text.starts_with("80/20 is slipping: 70 %"));
+        assert!(v(0.50).text.starts_with("Not 80/20: only 50 %"));
+    }
+
+    #[test]
     fn a_hand_built_week() {
         // Max 190 (%HRmax): Z1 < 114, Z2 114–132, grey band 128–132, moderate from 133, hard from 171.
         let p = [period()];
@@ -1938,7 +2062,7 @@ mod tests {
             w.verdicts
         );
         assert!(
-            w.verdicts.iter().any(|v| v.text.starts_with("Recovery skipped")),
+            w.verdicts.iter().any(|v| v.text.starts_with("Recovery skipped after")),
             "{:?}",
             w.verdicts
         );
@@ -2064,7 +2188,7 @@ mod tests {
         assert_eq!((num(grey, "grey_runs"), num(grey, "easy_runs")), (1.0, 3.0));
         let rec = v.iter().find(|f| f.code == "recovery_missed").expect("recovery");
         assert_eq!(rec.severity, Severity::Warning);
-        assert!(rec.text.starts_with("Recovery often skipped: 0 of 1"), "{}", rec.text);
+        assert!(rec.text.starts_with("Recovery skipped after 1 of 1"), "{}", rec.text);
         let dq = v.iter().find(|f| f.code == "hr_untrusted").expect("data quality");
         assert_eq!(dq.get("run_ids"), Some(&serde_json::json!([5])));
         // The week names the miss with its minutes above the ceiling.

@@ -467,9 +467,10 @@ pub fn week_table(weeks: &[WeekReview]) -> Vec<String> {
         "load", "CTL", "ATL", "TSB", "mono"
     )];
     for w in weeks {
+        let label = if w.days < 7 { format!("{}*", w.week) } else { w.week.clone() };
         out.push(format!(
             "{:<9} {:>10} {:>8} {:>4} {:>4} {:>10} {:>10} {:>5} {:>5} {:>8} {:>10} {:>4.0} {:>4.0} {:>+5.0} {:>5}",
-            w.week,
+            label,
             format!("{:.1} km", w.km),
             format::duration(w.seconds),
             w.runs,
@@ -485,6 +486,12 @@ pub fn week_table(weeks: &[WeekReview]) -> Vec<String> {
             // No "-0": a form that rounds to zero is zero.
             if w.tsb.round() == 0.0 { 0.0 } else { w.tsb },
             num(w.monotony, 1),
+        ));
+    }
+    if let Some(w) = weeks.last().filter(|w| w.days < 7) {
+        out.push(format!(
+            "* still running: the first {} of its 7 days (not counted as a week that missed 80/20)",
+            w.days
         ));
     }
     out
