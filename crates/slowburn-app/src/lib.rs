@@ -116,6 +116,17 @@ pub struct ImportOutcome {
     pub retyped: usize,
 }
 
+/// What `export-originals` did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ExportOutcome {
+    /// Files written.
+    pub written: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Originals already in the folder, byte-identical (not written again).
+    pub already_there: usize,
+}
+
 /// The application over one athlete's store.
 pub struct App {
     store: Box<dyn Store>,
@@ -305,31 +316,60 @@ impl App {
         Ok(ChangeView { message: format!("note logged for {d}"), retyped: 0 })
     }
 
-    /// Write every original back, byte-identical, into `dir`; returns (files, bytes).
-    pub fn export_originals(&self, dir: &Path) -> Result<(usize, u64)> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AppError::Input(format!("creating {}: {e}", dir.display())))?;
+    /// Write every original back, byte-identical, into `dir`. Idempotent: a file already there
+    /// with the same bytes is left alone (and counted), never written twice; a different file
+    /// of the same name is kept and the original goes beside it under a name with its hash.
+    pub fn export_originals(&self, dir: &Path) -> Result<ExportOutcome> {
+        let io =
+            |path: &Path, e: std::io::Error| AppError::Input(format!("{}: {e}", path.display()));
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let mut out = ExportOutcome::default();
         let mut used = std::collections::HashSet::new();
-        let mut bytes_total = 0u64;
-        let mut n = 0;
         for o in self.store.original_list()? {
             let bytes = self.store.original(&o.sha256)?;
-            let mut fname = export_name(&o.name);
-            if !used.insert(fname.clone()) || dir.join(&fname).exists() {
-                fname = format!("{}-{fname}", &slowburn_store::hex(&o.sha256)[..12]);
-                used.insert(fname.clone());
+            let plain = export_name(&o.name);
+            let hashed = format!("{}-{plain}", &slowburn_store::hex(&o.sha256)[..12]);
+            // The first of its two names that holds it already, or is free.
+            let mut target = None;
+            let mut there = false;
+            for name in [plain, hashed] {
+                let path = dir.join(&name);
+                match std::fs::read(&path) {
+                    Ok(existing) if existing == bytes => {
+                        there = true;
+                        break;
+                    }
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path, e)),
+                    Err(_) if used.insert(name) => {
+                        target = Some(path);
+                        break;
+                    }
+                    // Another file holds the name (or this export gave it away): next name.
+                    Ok(_) | Err(_) => {}
+                }
             }
-            let path = dir.join(&fname);
+            if there {
+                out.already_there += 1;
+                continue;
+            }
+            let Some(path) = target else {
+                return Err(AppError::Input(format!(
+                    "{}: no free name for {} (both names it can take hold other files)",
+                    dir.display(),
+                    o.name
+                )));
+            };
             let write = || -> std::io::Result<()> {
                 use std::io::Write as _;
                 let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
-                f.write_all(&bytes)
+                f.write_all(&bytes)?;
+                f.sync_all()
             };
-            write().map_err(|e| AppError::Input(format!("{}: {e}", path.display())))?;
-            bytes_total += bytes.len() as u64;
-            n += 1;
+            write().map_err(|e| io(&path, e))?;
+            out.written += 1;
+            out.bytes += bytes.len() as u64;
         }
-        Ok((n, bytes_total))
+        Ok(out)
     }
 
     // -----------------------------------------------------------------------------------------

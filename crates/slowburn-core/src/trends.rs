@@ -567,7 +567,10 @@ pub fn trends(
             }
             None => (None, "the zone model has no aerobic-base zone; pass a heart rate".to_owned()),
         },
-        (None, None) => (None, "no max heart rate to place Zone 2; pass a heart rate".to_owned()),
+        (None, None) => (
+            None,
+            "no max heart rate is known to place Zone 2 (`trends --hr BPM` picks one)".to_owned(),
+        ),
     };
 
     let judged: Vec<Judged<'_>> = order
@@ -1204,12 +1207,13 @@ mod tests {
             .text
             .starts_with("Easy pace has slipped: at 140 bpm you run 5:45 /km now, 15 s/km slower"));
         t.target_hr = None;
-        t.target_note = "no max heart rate to place Zone 2; pass a heart rate".to_owned();
+        t.target_note =
+            "no max heart rate is known to place Zone 2 (`trends --hr BPM` picks one)".to_owned();
         let f = &verdicts(&t)[0];
         assert_eq!((f.code.as_str(), f.severity), ("easy_pace_no_target_hr", Severity::Note));
         assert_eq!(
             f.text,
-            "Easy pace at a fixed heart rate is not available: no max heart rate to place Zone 2; pass a heart rate."
+            "Easy pace at a fixed heart rate is not available: no max heart rate is known to place Zone 2 (`trends --hr BPM` picks one)."
         );
     }
 

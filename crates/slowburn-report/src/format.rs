@@ -18,10 +18,21 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
-/// Kilometres with two decimals: `12.35 km`.
+/// Kilometres with two decimals: `12.35 km` (never `-0.00 km`).
 #[must_use]
 pub fn km(metres: f64) -> String {
-    format!("{:.2} km", metres / 1000.0)
+    format!("{:.2} km", no_negative_zero(metres / 1000.0, 2))
+}
+
+/// `x`, or 0 where it rounds to zero at `decimals` (so nothing prints as `-0.0`).
+#[must_use]
+pub fn no_negative_zero(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    if (x * scale).round() == 0.0 {
+        0.0
+    } else {
+        x
+    }
 }
 
 /// Pace per kilometre as `5:12 /km` from metres per second.
@@ -74,5 +85,6 @@ mod tests {
         assert_eq!(utc(1_626_815_480_000), "2021-07-20T21:11:20Z");
         assert_eq!(local(1_626_815_480_000, 7200), "2021-07-20T23:11:20+02:00");
         assert_eq!(km(12_345.0), "12.35 km");
+        assert_eq!(km(-0.4), "0.00 km");
     }
 }

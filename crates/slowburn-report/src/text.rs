@@ -471,7 +471,7 @@ pub fn week_table(weeks: &[WeekReview]) -> Vec<String> {
         out.push(format!(
             "{:<9} {:>10} {:>8} {:>4} {:>4} {:>10} {:>10} {:>5} {:>5} {:>8} {:>10} {:>4.0} {:>4.0} {:>+5.0} {:>5}",
             label,
-            format!("{:.1} km", w.km),
+            format!("{:.1} km", format::no_negative_zero(w.km, 1)),
             format::duration(w.seconds),
             w.runs,
             w.rest_days,
@@ -677,8 +677,11 @@ pub fn week(v: &ReviewView) -> String {
 #[must_use]
 pub fn trends(v: &TrendsView) -> String {
     let t = &v.trends;
-    let mut o =
-        format!("Trends from {} to {}; easy pace read at {}\n\n", t.from, t.to, t.target_note);
+    let read_at = match t.target_hr {
+        Some(_) => format!("easy pace read at {}", t.target_note),
+        None => format!("easy pace at a fixed heart rate not available: {}", t.target_note),
+    };
+    let mut o = format!("Trends from {} to {}; {read_at}\n\n", t.from, t.to);
     for x in &t.verdicts {
         o.push_str(&format!("  {x}\n"));
     }
@@ -704,7 +707,7 @@ pub fn trends(v: &TrendsView) -> String {
             "  {:<7} {:>4} {:>10} {:>16} {:>9} {:>5} {:>10} {:>6} {:>6}\n",
             m.month,
             m.runs,
-            format!("{:.1} km", m.km),
+            format!("{:.1} km", format::no_negative_zero(m.km, 1)),
             ep,
             m.resting_hr.map_or("–".to_owned(), |r| format!("{r:.0} bpm")),
             m.long_runs,

@@ -384,6 +384,7 @@ fn every_change_as_a_runner_sees_it() {
     let _ = std::fs::remove_dir_all(&out);
     let out = out.to_str().expect("utf-8 path");
     insta::assert_snapshot!("export_originals", on(&["export-originals", out]));
+    insta::assert_snapshot!("export_originals_again", on(&["export-originals", out]));
     insta::assert_snapshot!("reanalyze", {
         let s = on(&["reanalyze"]);
         // "in 0.52 s" is a timing.

@@ -52,11 +52,16 @@ pub(crate) fn reanalyze(ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 pub(crate) fn export_originals(ctx: &Ctx, a: &ExportOriginalsArgs) -> anyhow::Result<ExitCode> {
-    let (n, bytes) = ctx.open(false)?.export_originals(&a.dir)?;
+    let o = ctx.open(false)?.export_originals(&a.dir)?;
     let mut p = Printer::new(false);
+    let there = match o.already_there {
+        0 => String::new(),
+        n => format!("; {n} already there, byte-identical, left as they were"),
+    };
     p.line(&format!(
-        "wrote {n} original files ({:.1} MB) to {}",
-        bytes as f64 / 1e6,
+        "wrote {} original files ({:.1} MB) to {}{there}",
+        o.written,
+        o.bytes as f64 / 1e6,
         a.dir.display()
     ))?;
     p.flush()?;
