@@ -360,12 +360,14 @@ fn compressed_headers_are_one_byte_on_local_type_0() {
     assert_eq!(decode(&packed).unwrap().samples, decode(&plain).unwrap().samples);
 }
 
-fn corpus_dir() -> Option<PathBuf> {
+/// The shared corpus; a missing corpus fails the test (it is never skipped).
+fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("SLOWBURN_CORPUS").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
         PathBuf::from,
     );
-    dir.is_dir().then_some(dir)
+    assert!(dir.is_dir(), "the corpus is missing at {} (set SLOWBURN_CORPUS)", dir.display());
+    dir
 }
 
 /// Decode, encode, decode: what the encoder writes of a real file comes back unchanged.
@@ -428,10 +430,7 @@ fn slice(s: &Samples, i: usize) -> impl std::fmt::Debug {
 
 #[test]
 fn reencoding_a_real_fenix2_run_keeps_every_sample() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("corpus not found (set SLOWBURN_CORPUS); skipped");
-        return;
-    };
+    let dir = corpus_dir();
     let path = dir.join("python-fitparse/activity-small-fenix2-run.fit");
     for compressed in [false, true] {
         let opts = EncodeOptions { compressed_timestamps: compressed };
@@ -442,10 +441,7 @@ fn reencoding_a_real_fenix2_run_keeps_every_sample() {
 
 #[test]
 fn reencoding_every_corpus_activity_keeps_every_sample() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("corpus not found (set SLOWBURN_CORPUS); skipped");
-        return;
-    };
+    let dir = corpus_dir();
     let mut files = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
