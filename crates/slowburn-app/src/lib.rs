@@ -28,8 +28,8 @@ use slowburn_core::zones::{pace_for_hr_range, pace_zones, HrPace, Purpose};
 use slowburn_core::{Profile, ProfileEntry};
 use slowburn_import::{ImportError, Options, Progress, Report};
 use slowburn_report::views::{
-    ActivityDetail, AthleteView, ChangeView, ProfileUsed, ReviewView, RunRow, RunsView, TrendsView,
-    VerdictView, ZoneBreakdown, ZoneRow, ZonesView,
+    ActivityDetail, AthleteView, ChangeView, MaxHrExceeded, ProfileUsed, ReviewView, RunRow,
+    RunsView, TrendsView, VerdictView, ZoneBreakdown, ZoneRow, ZonesView,
 };
 use slowburn_store::{ActivityRow, DailyLog, Filter, PeriodRow, Store, StoreError};
 
@@ -609,7 +609,11 @@ impl App {
             }),
             _ => None,
         };
-        let profile = on.map(|(p, prof)| profile_used(prof, p, &zoning, prof.date));
+        let profile = on.map(|(p, prof)| {
+            let mut u = profile_used(prof, p, &zoning, prof.date);
+            u.max_hr_exceeded = run.and_then(|(a, f)| max_hr_exceeded(a, f, Some(prof)));
+            u
+        });
         Ok(ActivityDetail { run: r, type_note, verdicts, zones, summary: s, profile })
     }
 
@@ -717,8 +721,8 @@ impl App {
         to: Date,
     ) -> (Profiles, Option<ProfileUsed>, Vec<ProfileUsed>) {
         let profiles = Profiles::resolve(h, zoning, &[]);
-        let last = profiles.on(to).map(|(p, prof)| profile_used(prof, p, zoning, to));
-        let all = profiles
+        let mut last = profiles.on(to).map(|(p, prof)| profile_used(prof, p, zoning, to));
+        let mut all: Vec<ProfileUsed> = profiles
             .between(from, to)
             .into_iter()
             .filter_map(|prof| {
@@ -726,6 +730,26 @@ impl App {
                 Some(profile_used(prof, period, zoning, prof.date.max(from)))
             })
             .collect();
+        // Runs that held more than the profile's max HR for 30 s: a finding, not silence.
+        for (a, f) in h.activities.iter().zip(&h.facts) {
+            if a.date < from || a.date > to || !a.is_running() {
+                continue;
+            }
+            let Some(x) = max_hr_exceeded(a, f, profiles.on(a.date).map(|p| p.1)) else { continue };
+            let higher = |u: &Option<MaxHrExceeded>| {
+                u.as_ref().is_none_or(|y| x.best_30s_hr > y.best_30s_hr)
+            };
+            if let Some(u) = all.iter_mut().rev().find(|u| u.from <= a.date) {
+                if higher(&u.max_hr_exceeded) {
+                    u.max_hr_exceeded = Some(x.clone());
+                }
+            }
+            if let Some(u) = last.as_mut().filter(|u| u.from <= a.date) {
+                if higher(&u.max_hr_exceeded) {
+                    u.max_hr_exceeded = Some(x);
+                }
+            }
+        }
         (profiles, last, all)
     }
 
@@ -789,6 +813,21 @@ impl App {
     }
 }
 
+/// Sustained heart rate above a profile's max HR by at least this much is a finding, bpm
+/// (below it: the rounding and scatter of a 30-s mean).
+const MAX_HR_EXCEEDED_BY: f64 = 2.0;
+
+/// The run's best 30-s heart rate when it is above the profile's max HR.
+fn max_hr_exceeded(
+    a: &ActivityInput,
+    f: &RunFacts,
+    profile: Option<&Profile>,
+) -> Option<MaxHrExceeded> {
+    let max = f64::from(profile?.max_hr()?);
+    let best = f.best_30s_hr.filter(|b| *b >= max + MAX_HR_EXCEEDED_BY && a.hr_coverage >= 0.5)?;
+    Some(MaxHrExceeded { best_30s_hr: best, date: a.date, id: a.id })
+}
+
 /// What a view judged with, from the profile and period in force.
 fn profile_used(
     profile: &Profile,
@@ -822,6 +861,7 @@ fn profile_used(
         }),
         easy_domain: zones.and_then(|z| z.domain_ranges()[0]),
         grey_band: zones.and_then(slowburn_core::ZoneTable::grey_band),
+        max_hr_exceeded: None,
     }
 }
 

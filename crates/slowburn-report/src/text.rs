@@ -395,7 +395,15 @@ fn model_words(m: &str) -> &str {
 fn profile_parts(p: &ProfileUsed) -> Vec<(&'static str, String)> {
     let mut parts = Vec::new();
     match (p.max_hr, &p.max_hr_source) {
-        (Some(m), Some(s)) => parts.push(("max", format!("max HR {m} bpm ({s})"))),
+        (Some(m), Some(s)) => {
+            let higher = p.max_hr_exceeded.as_ref().map_or(String::new(), |x| {
+                format!(
+                    " — your max HR may be higher: {:.0} bpm held for 30 s on {} (#{}); set it with `athlete set --max-hr` if that was real",
+                    x.best_30s_hr, x.date, x.id
+                )
+            });
+            parts.push(("max", format!("max HR {m} bpm ({s}){higher}")));
+        }
         _ => parts.push(("max", "max HR unknown (no race or hard session with heart rate yet; `athlete set --max-hr` sets it), so no heart-rate zones".to_owned())),
     }
     parts.push(("rest", format!("resting HR {} bpm ({})", p.resting_hr, p.resting_hr_source)));

@@ -41,6 +41,18 @@ pub struct ProfileUsed {
     pub zone2: Option<(u8, u8)>,
     pub easy_domain: Option<(u8, u8)>,
     pub grey_band: Option<(u8, u8)>,
+    /// A run in the period that held a heart rate above this max HR for 30 s: the max HR may
+    /// be higher than the profile says (or the sensor misread).
+    pub max_hr_exceeded: Option<MaxHrExceeded>,
+}
+
+/// The highest sustained heart rate above the profile's max HR.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaxHrExceeded {
+    /// Best 30-second mean heart rate, bpm.
+    pub best_30s_hr: f64,
+    pub date: Date,
+    pub id: i64,
 }
 
 /// One activity as every list shows it: the same type, intensity and load everywhere.
