@@ -41,6 +41,8 @@ pub enum StoreError {
     NoActivity(i64),
     #[error("stored value {what} of activity {id} is not readable: {why}")]
     Corrupt { id: i64, what: &'static str, why: String },
+    #[error("database migration to version {version}: {why}")]
+    Migration { version: i64, why: String },
     #[error("stored date {value:?} in {table} is not a date: {why}")]
     BadDate { table: &'static str, value: String, why: String },
 }
@@ -60,6 +62,10 @@ pub fn hex(sha: &Sha256) -> String {
     }
     s
 }
+
+/// The longest span of a recording that is matched against others, ms (48 h). A longer one
+/// is a clock jump, not a recording: the import pipeline stores its span cut to this.
+pub const MAX_SPAN_MS: i64 = 48 * 3600 * 1000;
 
 /// zstd level for originals: level 1 compresses FIT about as well as level 3 here at about
 /// twice the speed (measured in `docs/PERFORMANCE.md`), and import time is dominated by it.
@@ -121,10 +127,32 @@ pub struct Derived {
     pub reason: Option<String>,
 }
 
-/// An activity to insert: what the import pipeline computed for one recording.
+/// Which part of its original file an activity is: a multisport file (triathlon, brick) gives
+/// one activity per session, numbered from 0; any other file is part 0 of 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PartOf {
+    pub part: u32,
+    pub parts: u32,
+}
+
+impl PartOf {
+    /// Part 0 of 1: a file that is one activity.
+    pub const WHOLE: PartOf = PartOf { part: 0, parts: 1 };
+}
+
+impl Default for PartOf {
+    fn default() -> Self {
+        Self::WHOLE
+    }
+}
+
+/// An activity to insert: what the import pipeline computed for one recording (or one part of
+/// a multisport recording).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewActivity {
     pub sha256: Sha256,
+    /// Which part of the file this is.
+    pub part: PartOf,
     /// The values stored as columns.
     pub data: ActivityData,
     /// The full per-run summary (core's typed summary, as JSON).
@@ -138,6 +166,12 @@ pub struct NewActivity {
     pub hr_hist: Vec<f32>,
     /// Seconds per pace bucket.
     pub pace_hist: Vec<f32>,
+    /// When the recording ends (UTC ms; its span is `data.start_ms` to this), clock jumps left
+    /// out: what other recordings of the same run are matched against.
+    pub end_ms: Option<i64>,
+    /// The channels recorded, as a bitmask the import pipeline defines (it describes the
+    /// recordings it compares with it).
+    pub channels: u32,
 }
 
 /// The stored values of an activity that describe the recording.
@@ -232,11 +266,74 @@ pub struct Filter {
     pub newest_first: bool,
 }
 
-/// What [`Batch::find_same_run`] found.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SameRun {
+/// A stored activity as the import pipeline compares it with a new recording of perhaps the
+/// same run ([`Batch::overlapping`], [`Batch::file_parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecording {
     pub id: i64,
+    pub sha256: Sha256,
+    pub part: PartOf,
+    pub source_name: String,
+    pub format: String,
+    pub sport: Option<u8>,
+    pub sub_sport: Option<u8>,
+    pub start_ms: Option<i64>,
+    /// The kept recording's own end.
+    pub end_ms: Option<i64>,
+    /// The span of the kept recording and of every duplicate kept with it (for a part of a
+    /// multisport file: its own span only).
+    pub span_start_ms: Option<i64>,
+    pub span_end_ms: Option<i64>,
+    pub duration_s: Option<f64>,
+    pub samples: i64,
     pub richness: f64,
+    pub channels: u32,
+}
+
+/// Another file of the same run, kept beside the activity holding the richest recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateRow {
+    pub sha256: Sha256,
+    pub activity_id: i64,
+    pub source_name: String,
+    pub reason: String,
+    /// The duplicate recording's own span and sport, when known.
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    pub sport: Option<u8>,
+}
+
+/// What an export's names, descriptions and gear added to an activity that had none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MetaAdded {
+    pub name: bool,
+    pub description: bool,
+    pub gear: bool,
+}
+
+impl MetaAdded {
+    #[must_use]
+    pub fn any(self) -> bool {
+        self.name || self.description || self.gear
+    }
+
+    /// Both additions together.
+    #[must_use]
+    pub fn or(self, other: MetaAdded) -> MetaAdded {
+        MetaAdded {
+            name: self.name || other.name,
+            description: self.description || other.description,
+            gear: self.gear || other.gear,
+        }
+    }
+}
+
+/// An export's names, descriptions and gear for an activity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetaRef<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub gear: Option<&'a str>,
 }
 
 /// An original file as stored.
@@ -279,6 +376,15 @@ pub trait Store: Send {
 
     /// The latest activity's start, ms, with its UTC offset.
     fn latest_start(&self) -> Result<Option<(i64, Option<i32>)>>;
+
+    /// Which part of its file activity `id` is.
+    fn activity_part(&self, id: i64) -> Result<PartOf>;
+
+    /// The activities made from one original file, by part (empty when it is none's).
+    fn file_activities(&self, sha: &Sha256) -> Result<Vec<i64>>;
+
+    /// The other files of the same run kept with activity `id`, by name.
+    fn duplicates(&self, id: i64) -> Result<Vec<DuplicateRow>>;
 
     /// Number of activities, duplicates and originals stored.
     fn counts(&self) -> Result<(i64, i64, i64)>;
@@ -327,39 +433,50 @@ pub trait Batch {
     /// Is this original already stored (including earlier in this batch)?
     fn has_original(&mut self, sha: &Sha256) -> Result<bool>;
 
-    /// An activity that is the same run as one starting at `start_ms` and lasting
-    /// `duration_s`: starts within 2 minutes and durations within 10% (or 2 minutes).
-    fn find_same_run(
-        &mut self,
-        start_ms: i64,
-        duration_s: f64,
-        sport: Option<u8>,
-    ) -> Result<Option<SameRun>>;
+    /// Stored activities whose span (the kept recording and its duplicates) overlaps
+    /// `start_ms..=end_ms`, by span start. Spans longer than [`MAX_SPAN_MS`] are never stored
+    /// as such, so the search is bounded.
+    fn overlapping(&mut self, start_ms: i64, end_ms: i64) -> Result<Vec<StoredRecording>>;
+
+    /// Every part of the file `sha` as stored, by part.
+    fn file_parts(&mut self, sha: &Sha256) -> Result<Vec<StoredRecording>>;
+
+    /// The duplicates kept with activity `id`.
+    fn duplicates_of(&mut self, id: i64) -> Result<Vec<DuplicateRow>>;
 
     /// Insert an activity; returns its id.
     fn insert_activity(&mut self, a: &NewActivity) -> Result<i64>;
 
-    /// Replace what activity `id` holds with a richer copy of the same run; the copy it held
-    /// becomes a duplicate of it. Name, description and gear are kept when the new copy has none.
+    /// Replace what activity `id` holds with a richer recording of the same run; the recording
+    /// it held becomes a duplicate of it with `reason`. Label, RPE and duplicates stay; name,
+    /// description and gear are kept where the new recording has none.
     fn replace_activity(&mut self, id: i64, a: &NewActivity, reason: &str) -> Result<()>;
 
-    /// Update an activity's computed values (re-analysis), keeping identity, label and names.
+    /// Fold activity `from` into activity `into` (the same run): `from`'s duplicates move to
+    /// `into`, its label and RPE and its name, description and gear fill what `into` lacks,
+    /// and `from` is deleted. With `reason`, `from`'s original is kept as a duplicate of
+    /// `into` (for a part of a multisport file the caller records the file once instead).
+    fn merge_activity(&mut self, from: i64, into: i64, reason: Option<&str>) -> Result<()>;
+
+    /// Update an activity's computed values (re-analysis), keeping identity, part, label and
+    /// names.
     fn update_analysis(&mut self, id: i64, a: &NewActivity) -> Result<()>;
 
     /// Log a daily value within this batch.
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()>;
 
-    /// Record an original as a duplicate of activity `id`.
-    fn insert_duplicate(
-        &mut self,
-        sha: &Sha256,
-        id: i64,
-        source_name: &str,
-        reason: &str,
-    ) -> Result<()>;
+    /// Record an original as a duplicate of activity `activity_id` (replacing any earlier
+    /// record of it).
+    fn insert_duplicate(&mut self, d: &DuplicateRow) -> Result<()>;
 
-    /// The activity holding this original, if any.
+    /// Fill activity `id`'s missing name, description and gear from an export.
+    fn add_meta(&mut self, id: i64, meta: MetaRef<'_>) -> Result<MetaAdded>;
+
+    /// The activity holding this original (its first part), if any.
     fn activity_of(&mut self, sha: &Sha256) -> Result<Option<i64>>;
+
+    /// The activity this original is kept as a duplicate of, if any.
+    fn duplicate_of(&mut self, sha: &Sha256) -> Result<Option<i64>>;
 
     /// Make the writes of this batch permanent.
     fn commit(self: Box<Self>) -> Result<()>;

@@ -8,9 +8,9 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::blob;
 use crate::schema;
 use crate::{
-    hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Date, Derived, Facts, Filter,
-    HistoryRow, HistorySnapshot, NewActivity, OriginalRow, PeriodRow, Result, SameRun, Sha256,
-    Store, StoreError,
+    hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Date, Derived, DuplicateRow,
+    Facts, Filter, HistoryRow, HistorySnapshot, MetaAdded, MetaRef, NewActivity, OriginalRow,
+    PartOf, PeriodRow, Result, Sha256, Store, StoreError, StoredRecording, MAX_SPAN_MS,
 };
 
 /// The `SQLite` store: one connection.
@@ -19,8 +19,10 @@ pub struct SqliteStore {
 }
 
 /// The columns written for an activity, in the order of [`activity_values`].
-const WRITE_COLUMNS: [&str; 38] = [
+const WRITE_COLUMNS: [&str; 42] = [
     "sha256",
+    "part",
+    "parts",
     "source_name",
     "format",
     "start_ms",
@@ -58,7 +60,14 @@ const WRITE_COLUMNS: [&str; 38] = [
     "settled_hr_pace",
     "run_type",
     "reason",
+    "end_ms",
+    "channels",
 ];
+
+/// Position (1-based, as bound) of a column in [`WRITE_COLUMNS`].
+fn bind_index(column: &str) -> usize {
+    WRITE_COLUMNS.iter().position(|c| *c == column).map_or(0, |i| i + 1)
+}
 
 /// Blobs of one activity, encoded once for binding.
 struct Blobs {
@@ -83,10 +92,12 @@ impl Blobs {
 
 /// An activity's values in the order of [`WRITE_COLUMNS`]. At insert and re-analysis the
 /// derived type is the base type; the application's refresh then brings it up to date.
-fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 38] {
+fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 42] {
     let f = &a.facts;
     [
         &a.sha256,
+        &a.part.part,
+        &a.part.parts,
         &a.data.source_name,
         &a.data.format,
         &a.data.start_ms,
@@ -124,7 +135,49 @@ fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::T
         &b.settled,
         &f.base_type,
         &f.base_reason,
+        &a.end_ms,
+        &a.channels,
     ]
+}
+
+/// The columns of a [`StoredRecording`], in the order [`stored_from_row`] reads them.
+const STORED_COLUMNS: &str = "id, sha256, part, parts, source_name, format, sport, sub_sport, \
+     start_ms, end_ms, span_start_ms, span_end_ms, duration_s, samples, richness, channels";
+
+fn stored_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecording> {
+    let sha: Vec<u8> = r.get(1)?;
+    Ok(StoredRecording {
+        id: r.get(0)?,
+        sha256: sha_of(&sha),
+        part: PartOf { part: r.get(2)?, parts: r.get(3)? },
+        source_name: r.get(4)?,
+        format: r.get(5)?,
+        sport: r.get(6)?,
+        sub_sport: r.get(7)?,
+        start_ms: r.get(8)?,
+        end_ms: r.get(9)?,
+        span_start_ms: r.get(10)?,
+        span_end_ms: r.get(11)?,
+        duration_s: r.get(12)?,
+        samples: r.get(13)?,
+        richness: r.get(14)?,
+        channels: r.get(15)?,
+    })
+}
+
+const DUPLICATE_COLUMNS: &str = "sha256, activity_id, source_name, reason, start_ms, end_ms, sport";
+
+fn duplicate_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DuplicateRow> {
+    let sha: Vec<u8> = r.get(0)?;
+    Ok(DuplicateRow {
+        sha256: sha_of(&sha),
+        activity_id: r.get(1)?,
+        source_name: r.get(2)?,
+        reason: r.get(3)?,
+        start_ms: r.get(4)?,
+        end_ms: r.get(5)?,
+        sport: r.get(6)?,
+    })
 }
 
 const ACTIVITY_COLUMNS: &str =
@@ -430,6 +483,32 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
+    fn activity_part(&self, id: i64) -> Result<PartOf> {
+        self.conn
+            .query_row("SELECT part, parts FROM activities WHERE id = ?1", [id], |r| {
+                Ok(PartOf { part: r.get(0)?, parts: r.get(1)? })
+            })
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))
+    }
+
+    fn file_activities(&self, sha: &Sha256) -> Result<Vec<i64>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id FROM activities WHERE sha256 = ?1 ORDER BY part")?;
+        let rows = st.query_map([&sha[..]], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
+    fn duplicates(&self, id: i64) -> Result<Vec<DuplicateRow>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {DUPLICATE_COLUMNS} FROM duplicates WHERE activity_id = ?1 \
+             ORDER BY source_name, sha256"
+        ))?;
+        let rows = st.query_map([id], duplicate_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     fn counts(&self) -> Result<(i64, i64, i64)> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM activities), (SELECT count(*) FROM duplicates), \
@@ -542,11 +621,13 @@ impl Store for SqliteStore {
             .collect::<Vec<_>>()
             .join(", ");
         let mut st = self.conn.prepare(&format!(
-            "SELECT hex(a.sha256), {cols}, a.label, \
-                    (SELECT group_concat(hex(d.sha256) || ':' || d.reason, ',') FROM \
+            "SELECT hex(a.sha256), {cols}, a.span_start_ms, a.span_end_ms, a.label, \
+                    (SELECT group_concat(hex(d.sha256) || ':' || d.reason || ':' || \
+                        coalesce(d.start_ms, '') || ':' || coalesce(d.end_ms, '') || ':' || \
+                        coalesce(d.sport, ''), ',') FROM \
                       (SELECT * FROM duplicates d WHERE d.activity_id = a.id ORDER BY d.sha256) d), \
                     (SELECT rpe FROM activity_rpe WHERE activity_id = a.id) \
-             FROM activities a ORDER BY a.sha256"
+             FROM activities a ORDER BY a.sha256, a.part"
         ))?;
         let n = st.column_count();
         let mut rows = st.query([])?;
@@ -586,27 +667,99 @@ struct SqliteBatch<'a> {
 }
 
 impl SqliteBatch<'_> {
-    /// `UPDATE activities SET {set} WHERE id = ?39`, with `?1`…`?38` bound in the order of
+    /// `UPDATE activities SET {set} WHERE id = ?43`, with `?1`…`?42` bound in the order of
     /// [`WRITE_COLUMNS`].
     fn update(&self, id: i64, a: &NewActivity, set: &str) -> Result<()> {
         let b = Blobs::of(a);
         let mut values = activity_values(a, &b).to_vec();
         values.push(&id);
-        self.tx.execute(
-            &format!("UPDATE activities SET {set} WHERE id = ?39"),
+        let n = self.tx.execute(
+            &format!("UPDATE activities SET {set} WHERE id = ?{}", WRITE_COLUMNS.len() + 1),
             rusqlite::params_from_iter(values),
         )?;
+        if n == 0 {
+            return Err(StoreError::NoActivity(id));
+        }
+        Ok(())
+    }
+
+    /// Bring activity `id`'s span up to date: its own recording's and its duplicates' (a part of
+    /// a multisport file keeps its own, so a copy of the whole file does not swallow its legs).
+    fn refresh_span(&self, id: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE activities SET
+                   span_start_ms = CASE WHEN parts > 1 THEN start_ms ELSE (SELECT min(x) FROM
+                     (SELECT start_ms AS x FROM activities WHERE id = ?1
+                      UNION ALL SELECT start_ms FROM duplicates WHERE activity_id = ?1)) END,
+                   span_end_ms = CASE WHEN parts > 1 THEN end_ms ELSE (SELECT max(x) FROM
+                     (SELECT end_ms AS x FROM activities WHERE id = ?1
+                      UNION ALL SELECT end_ms FROM duplicates WHERE activity_id = ?1)) END
+                 WHERE id = ?1",
+            )?
+            .execute([id])?;
+        Ok(())
+    }
+
+    /// The kept recording of activity `id` as a duplicate row (its own span and sport).
+    fn as_duplicate(&self, id: i64, into: i64, reason: &str) -> Result<DuplicateRow> {
+        self.tx
+            .query_row(
+                "SELECT sha256, source_name, start_ms, end_ms, sport FROM activities WHERE id = ?1",
+                [id],
+                |r| {
+                    let sha: Vec<u8> = r.get(0)?;
+                    Ok(DuplicateRow {
+                        sha256: sha_of(&sha),
+                        activity_id: into,
+                        source_name: r.get(1)?,
+                        reason: reason.to_owned(),
+                        start_ms: r.get(2)?,
+                        end_ms: r.get(3)?,
+                        sport: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))
+    }
+
+    fn write_duplicate(&self, d: &DuplicateRow) -> Result<()> {
+        self.tx
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO duplicates ({DUPLICATE_COLUMNS}) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?
+            .execute(params![
+                &d.sha256[..],
+                d.activity_id,
+                d.source_name,
+                d.reason,
+                d.start_ms,
+                d.end_ms,
+                d.sport
+            ])?;
         Ok(())
     }
 }
 
-/// `col=?n` for the analysis columns (everything but identity, names, label).
+/// `col=?n` for the analysis columns (everything but identity, part, names, label).
 fn analysis_set() -> String {
     WRITE_COLUMNS
         .iter()
         .enumerate()
         .filter(|(_, c)| {
-            !matches!(**c, "sha256" | "source_name" | "format" | "name" | "description" | "gear")
+            !matches!(
+                **c,
+                "sha256"
+                    | "part"
+                    | "parts"
+                    | "source_name"
+                    | "format"
+                    | "name"
+                    | "description"
+                    | "gear"
+            )
         })
         .map(|(i, c)| format!("{c}=?{}", i + 1))
         .collect::<Vec<_>>()
@@ -636,74 +789,113 @@ impl Batch for SqliteBatch<'_> {
             .is_some())
     }
 
-    fn find_same_run(
-        &mut self,
-        start_ms: i64,
-        duration_s: f64,
-        sport: Option<u8>,
-    ) -> Result<Option<SameRun>> {
-        let tol_ms = 120_000i64;
-        let mut st = self.tx.prepare_cached(
-            "SELECT id, duration_s, richness, sport FROM activities \
-             WHERE start_ms BETWEEN ?1 AND ?2 ORDER BY abs(start_ms - ?3) LIMIT 5",
+    fn overlapping(&mut self, start_ms: i64, end_ms: i64) -> Result<Vec<StoredRecording>> {
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT {STORED_COLUMNS} FROM activities INDEXED BY activities_span \
+             WHERE span_start_ms BETWEEN ?1 AND ?2 AND span_end_ms >= ?3 \
+             ORDER BY span_start_ms, id"
+        ))?;
+        let rows = st.query_map(
+            params![start_ms.saturating_sub(MAX_SPAN_MS), end_ms, start_ms],
+            stored_from_row,
         )?;
-        let mut rows = st.query(params![start_ms - tol_ms, start_ms + tol_ms, start_ms])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let d: Option<f64> = r.get(1)?;
-            let richness: f64 = r.get(2)?;
-            let s: Option<u8> = r.get(3)?;
-            let d = d.unwrap_or(0.0);
-            let close = (d - duration_s).abs() <= (0.1 * d.max(duration_s)).max(120.0);
-            let sport_ok = match (s, sport) {
-                (Some(a), Some(b)) => a == b || a == 0 || b == 0,
-                _ => true,
-            };
-            if close && sport_ok {
-                return Ok(Some(SameRun { id, richness }));
-            }
-        }
-        Ok(None)
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn file_parts(&mut self, sha: &Sha256) -> Result<Vec<StoredRecording>> {
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT {STORED_COLUMNS} FROM activities WHERE sha256 = ?1 ORDER BY part"
+        ))?;
+        let rows = st.query_map([&sha[..]], stored_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn duplicates_of(&mut self, id: i64) -> Result<Vec<DuplicateRow>> {
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT {DUPLICATE_COLUMNS} FROM duplicates WHERE activity_id = ?1 ORDER BY sha256"
+        ))?;
+        let rows = st.query_map([id], duplicate_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     fn insert_activity(&mut self, a: &NewActivity) -> Result<i64> {
         let b = Blobs::of(a);
         let marks: Vec<String> = (1..=WRITE_COLUMNS.len()).map(|i| format!("?{i}")).collect();
-        self.tx.execute(
-            &format!(
-                "INSERT INTO activities ({}) VALUES ({})",
-                WRITE_COLUMNS.join(", "),
-                marks.join(",")
-            ),
-            rusqlite::params_from_iter(activity_values(a, &b)),
-        )?;
+        let sql = format!(
+            "INSERT INTO activities ({}, span_start_ms, span_end_ms) VALUES ({}, ?{}, ?{})",
+            WRITE_COLUMNS.join(", "),
+            marks.join(","),
+            bind_index("start_ms"),
+            bind_index("end_ms"),
+        );
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(activity_values(a, &b)))?;
         Ok(self.tx.last_insert_rowid())
     }
 
     fn replace_activity(&mut self, id: i64, a: &NewActivity, reason: &str) -> Result<()> {
-        let (old_sha, old_name): (Vec<u8>, String) = self.tx.query_row(
-            "SELECT sha256, source_name FROM activities WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let old = self.as_duplicate(id, id, reason)?;
         self.update(
             id,
             a,
             &format!(
-                "sha256=?1, source_name=?2, format=?3, name=coalesce(?8, name), \
-                 description=coalesce(?9, description), gear=coalesce(?10, gear), {}",
-                analysis_set()
+                "sha256=?{}, part=?{}, parts=?{}, source_name=?{}, format=?{}, \
+                 name=coalesce(?{n}, name), description=coalesce(?{d}, description), \
+                 gear=coalesce(?{g}, gear), {}",
+                bind_index("sha256"),
+                bind_index("part"),
+                bind_index("parts"),
+                bind_index("source_name"),
+                bind_index("format"),
+                analysis_set(),
+                n = bind_index("name"),
+                d = bind_index("description"),
+                g = bind_index("gear"),
             ),
         )?;
+        // The new recording is no longer a duplicate of anything.
+        self.tx.execute("DELETE FROM duplicates WHERE sha256 = ?1", [&a.sha256[..]])?;
+        if old.sha256 != a.sha256 {
+            self.write_duplicate(&old)?;
+        }
+        self.refresh_span(id)
+    }
+
+    fn merge_activity(&mut self, from: i64, into: i64, reason: Option<&str>) -> Result<()> {
+        if from == into {
+            return Ok(());
+        }
+        let kept = self.as_duplicate(from, into, reason.unwrap_or_default())?;
         self.tx.execute(
-            "INSERT OR REPLACE INTO duplicates (sha256, activity_id, source_name, reason) VALUES (?1, ?2, ?3, ?4)",
-            params![old_sha, id, old_name, reason],
+            "UPDATE duplicates SET activity_id = ?2 WHERE activity_id = ?1",
+            [from, into],
         )?;
-        Ok(())
+        self.tx.execute(
+            "UPDATE activities SET
+               label = coalesce(label, (SELECT label FROM activities WHERE id = ?1)),
+               name = coalesce(name, (SELECT name FROM activities WHERE id = ?1)),
+               description = coalesce(description, (SELECT description FROM activities WHERE id = ?1)),
+               gear = coalesce(gear, (SELECT gear FROM activities WHERE id = ?1))
+             WHERE id = ?2",
+            [from, into],
+        )?;
+        self.tx.execute(
+            "INSERT OR IGNORE INTO activity_rpe (activity_id, rpe) \
+             SELECT ?2, rpe FROM activity_rpe WHERE activity_id = ?1",
+            [from, into],
+        )?;
+        self.tx.execute("DELETE FROM activity_rpe WHERE activity_id = ?1", [from])?;
+        self.tx.execute("DELETE FROM activities WHERE id = ?1", [from])?;
+        if reason.is_some() {
+            self.write_duplicate(&kept)?;
+        }
+        self.refresh_span(into)
     }
 
     fn update_analysis(&mut self, id: i64, a: &NewActivity) -> Result<()> {
-        self.update(id, a, &analysis_set())
+        self.update(id, a, &analysis_set())?;
+        self.refresh_span(id)
     }
 
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
@@ -714,24 +906,51 @@ impl Batch for SqliteBatch<'_> {
         Ok(())
     }
 
-    fn insert_duplicate(
-        &mut self,
-        sha: &Sha256,
-        id: i64,
-        source_name: &str,
-        reason: &str,
-    ) -> Result<()> {
-        self.tx.execute(
-            "INSERT OR REPLACE INTO duplicates (sha256, activity_id, source_name, reason) VALUES (?1, ?2, ?3, ?4)",
-            params![&sha[..], id, source_name, reason],
-        )?;
-        Ok(())
+    fn insert_duplicate(&mut self, d: &DuplicateRow) -> Result<()> {
+        let before = self.duplicate_of(&d.sha256)?;
+        self.write_duplicate(d)?;
+        if let Some(b) = before.filter(|b| *b != d.activity_id) {
+            self.refresh_span(b)?;
+        }
+        self.refresh_span(d.activity_id)
+    }
+
+    fn add_meta(&mut self, id: i64, meta: MetaRef<'_>) -> Result<MetaAdded> {
+        let (name, description, gear): (Option<String>, Option<String>, Option<String>) = self
+            .tx
+            .query_row("SELECT name, description, gear FROM activities WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .ok_or(StoreError::NoActivity(id))?;
+        let added = MetaAdded {
+            name: name.is_none() && meta.name.is_some(),
+            description: description.is_none() && meta.description.is_some(),
+            gear: gear.is_none() && meta.gear.is_some(),
+        };
+        if added.any() {
+            self.tx.execute(
+                "UPDATE activities SET name = coalesce(name, ?2), \
+                 description = coalesce(description, ?3), gear = coalesce(gear, ?4) WHERE id = ?1",
+                params![id, meta.name, meta.description, meta.gear],
+            )?;
+        }
+        Ok(added)
     }
 
     fn activity_of(&mut self, sha: &Sha256) -> Result<Option<i64>> {
         Ok(self
             .tx
-            .query_row("SELECT id FROM activities WHERE sha256 = ?1", [&sha[..]], |r| r.get(0))
+            .prepare_cached("SELECT id FROM activities WHERE sha256 = ?1 ORDER BY part LIMIT 1")?
+            .query_row([&sha[..]], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn duplicate_of(&mut self, sha: &Sha256) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT activity_id FROM duplicates WHERE sha256 = ?1")?
+            .query_row([&sha[..]], |r| r.get(0))
             .optional()?)
     }
 

@@ -2,7 +2,7 @@
 
 mod contract;
 
-use slowburn_store::{SqliteStore, Store};
+use slowburn_store::{PartOf, SqliteStore, Store};
 
 #[test]
 fn sqlite_passes_the_store_contract() {
@@ -37,5 +37,152 @@ fn a_store_from_a_newer_schema_is_refused_untouched() {
     }
     let err = SqliteStore::open(&path).err().expect("refused");
     assert!(err.to_string().contains("newer"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The migrations as released up to version 2, and version 3 as an unreleased build had it
+/// (without parts): databases made by them must open.
+const OLD_MIGRATIONS: &[&str] = &[
+    // 1: originals, activities, duplicates.
+    "CREATE TABLE originals (
+        sha256 BLOB PRIMARY KEY,
+        name   TEXT NOT NULL,
+        size   INTEGER NOT NULL,
+        data   BLOB NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE activities (
+        id           INTEGER PRIMARY KEY,
+        sha256       BLOB NOT NULL UNIQUE REFERENCES originals(sha256),
+        source_name  TEXT NOT NULL,
+        format       TEXT NOT NULL,
+        start_ms     INTEGER,
+        utc_offset_s INTEGER,
+        sport        INTEGER,
+        sub_sport    INTEGER,
+        name         TEXT,
+        description  TEXT,
+        gear         TEXT,
+        device       TEXT,
+        duration_s   REAL,
+        moving_s     REAL,
+        distance_m   REAL,
+        ascent_m     REAL,
+        avg_hr       REAL,
+        max_hr       INTEGER,
+        samples      INTEGER NOT NULL,
+        richness     REAL NOT NULL,
+        summary      TEXT NOT NULL,
+        hr_hist      BLOB,
+        pace_hist    BLOB,
+        label        TEXT
+     );
+     CREATE INDEX activities_start ON activities(start_ms);
+     CREATE TABLE duplicates (
+        sha256      BLOB PRIMARY KEY REFERENCES originals(sha256),
+        activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+        source_name TEXT NOT NULL,
+        reason      TEXT NOT NULL
+     ) WITHOUT ROWID;
+     CREATE INDEX duplicates_activity ON duplicates(activity_id);",
+    // 2: the athlete's dated profile entries, daily logs, session RPE.
+    "CREATE TABLE athlete_entries (
+        id        INTEGER PRIMARY KEY,
+        from_date TEXT NOT NULL,
+        entry     TEXT NOT NULL
+     );
+     CREATE TABLE daily_log (
+        id    INTEGER PRIMARY KEY,
+        date  TEXT NOT NULL,
+        kind  TEXT NOT NULL,
+        value REAL,
+        text  TEXT
+     );
+     CREATE INDEX daily_log_date ON daily_log(date);
+     CREATE TABLE activity_rpe (
+        activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+        rpe         REAL NOT NULL
+     );",
+    // 3: the typed facts reviews read on every run, and the derived type. Rows written before
+    // have summary_version 0 and are re-analysed from their originals when the store is opened
+    // by the application.
+    "ALTER TABLE activities ADD COLUMN summary_version INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE activities ADD COLUMN base_type TEXT;
+     ALTER TABLE activities ADD COLUMN base_reason TEXT;
+     ALTER TABLE activities ADD COLUMN confidence REAL;
+     ALTER TABLE activities ADD COLUMN settled_hr REAL;
+     ALTER TABLE activities ADD COLUMN hr_coverage REAL;
+     ALTER TABLE activities ADD COLUMN best_30s_hr REAL;
+     ALTER TABLE activities ADD COLUMN best_30min_lthr REAL;
+     ALTER TABLE activities ADD COLUMN gap_pace_s_per_km REAL;
+     ALTER TABLE activities ADD COLUMN efficiency_factor REAL;
+     ALTER TABLE activities ADD COLUMN decoupling_pct REAL;
+     ALTER TABLE activities ADD COLUMN best_efforts BLOB;
+     ALTER TABLE activities ADD COLUMN hr_pace BLOB;
+     ALTER TABLE activities ADD COLUMN settled_hr_pace BLOB;
+     ALTER TABLE activities ADD COLUMN run_type TEXT;
+     ALTER TABLE activities ADD COLUMN reason TEXT;
+     -- The stale-summary check on every open reads this index, not the table (whose rows
+     -- carry their summaries in overflow pages).
+     CREATE INDEX activities_summary_version ON activities(summary_version);
+     CREATE TABLE profile_periods (
+        from_date TEXT PRIMARY KEY,
+        profile   TEXT NOT NULL
+     ) WITHOUT ROWID;",
+];
+
+/// A database at `version` made by the old migrations, holding one activity with a duplicate,
+/// an RPE and a label.
+fn old_database(path: &std::path::Path, version: usize) {
+    let _ = std::fs::remove_file(path);
+    let c = rusqlite::Connection::open(path).expect("raw");
+    for sql in &OLD_MIGRATIONS[..version] {
+        c.execute_batch(sql).expect("old migration");
+    }
+    c.pragma_update(None, "user_version", version as i64).expect("version");
+    c.execute_batch(
+        "INSERT INTO originals VALUES (x'01', 'a.fit', 1, x'00'), (x'02', 'a.gpx', 1, x'00');
+         INSERT INTO activities (id, sha256, source_name, format, start_ms, duration_s, samples,
+                                 richness, summary, label)
+             VALUES (7, x'01', 'a.fit', 'fit', 1700000000000, 3600.0, 3600, 3600.0, '{}', 'long');
+         INSERT INTO duplicates VALUES (x'02', 7, 'a.gpx', 'same run');
+         INSERT INTO activity_rpe VALUES (7, 5.0);",
+    )
+    .expect("rows");
+}
+
+#[test]
+fn version_2_and_unreleased_version_3_databases_gain_parts_keeping_every_row() {
+    let dir = std::env::temp_dir().join(format!("slowburn-store-migrate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for version in [2, 3] {
+        let path = dir.join(format!("v{version}.sqlite"));
+        old_database(&path, version);
+        let s = SqliteStore::open(&path).expect("migrated");
+        assert_eq!(s.integrity_check().expect("check"), "ok");
+        let r = s.history_row(7).expect("kept its id");
+        assert_eq!(r.activity.label.as_deref(), Some("long"), "v{version}");
+        assert_eq!(r.rpe, Some(5.0), "v{version}");
+        assert_eq!(r.activity.duplicates, 1, "v{version}");
+        assert_eq!(s.activity_part(7).expect("part"), PartOf::WHOLE);
+        assert_eq!(s.counts().expect("counts"), (1, 1, 2));
+        assert_eq!(s.stale_summaries(3).expect("stale"), vec![7], "re-analysed on open");
+        drop(s);
+        let c = rusqlite::Connection::open(&path).expect("raw");
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(v, slowburn_store::SCHEMA_VERSION);
+        let span: (Option<i64>, Option<i64>) = c
+            .query_row("SELECT span_start_ms, span_end_ms FROM activities WHERE id = 7", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("span");
+        assert_eq!(span, (Some(1_700_000_000_000), Some(1_700_003_600_000)));
+        let fk: Option<String> = c.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).ok();
+        assert_eq!(fk, None);
+        // Opening again changes nothing.
+        drop(c);
+        let before = SqliteStore::open(&path).expect("reopen").canonical_dump().expect("dump");
+        let after = SqliteStore::open(&path).expect("reopen").canonical_dump().expect("dump");
+        assert_eq!(before, after);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

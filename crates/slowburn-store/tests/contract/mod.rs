@@ -2,14 +2,15 @@
 //! empty store; a backend's test file calls [`all`] with a way to make one.
 
 use slowburn_store::{
-    compress, ActivityData, DailyLog, Derived, EffortRow, Facts, Filter, HrPaceRow, NewActivity,
-    PeriodRow, Store,
+    compress, ActivityData, DailyLog, Derived, DuplicateRow, EffortRow, Facts, Filter, HrPaceRow,
+    MetaAdded, MetaRef, NewActivity, PartOf, PeriodRow, Store,
 };
 
 /// A test activity: `sha` names its original, `samples` is its richness.
 pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) -> NewActivity {
     NewActivity {
         sha256: [sha; 32],
+        part: PartOf::WHOLE,
         data: ActivityData {
             source_name: format!("run-{sha}.fit"),
             format: "fit".into(),
@@ -55,6 +56,33 @@ pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) ->
         richness: samples as f64,
         hr_hist: vec![1.5; 256],
         pace_hist: vec![2.0; 10],
+        end_ms: Some(start_ms + (duration_s * 1000.0) as i64),
+        channels: 0b1011,
+    }
+}
+
+/// Part `part` of `parts` of the file `sha`.
+pub(crate) fn part_of(
+    sha: u8,
+    part: u32,
+    parts: u32,
+    start_ms: i64,
+    duration_s: f64,
+) -> NewActivity {
+    let mut a = activity(sha, start_ms, duration_s, 100);
+    a.part = PartOf { part, parts };
+    a
+}
+
+fn dup(sha: u8, id: i64, start_ms: i64, end_ms: i64) -> DuplicateRow {
+    DuplicateRow {
+        sha256: [sha; 32],
+        activity_id: id,
+        source_name: format!("copy-{sha}.gpx"),
+        reason: "same run".into(),
+        start_ms: Some(start_ms),
+        end_ms: Some(end_ms),
+        sport: Some(1),
     }
 }
 
@@ -86,6 +114,11 @@ pub(crate) fn all(make: &dyn Fn() -> Box<dyn Store>) {
     derived_state_is_written_and_reset_by_reanalysis(make().as_mut());
     filters_select_by_time_and_sport(make().as_mut());
     stale_summaries_are_listed(make().as_mut());
+    a_multisport_file_is_one_original_with_one_activity_per_part(make().as_mut());
+    overlapping_recordings_are_found_by_their_spans(make().as_mut());
+    merged_activities_keep_everything_the_user_gave(make().as_mut());
+    export_names_fill_only_what_is_missing(make().as_mut());
+    the_dump_does_not_depend_on_insertion_order(make);
 }
 
 pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store) {
@@ -132,17 +165,146 @@ pub(crate) fn the_same_run_is_found_and_the_richer_copy_kept(s: &mut dyn Store) 
     let mut b = s.batch().expect("batch");
     b.insert_original(&poor.sha256, "a.gpx", 1, b"a").expect("orig");
     let id = b.insert_activity(&poor_named).expect("insert");
-    let same = b.find_same_run(1_700_000_030_000, 3610.0, Some(1)).expect("find").expect("found");
-    assert_eq!(same.id, id);
-    assert!(b.find_same_run(1_700_010_000_000, 3600.0, Some(1)).expect("find").is_none());
+    let same = b.overlapping(1_700_000_030_000, 1_700_003_640_000).expect("find");
+    assert_eq!(same.len(), 1);
+    assert_eq!((same[0].id, same[0].richness), (id, 100.0));
+    assert_eq!(same[0].span_end_ms, Some(1_700_003_600_000));
+    assert!(b.overlapping(1_700_010_000_000, 1_700_013_600_000).expect("find").is_empty());
     b.insert_original(&rich.sha256, "a.fit", 1, b"b").expect("orig");
     b.replace_activity(id, &rich, "same run, richer recording kept").expect("replace");
+    assert_eq!(b.activity_of(&[4; 32]).expect("of"), Some(id));
+    assert_eq!(b.activity_of(&[3; 32]).expect("of"), None);
+    assert_eq!(b.duplicate_of(&[3; 32]).expect("dup of"), Some(id));
+    let span = b.overlapping(1_700_000_000_000, 1_700_000_000_000).expect("find");
+    assert_eq!(
+        (span[0].start_ms, span[0].span_start_ms, span[0].span_end_ms),
+        (Some(1_700_000_030_000), Some(1_700_000_000_000), Some(1_700_003_640_000)),
+        "the span covers the kept recording and its duplicate"
+    );
     b.commit().expect("commit");
     let row = s.activity(id).expect("row");
     assert_eq!(row.sha256, [4; 32]);
     assert_eq!(row.duplicates, 1);
     assert_eq!(row.data.name.as_deref(), Some("Sunday long run"), "the export's name is kept");
     assert_eq!(s.counts().expect("counts"), (1, 1, 2));
+    let d = s.duplicates(id).expect("duplicates");
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        (d[0].sha256, d[0].start_ms, d[0].end_ms, d[0].reason.as_str()),
+        (
+            [3; 32],
+            Some(1_700_000_000_000),
+            Some(1_700_003_600_000),
+            "same run, richer recording kept"
+        ),
+        "the replaced recording is kept with its own span"
+    );
+}
+
+pub(crate) fn a_multisport_file_is_one_original_with_one_activity_per_part(s: &mut dyn Store) {
+    let t0 = 1_700_000_000_000;
+    let swim = part_of(20, 0, 3, t0, 1800.0);
+    let bike = part_of(20, 1, 3, t0 + 1_800_000, 3600.0);
+    let mut run = part_of(20, 2, 3, t0 + 5_400_000, 2400.0);
+    run.data.sport = Some(1);
+    let mut b = s.batch().expect("batch");
+    assert!(b.insert_original(&swim.sha256, "tri.fit", 1, b"t").expect("orig"));
+    let ids: Vec<i64> =
+        [&swim, &bike, &run].iter().map(|a| b.insert_activity(a).expect("insert")).collect();
+    assert!(b.insert_activity(&bike).is_err(), "(sha256, part) is unique");
+    assert_eq!(b.file_parts(&[20; 32]).expect("parts").len(), 3);
+    assert_eq!(b.activity_of(&[20; 32]).expect("of"), Some(ids[0]), "the first part");
+    // A copy of the whole file (a GPX of it) kept with the bike leg does not stretch the leg's
+    // span over the other legs.
+    b.insert_original(&[21; 32], "tri.gpx", 1, b"g").expect("orig");
+    b.insert_duplicate(&dup(21, ids[1], t0, t0 + 7_800_000)).expect("dup");
+    let found = b.overlapping(t0 + 6_000_000, t0 + 6_600_000).expect("find");
+    assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[2]]);
+    assert_eq!(found[0].part, PartOf { part: 2, parts: 3 });
+    b.commit().expect("commit");
+    assert_eq!(s.counts().expect("counts"), (3, 1, 2), "one original for the three parts");
+    assert_eq!(s.file_activities(&[20; 32]).expect("parts"), ids);
+    assert_eq!(s.activity_part(ids[2]).expect("part"), PartOf { part: 2, parts: 3 });
+    assert!(s.activity_part(ids[2] + 10).is_err());
+}
+
+pub(crate) fn overlapping_recordings_are_found_by_their_spans(s: &mut dyn Store) {
+    let t0 = 1_700_000_000_000;
+    let morning = insert(s, &activity(30, t0, 3600.0, 10));
+    let evening = insert(s, &activity(31, t0 + 36_000_000, 3600.0, 10));
+    let mut b = s.batch().expect("batch");
+    let ids = |v: Vec<slowburn_store::StoredRecording>| v.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(b.overlapping(t0 + 600_000, t0 + 1_200_000).expect("find")), vec![morning]);
+    assert_eq!(ids(b.overlapping(t0 + 3_600_000, t0 + 3_600_000).expect("find")), vec![morning]);
+    assert!(b.overlapping(t0 + 3_600_001, t0 + 36_000_000 - 1).expect("find").is_empty());
+    assert_eq!(ids(b.overlapping(t0, t0 + 40_000_000).expect("find")), vec![morning, evening]);
+    b.commit().expect("commit");
+}
+
+pub(crate) fn merged_activities_keep_everything_the_user_gave(s: &mut dyn Store) {
+    let t0 = 1_700_000_000_000;
+    let first = insert(s, &activity(40, t0, 1800.0, 10));
+    let mut second_a = activity(41, t0 + 1_800_000, 1800.0, 10);
+    second_a.data.gear = Some("Pegasus".into());
+    let second = insert(s, &second_a);
+    s.set_label(second, Some("long")).expect("label");
+    s.set_rpe(second, 6.0).expect("rpe");
+    let mut b = s.batch().expect("batch");
+    b.insert_original(&[42; 32], "c.gpx", 1, b"c").expect("orig");
+    b.insert_duplicate(&dup(42, second, t0 + 1_800_000, t0 + 3_600_000)).expect("dup");
+    b.merge_activity(second, first, Some("same run; another recording")).expect("merge");
+    b.commit().expect("commit");
+    assert!(s.activity(second).is_err(), "merged away");
+    let r = s.history_row(first).expect("row");
+    assert_eq!(r.activity.label.as_deref(), Some("long"));
+    assert_eq!(r.rpe, Some(6.0));
+    assert_eq!(r.activity.data.gear.as_deref(), Some("Pegasus"));
+    assert_eq!(r.activity.duplicates, 2);
+    let d = s.duplicates(first).expect("dups");
+    assert!(d.iter().any(|d| d.sha256 == [41; 32] && d.reason == "same run; another recording"));
+    assert_eq!(s.counts().expect("counts"), (1, 2, 3));
+    let mut b = s.batch().expect("batch");
+    let span = b.overlapping(t0, t0).expect("find");
+    assert_eq!((span[0].span_start_ms, span[0].span_end_ms), (Some(t0), Some(t0 + 3_600_000)));
+    b.commit().expect("commit");
+}
+
+pub(crate) fn export_names_fill_only_what_is_missing(s: &mut dyn Store) {
+    let mut a = activity(50, 1_700_000_000_000, 1800.0, 10);
+    a.data.name = Some("Morning Run".into());
+    let id = insert(s, &a);
+    let mut b = s.batch().expect("batch");
+    let meta = MetaRef { name: Some("Lakeside"), description: None, gear: Some("Pegasus 40") };
+    let added = b.add_meta(id, meta).expect("meta");
+    assert_eq!(added, MetaAdded { name: false, description: false, gear: true });
+    assert!(!b.add_meta(id, meta).expect("again").any(), "nothing twice");
+    assert!(b.add_meta(id + 1, meta).is_err());
+    b.commit().expect("commit");
+    let row = s.activity(id).expect("row");
+    assert_eq!(row.data.name.as_deref(), Some("Morning Run"));
+    assert_eq!(row.data.gear.as_deref(), Some("Pegasus 40"));
+}
+
+pub(crate) fn the_dump_does_not_depend_on_insertion_order(make: &dyn Fn() -> Box<dyn Store>) {
+    let t0 = 1_700_000_000_000;
+    let all = [
+        part_of(60, 0, 2, t0, 600.0),
+        part_of(60, 1, 2, t0 + 600_000, 600.0),
+        activity(61, t0 + 9_000_000, 60.0, 5),
+    ];
+    let mut dumps = Vec::new();
+    for order in [[0, 1, 2], [2, 1, 0]] {
+        let mut s = make();
+        let mut b = s.batch().expect("batch");
+        for i in order {
+            b.insert_original(&all[i].sha256, "x", 1, b"x").expect("orig");
+            b.insert_activity(&all[i]).expect("insert");
+        }
+        b.commit().expect("commit");
+        dumps.push(s.canonical_dump().expect("dump"));
+    }
+    assert_eq!(dumps[0], dumps[1]);
+    assert!(dumps[0].contains("Integer(1)\tInteger(2)"), "part and parts are dumped: {}", dumps[0]);
 }
 
 pub(crate) fn athlete_entries_logs_rpe_and_labels_are_kept(s: &mut dyn Store) {
