@@ -273,6 +273,29 @@ impl Samples {
         self.step_length_mm.truncate(n);
     }
 
+    /// The samples in `range` (indices), every channel; an out-of-range end is cut to the
+    /// length (a multisport file's session is a stretch of its samples).
+    #[must_use]
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Samples {
+        let end = range.end.min(self.len());
+        let r = range.start.min(end)..end;
+        Samples {
+            time: self.time[r.clone()].to_vec(),
+            lat: self.lat[r.clone()].to_vec(),
+            lon: self.lon[r.clone()].to_vec(),
+            altitude_m: self.altitude_m[r.clone()].to_vec(),
+            heart_rate: self.heart_rate[r.clone()].to_vec(),
+            cadence: self.cadence[r.clone()].to_vec(),
+            distance_m: self.distance_m[r.clone()].to_vec(),
+            speed_mps: self.speed_mps[r.clone()].to_vec(),
+            power_w: self.power_w[r.clone()].to_vec(),
+            temperature_c: self.temperature_c[r.clone()].to_vec(),
+            vertical_oscillation_mm: self.vertical_oscillation_mm[r.clone()].to_vec(),
+            stance_time_ms: self.stance_time_ms[r.clone()].to_vec(),
+            step_length_mm: self.step_length_mm[r].to_vec(),
+        }
+    }
+
     /// How many samples have a value in `channel` (position counts when both lat and lon are set).
     #[must_use]
     pub fn count(&self, channel: Channel) -> usize {

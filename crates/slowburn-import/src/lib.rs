@@ -20,8 +20,15 @@ use sha2::{Digest, Sha256};
 use slowburn_formats::sources::{self, Entry, ExportMeta};
 use slowburn_formats::{detect, Recording};
 use slowburn_store::{
-    compress, ActivityData, DailyLog, Date, Facts, NewActivity, Store, StoreError,
+    compress, ActivityData, Batch, DailyLog, Date, Facts, MetaAdded, MetaRef, NewActivity, PartOf,
+    Store, StoreError,
 };
+
+mod merge;
+pub mod parts;
+pub mod same;
+
+pub use same::richness;
 
 /// What the analysis computed for one recording; the pipeline stores it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,8 +72,15 @@ impl Progress for Silent {}
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
+    /// A new activity (for a multisport file, `id` is its first part; `parts` lists them all).
     Imported {
         id: i64,
+    },
+    /// A richer recording of a run already stored took the stored one's place (which is kept as
+    /// its duplicate); `reason` says which was kept and why.
+    Replaced {
+        id: i64,
+        reason: String,
     },
     /// The same bytes are stored already, or the same run from another source (`of` is the
     /// activity it belongs to when known).
@@ -82,23 +96,56 @@ pub enum Outcome {
     },
 }
 
+/// One activity a file gave: every file gives one, a multisport file one per leg.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartResult {
+    /// 0-based, in time order.
+    pub part: u32,
+    pub id: i64,
+    /// The FIT profile's sport name of the leg (`swimming`, `running`, …).
+    pub sport: String,
+    pub duration_s: Option<f64>,
+    pub distance_m: Option<f64>,
+}
+
 /// One input and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileResult {
     pub name: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The activities of a multisport file, one per leg (empty for any other file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartResult>,
+    /// What else the import has to say about the file ("multisport: 5 parts …").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// The end of an import.
+impl FileResult {
+    fn new(name: String, outcome: Outcome) -> FileResult {
+        FileResult { name, outcome, parts: Vec::new(), note: None }
+    }
+}
+
+/// The end of an import. Every file seen is counted once:
+/// `imported + replaced + duplicates + skipped + failed == files.len()`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub imported: usize,
+    /// Files whose richer recording replaced a stored recording of the same run.
+    pub replaced: usize,
     pub duplicates: usize,
     pub skipped: usize,
     pub failed: usize,
     /// Files that are not recordings (photos, CSVs …) passed over.
     pub ignored: usize,
+    /// Multisport files stored (imported or replacing), and the activities (legs) they gave.
+    pub multisport_files: usize,
+    pub multisport_parts: usize,
+    /// Activities whose name, description or gear an export added (files already imported,
+    /// or the same run from another source).
+    pub metadata_added: usize,
     pub bytes: u64,
     #[serde(serialize_with = "ser_secs")]
     pub elapsed: Duration,
@@ -138,8 +185,10 @@ struct Loaded<'a> {
 
 /// A decoded, analysed, compressed entry ready for the writer.
 enum Prepared {
-    Activity {
-        activity: Box<NewActivity>,
+    /// One activity, or one per leg of a multisport file (in time order).
+    Activities {
+        parts: Vec<NewActivity>,
+        note: Option<String>,
         compressed: Vec<u8>,
         size: usize,
     },
@@ -167,22 +216,14 @@ fn format_name(rec_name: &str, bytes: &[u8]) -> &'static str {
     }
 }
 
-/// How much a recording holds: samples × channels present, so a FIT with heart rate and
-/// cadence beats a GPX of the same run.
-#[must_use]
-pub fn richness(rec: &Recording) -> f64 {
-    use slowburn_formats::Channel;
-    let n = rec.samples.len() as f64;
-    let channels: f64 = Channel::ALL.iter().map(|&c| rec.samples.coverage(c)).sum();
-    n * channels + rec.laps.len() as f64
-}
-
-/// Build what the store keeps for one decoded recording.
+/// Build what the store keeps for one decoded recording (or one leg of a multisport file:
+/// `part` says which).
 pub fn new_activity(
     name: &str,
     sha: [u8; 32],
     bytes: &[u8],
     rec: &Recording,
+    part: PartOf,
     meta: Option<&ExportMeta>,
     analyser: &dyn Analyser,
 ) -> NewActivity {
@@ -192,12 +233,14 @@ pub fn new_activity(
         let p = d.product_name().unwrap_or_default();
         format!("{m} {p}").trim().to_owned()
     });
+    let span = same::span(rec);
     NewActivity {
         sha256: sha,
+        part,
         data: ActivityData {
             source_name: name.to_owned(),
             format: format_name(name, bytes).to_owned(),
-            start_ms: rec.start,
+            start_ms: span.map(|s| s.0).or(rec.start),
             utc_offset_s: rec.utc_offset_s,
             sport: rec.sport.map(|s| s.sport),
             sub_sport: rec.sport.map(|s| s.sub_sport),
@@ -218,6 +261,8 @@ pub fn new_activity(
         richness: richness(rec),
         hr_hist: a.hr_hist,
         pace_hist: a.pace_hist,
+        end_ms: span.map(|s| s.1),
+        channels: same::channels(rec),
     }
 }
 
@@ -240,6 +285,48 @@ fn skip_reason(rec: &Recording) -> Option<String> {
     None
 }
 
+/// The activities one decoded recording gives: itself, or each leg of a multisport file; with
+/// a note on the legs for the report.
+fn activities_of(
+    name: &str,
+    sha: [u8; 32],
+    bytes: &[u8],
+    rec: &Recording,
+    meta: Option<&ExportMeta>,
+    analyser: &dyn Analyser,
+) -> (Vec<NewActivity>, Option<String>) {
+    let Some(split) = parts::split(rec).filter(|s| !s.parts.is_empty()) else {
+        return (vec![new_activity(name, sha, bytes, rec, PartOf::WHOLE, meta, analyser)], None);
+    };
+    let parts = split.parts.len() as u32;
+    let list: Vec<NewActivity> = split
+        .parts
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let part = PartOf { part: i as u32, parts };
+            new_activity(name, sha, bytes, p, part, meta, analyser)
+        })
+        .collect();
+    let sports: Vec<String> = list.iter().map(|a| same::sport_name(a.data.sport)).collect();
+    let mut note = format!(
+        "multisport: {} session{}, {} part{} ({})",
+        split.sessions,
+        if split.sessions == 1 { "" } else { "s" },
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        sports.join(", ")
+    );
+    for (i, sport) in &split.empty {
+        note.push_str(&format!(
+            "; session {} ({}) has no samples and gives no part",
+            i + 1,
+            same::sport_name(*sport)
+        ));
+    }
+    (list, Some(note))
+}
+
 fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser) -> Prepared {
     let rec = match detect::decode_any(&l.entry.name, &l.bytes) {
         Ok(r) => r,
@@ -255,12 +342,10 @@ fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser) -> Prepared {
         }
         return Prepared::Skipped(why);
     }
-    let activity =
-        new_activity(&l.entry.name, l.sha, &l.bytes, &rec, l.entry.meta.as_ref(), analyser);
+    let (parts, note) =
+        activities_of(&l.entry.name, l.sha, &l.bytes, &rec, l.entry.meta.as_ref(), analyser);
     match compress(&l.bytes) {
-        Ok(compressed) => {
-            Prepared::Activity { activity: Box::new(activity), compressed, size: l.bytes.len() }
-        }
+        Ok(compressed) => Prepared::Activities { parts, note, compressed, size: l.bytes.len() },
         Err(e) => Prepared::Failed(format!("cannot compress for storage: {e}")),
     }
 }
@@ -278,9 +363,7 @@ pub fn import(
     let mut report = Report { ignored: walk.ignored, ..Report::default() };
     for f in walk.failures {
         report.failed += 1;
-        report
-            .files
-            .push(FileResult { name: f.name, outcome: Outcome::Failed { reason: f.reason } });
+        report.files.push(FileResult::new(f.name, Outcome::Failed { reason: f.reason }));
     }
     progress.start(walk.entries.len() as u64);
     for chunk in walk.entries.chunks(options.batch_size.max(1)) {
@@ -290,6 +373,14 @@ pub fn import(
     progress.finish();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// An entry's way to the writer: settled already (failed to read), stored already (same
+/// bytes), or prepared.
+enum Slot {
+    Done(Outcome),
+    Known,
+    Todo,
 }
 
 fn import_chunk(
@@ -309,19 +400,18 @@ fn import_chunk(
         .collect();
     // What the store has already costs nothing more.
     let mut todo = Vec::with_capacity(loaded.len());
-    let mut results: Vec<Option<Outcome>> = Vec::with_capacity(loaded.len());
+    let mut known = Vec::new();
+    let mut slots: Vec<Slot> = Vec::with_capacity(loaded.len());
     for l in loaded {
         match l {
-            Err(reason) => results.push(Some(Outcome::Failed { reason })),
+            Err(reason) => slots.push(Slot::Done(Outcome::Failed { reason })),
             Ok(l) => {
                 report.bytes += l.bytes.len() as u64;
                 if store.has_original(&l.sha)? {
-                    results.push(Some(Outcome::Duplicate {
-                        of: None,
-                        reason: "already imported (same bytes)".into(),
-                    }));
+                    slots.push(Slot::Known);
+                    known.push(l);
                 } else {
-                    results.push(None);
+                    slots.push(Slot::Todo);
                     todo.push(l);
                 }
             }
@@ -331,83 +421,167 @@ fn import_chunk(
     let prepared: Vec<Prepared> = todo.par_iter().map(|l| prepare(l, analyser)).collect();
     // One writer, one transaction.
     let mut batch = store.batch()?;
+    let mut known = known.iter();
     let mut p_iter = todo.iter().zip(prepared);
-    for slot in &mut results {
-        if slot.is_some() {
-            continue;
-        }
-        let Some((l, p)) = p_iter.next() else { break };
-        *slot = Some(match p {
-            Prepared::Failed(reason) => Outcome::Failed { reason },
-            Prepared::Skipped(reason) => Outcome::Skipped { reason },
-            Prepared::Monitoring { days, compressed, size } => {
-                batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
-                for (date, bpm) in &days {
-                    batch.add_daily_log(&DailyLog {
-                        date: *date,
-                        kind: "monitoring_low".into(),
-                        value: Some(f64::from(*bpm)),
-                        text: None,
-                    })?;
-                }
-                Outcome::Skipped {
-                    reason: format!(
-                        "not an activity (a monitoring file); resting heart rate of {} day(s) kept",
-                        days.len()
-                    ),
-                }
+    let mut results = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let file = match slot {
+            Slot::Done(outcome) => FileResult::new(String::new(), outcome),
+            Slot::Known => {
+                let Some(l) = known.next() else { break };
+                let (outcome, added) = already_stored(batch.as_mut(), l, "already imported")?;
+                report.metadata_added += added;
+                FileResult::new(String::new(), outcome)
             }
-            Prepared::Activity { activity, compressed, size } => {
-                if batch.has_original(&l.sha)? {
-                    Outcome::Duplicate {
-                        of: batch.activity_of(&l.sha)?,
-                        reason: "same bytes twice in this import".into(),
-                    }
-                } else {
-                    batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
-                    let same = match (activity.data.start_ms, activity.data.duration_s) {
-                        (Some(s), Some(d)) => batch.find_same_run(s, d, activity.data.sport)?,
-                        _ => None,
-                    };
-                    match same {
-                        Some(same) if same.richness >= activity.richness => {
-                            batch.insert_duplicate(
-                                &l.sha,
-                                same.id,
-                                &l.entry.name,
-                                "same run from another source; the richer recording is kept",
-                            )?;
-                            Outcome::Duplicate {
-                                of: Some(same.id),
-                                reason: "same run from another source".into(),
-                            }
-                        }
-                        Some(same) => {
-                            batch.replace_activity(
-                                same.id,
-                                &activity,
-                                "same run from another source; a richer recording replaced it",
-                            )?;
-                            Outcome::Imported { id: same.id }
-                        }
-                        None => Outcome::Imported { id: batch.insert_activity(&activity)? },
-                    }
-                }
+            Slot::Todo => {
+                let Some((l, p)) = p_iter.next() else { break };
+                write_one(batch.as_mut(), l, p, report)?
             }
-        });
+        };
+        results.push(file);
     }
     batch.commit()?;
-    for (entry, outcome) in chunk.iter().zip(results) {
-        let outcome = outcome.unwrap_or(Outcome::Failed { reason: "internal: no outcome".into() });
-        match outcome {
+    for (entry, mut file) in chunk.iter().zip(results) {
+        match file.outcome {
             Outcome::Imported { .. } => report.imported += 1,
+            Outcome::Replaced { .. } => report.replaced += 1,
             Outcome::Duplicate { .. } => report.duplicates += 1,
             Outcome::Skipped { .. } => report.skipped += 1,
             Outcome::Failed { .. } => report.failed += 1,
         }
-        report.files.push(FileResult { name: entry.name.clone(), outcome });
+        if file.parts.len() > 1
+            && matches!(file.outcome, Outcome::Imported { .. } | Outcome::Replaced { .. })
+        {
+            report.multisport_files += 1;
+            report.multisport_parts += file.parts.len();
+        }
+        file.name.clone_from(&entry.name);
+        report.files.push(file);
     }
     Ok(())
+}
+
+/// The export's names of an entry, as the store takes them.
+fn meta_ref(meta: Option<&ExportMeta>) -> MetaRef<'_> {
+    meta.map_or_else(MetaRef::default, |m| MetaRef {
+        name: m.name.as_deref(),
+        description: m.description.as_deref(),
+        gear: m.gear.as_deref(),
+    })
+}
+
+/// "name and gear added from the export".
+fn added_words(a: MetaAdded) -> String {
+    let words: Vec<&str> = [(a.name, "name"), (a.description, "description"), (a.gear, "gear")]
+        .iter()
+        .filter(|(yes, _)| *yes)
+        .map(|(_, w)| *w)
+        .collect();
+    let list = match words.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    format!("{list} added from the export")
+}
+
+/// Add an export's names to activities `ids`; how many gained something, and what.
+fn add_meta_to(
+    batch: &mut dyn Batch,
+    ids: &[i64],
+    meta: Option<&ExportMeta>,
+) -> Result<(usize, MetaAdded), ImportError> {
+    let m = meta_ref(meta);
+    let mut total = MetaAdded::default();
+    let mut n = 0;
+    if m.name.is_none() && m.description.is_none() && m.gear.is_none() {
+        return Ok((0, total));
+    }
+    for &id in ids {
+        let a = batch.add_meta(id, m)?;
+        if a.any() {
+            n += 1;
+        }
+        total = total.or(a);
+    }
+    Ok((n, total))
+}
+
+/// A file whose bytes are stored already: a duplicate, whose export names fill what its
+/// activities lack. Returns the outcome and how many activities gained names.
+fn already_stored(
+    batch: &mut dyn Batch,
+    l: &Loaded<'_>,
+    why: &str,
+) -> Result<(Outcome, usize), ImportError> {
+    let mut ids: Vec<i64> = batch.file_parts(&l.sha)?.iter().map(|p| p.id).collect();
+    if ids.is_empty() {
+        ids.extend(batch.duplicate_of(&l.sha)?);
+    }
+    let (n, added) = add_meta_to(batch, &ids, l.entry.meta.as_ref())?;
+    let reason = if added.any() {
+        format!("{why}; {}", added_words(added))
+    } else {
+        format!("{why} (same bytes)")
+    };
+    Ok((Outcome::Duplicate { of: ids.first().copied(), reason }, n))
+}
+
+fn write_one(
+    batch: &mut dyn Batch,
+    l: &Loaded<'_>,
+    p: Prepared,
+    report: &mut Report,
+) -> Result<FileResult, ImportError> {
+    let outcome = match p {
+        Prepared::Failed(reason) => Outcome::Failed { reason },
+        Prepared::Skipped(reason) => Outcome::Skipped { reason },
+        Prepared::Monitoring { days, compressed, size } => {
+            batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
+            for (date, bpm) in &days {
+                batch.add_daily_log(&DailyLog {
+                    date: *date,
+                    kind: "monitoring_low".into(),
+                    value: Some(f64::from(*bpm)),
+                    text: None,
+                })?;
+            }
+            Outcome::Skipped {
+                reason: format!(
+                    "not an activity (a monitoring file); resting heart rate of {} day(s) kept",
+                    days.len()
+                ),
+            }
+        }
+        Prepared::Activities { parts, note, compressed, size } => {
+            if batch.has_original(&l.sha)? {
+                let (outcome, n) = already_stored(batch, l, "the same bytes twice in this import")?;
+                report.metadata_added += n;
+                return Ok(FileResult::new(String::new(), outcome));
+            }
+            batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
+            let written = merge::write(batch, &parts, l.entry.meta.as_ref())?;
+            report.metadata_added += written.metadata_added;
+            let mut file = FileResult::new(String::new(), written.outcome);
+            if parts.len() > 1 {
+                file.parts = parts
+                    .iter()
+                    .zip(&written.ids)
+                    .map(|(a, &id)| PartResult {
+                        part: a.part.part,
+                        id,
+                        sport: same::sport_name(a.data.sport),
+                        duration_s: a.data.duration_s,
+                        distance_m: a.data.distance_m,
+                    })
+                    .collect();
+            }
+            file.note = note;
+            return Ok(file);
+        }
+    };
+    Ok(FileResult::new(String::new(), outcome))
 }
 
 /// Re-analyse every stored activity from its original bytes (after the algorithms improve).
@@ -419,7 +593,8 @@ pub fn reanalyze(store: &mut dyn Store, analyser: &dyn Analyser) -> Result<usize
 }
 
 /// Re-analyse the activities `ids` from their original bytes, 512 at a time (one transaction
-/// each). Returns the number updated; one whose original no longer decodes keeps what it had.
+/// each). Returns the number updated; one whose original no longer decodes (or no longer gives
+/// the parts it gave) keeps what it had.
 pub fn reanalyze_activities(
     store: &mut dyn Store,
     analyser: &dyn Analyser,
@@ -430,12 +605,13 @@ pub fn reanalyze_activities(
         let mut loaded = Vec::with_capacity(chunk.len());
         for &id in chunk {
             let row = store.activity(id)?;
+            let part = store.activity_part(id)?;
             let bytes = store.original(&row.sha256)?;
-            loaded.push((id, row, bytes));
+            loaded.push((id, row, part, bytes));
         }
         let prepared: Vec<Option<NewActivity>> = loaded
             .par_iter()
-            .map(|(_, row, bytes)| {
+            .map(|(_, row, part, bytes)| {
                 let name = &row.data.source_name;
                 let rec = detect::decode_any(name, bytes).ok()?;
                 // The export's name is a hint for the analysis (races) and stays what it was.
@@ -445,13 +621,22 @@ pub fn reanalyze_activities(
                     gear: row.data.gear.clone(),
                     activity_type: None,
                 };
-                skip_reason(&rec)
-                    .is_none()
-                    .then(|| new_activity(name, row.sha256, bytes, &rec, Some(&meta), analyser))
+                if skip_reason(&rec).is_some() {
+                    return None;
+                }
+                let leg = match parts::split(&rec) {
+                    None if part.parts == 1 => rec,
+                    Some(s) if s.parts.len() == part.parts as usize && part.parts > 1 => {
+                        s.parts.into_iter().nth(part.part as usize)?
+                    }
+                    Some(mut s) if s.parts.len() == 1 && part.parts == 1 => s.parts.pop()?,
+                    _ => return None,
+                };
+                Some(new_activity(name, row.sha256, bytes, &leg, *part, Some(&meta), analyser))
             })
             .collect();
         let mut batch = store.batch()?;
-        for ((id, _, _), p) in loaded.iter().zip(prepared) {
+        for ((id, _, _, _), p) in loaded.iter().zip(prepared) {
             if let Some(a) = p {
                 batch.update_analysis(*id, &a)?;
                 updated += 1;

@@ -43,7 +43,7 @@ fn run(store: &mut dyn Store, inputs: &[PathBuf]) -> slowburn_import::Report {
 fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() {
     let mut store = SqliteStore::open_in_memory().expect("store");
     let r = run(&mut store, &[corpus()]);
-    let n = r.imported + r.duplicates + r.skipped + r.failed;
+    let n = r.imported + r.replaced + r.duplicates + r.skipped + r.failed;
     assert_eq!(n, r.files.len());
     // 112 files, minus the reference CSVs which are not recordings.
     assert!(r.files.len() >= 100, "{} files", r.files.len());
@@ -59,7 +59,7 @@ fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() 
     // Again: every stored file is a duplicate, nothing is written.
     let again = run(&mut store, &[corpus()]);
     assert_eq!(again.imported, 0);
-    assert_eq!(again.duplicates, r.imported + r.duplicates);
+    assert_eq!(again.duplicates, r.imported + r.replaced + r.duplicates);
     assert_eq!(store.canonical_dump().expect("dump"), before);
 }
 
@@ -203,3 +203,4 @@ fn the_same_run_as_fit_and_gpx_is_one_activity_keeping_the_richer_fit() {
     assert_eq!(store.counts().expect("counts").2, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
