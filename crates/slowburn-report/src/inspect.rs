@@ -1,8 +1,10 @@
-//! The `inspect` view: what was decoded from one file, as text and as JSON.
+//! The `inspect` view: what was decoded from one file (FIT, GPX or TCX, gzipped or not), as
+//! text and as JSON.
 //!
 //! # Design
 //! The JSON uses the field names of the corpus's reference decodes (`expected.json`) wherever
-//! they overlap, so anyone can diff our decode against Garmin's SDK with `jq`.
+//! they overlap, so anyone can diff our decode against Garmin's SDK with `jq`; a GPX or TCX
+//! gives the same fields (its points are the records, its laps the laps).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -208,10 +210,12 @@ impl Inspection {
             .manufacturer
             .iter()
             .zip(&self.product)
-            .map(|(m, p)| {
-                format!("{} {}", m.as_deref().unwrap_or("unknown"), p.as_deref().unwrap_or(""))
-                    .trim()
-                    .to_owned()
+            .map(|(m, p)| match (m.as_deref(), p.as_deref()) {
+                // A GPX or TCX names its creator in free text.
+                (None, Some(p)) => p.to_owned(),
+                (m, p) => {
+                    format!("{} {}", m.unwrap_or("unknown"), p.unwrap_or("")).trim().to_owned()
+                }
             })
             .collect();
         if !device.is_empty() {
@@ -298,5 +302,27 @@ impl Inspection {
             row(&mut o, "warning", w);
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_creator_named_in_free_text_is_shown_as_it_is() {
+        let rec = Recording {
+            devices: vec![slowburn_formats::Device {
+                name: Some("Garmin Connect".into()),
+                ..slowburn_formats::Device::default()
+            }],
+            ..Recording::default()
+        };
+        let v = Inspection::new("run.gpx", &rec);
+        assert_eq!(
+            (v.manufacturer.clone(), v.product.clone()),
+            (vec![None], vec![Some("Garmin Connect".into())])
+        );
+        assert!(v.to_text().contains("  device     Garmin Connect\n"), "{}", v.to_text());
     }
 }
