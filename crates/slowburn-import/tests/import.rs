@@ -54,6 +54,16 @@ fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() 
         matches!(&settings.outcome, Outcome::Skipped { reason } if reason.contains("settings")),
         "{settings:?}"
     );
+    // The corpus holds the same run as TCX with and without heart rate, and a Fitbit ride with
+    // a fragment of it: the richer came second, so it replaced the stored one.
+    assert!(r.replaced >= 2, "{r:#?}");
+    let tri = r
+        .files
+        .iter()
+        .find(|f| f.name.ends_with("sample_mulitple_header.fit"))
+        .expect("the triathlon is listed");
+    assert_eq!(tri.parts.len(), 5);
+    assert!(r.multisport_files >= 2 && r.multisport_parts >= 12, "{r:#?}");
     assert_eq!(store.integrity_check().expect("check"), "ok");
     let before = store.canonical_dump().expect("dump");
     // Again: every stored file is a duplicate, nothing is written.
@@ -196,6 +206,13 @@ fn the_same_run_as_fit_and_gpx_is_one_activity_keeping_the_richer_fit() {
     let mut store = SqliteStore::open_in_memory().expect("store");
     let r = run(&mut store, &[dir.join("a.gpx"), dir.join("b.fit")]);
     assert_eq!(store.counts().expect("counts").0, 1, "{r:#?}");
+    assert_eq!((r.imported, r.replaced), (1, 1), "the FIT replaced the GPX: {r:#?}");
+    assert!(
+        matches!(&r.files[1].outcome, Outcome::Replaced { reason, .. }
+            if reason.starts_with("kept the FIT (heart rate, cadence, position, 2,809 samples")
+                && reason.contains("over the GPX (position only")),
+        "{r:#?}"
+    );
     let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");
     assert_eq!(rows[0].data.format, "fit");
     assert_eq!(rows[0].duplicates, 1);
@@ -204,3 +221,93 @@ fn the_same_run_as_fit_and_gpx_is_one_activity_keeping_the_richer_fit() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn outcomes_serialise_with_their_names() {
+    use slowburn_import::FileResult;
+    let replaced = serde_json::to_value(FileResult {
+        name: "a.fit".into(),
+        outcome: Outcome::Replaced { id: 3, reason: "kept the FIT".into() },
+        parts: Vec::new(),
+        note: None,
+    })
+    .expect("json");
+    assert_eq!(
+        replaced,
+        serde_json::json!({"name": "a.fit", "outcome": "replaced", "id": 3, "reason": "kept the FIT"})
+    );
+    let report = serde_json::to_value(slowburn_import::Report::default()).expect("json");
+    for key in [
+        "imported",
+        "replaced",
+        "duplicates",
+        "skipped",
+        "failed",
+        "multisport_files",
+        "multisport_parts",
+        "metadata_added",
+    ] {
+        assert_eq!(report[key], 0, "{key} in {report}");
+    }
+}
+
+#[test]
+fn a_strava_export_of_files_already_imported_adds_its_names_and_gear() {
+    let dir = tempdir("export-after");
+    let run1 =
+        std::fs::read(corpus().join("python-fitparse/garmin-fenix-5-run.fit")).expect("read");
+    let run2 = std::fs::read(corpus().join("python-fitparse/activity-small-fenix2-run.fit"))
+        .expect("read");
+    let tri =
+        std::fs::read(corpus().join("python-fitparse/sample_mulitple_header.fit")).expect("read");
+    let watch = dir.join("watch");
+    std::fs::create_dir_all(&watch).expect("dir");
+    for (name, bytes) in [("1.fit", &run1), ("2.fit", &run2), ("3.fit", &tri)] {
+        std::fs::write(watch.join(name), bytes).expect("write");
+    }
+    let mut store = SqliteStore::open_in_memory().expect("store");
+    let first = run(&mut store, std::slice::from_ref(&watch));
+    assert_eq!(first.imported, 3);
+    let csv = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Filename,Activity Gear\n\
+               1,x,Sunday long run,Run,by the lake,activities/1.fit,Pegasus 40\n\
+               2,x,,Run,,activities/2.fit,\n\
+               3,x,Ironman Frankfurt,Triathlon,,activities/3.fit,TT bike\n";
+    zip_with(
+        &dir.join("export_9.zip"),
+        &[
+            ("activities.csv", csv.as_bytes()),
+            ("activities/1.fit", &run1),
+            ("activities/2.fit", &run2),
+            ("activities/3.fit", &tri),
+        ],
+    );
+    let r = run(&mut store, &[dir.join("export_9.zip")]);
+    assert_eq!((r.imported, r.replaced, r.duplicates), (0, 0, 3), "{r:#?}");
+    assert_eq!(r.metadata_added, 6, "one run and the triathlon's five legs: {r:#?}");
+    let reason = |suffix: &str| match &r
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(suffix))
+        .expect("listed")
+        .outcome
+    {
+        Outcome::Duplicate { of: Some(_), reason } => reason.clone(),
+        o => panic!("{o:?}"),
+    };
+    assert_eq!(
+        reason("1.fit"),
+        "already imported; name, description and gear added from the export"
+    );
+    assert_eq!(reason("2.fit"), "already imported (same bytes)");
+    assert_eq!(reason("3.fit"), "already imported; name and gear added from the export");
+    let rows = store.activities(&slowburn_store::Filter::default()).expect("rows");
+    let named = |n: &str| rows.iter().filter(|a| a.data.name.as_deref() == Some(n)).count();
+    assert_eq!(named("Sunday long run"), 1);
+    assert_eq!(named("Ironman Frankfurt"), 5, "every leg of the triathlon");
+    assert!(rows.iter().any(|a| a.data.description.as_deref() == Some("by the lake")));
+    assert_eq!(store.counts().expect("counts"), (7, 0, 3), "nothing stored twice");
+    // Again: nothing more to add.
+    let again = run(&mut store, &[dir.join("export_9.zip")]);
+    assert_eq!(again.metadata_added, 0);
+    assert!(again.files.iter().all(|f| matches!(&f.outcome, Outcome::Duplicate { reason, .. } if reason == "already imported (same bytes)")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
