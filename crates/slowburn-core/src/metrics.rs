@@ -13,15 +13,53 @@
 //! zones, domains, the grey band and both TRIMPs are sums over at most 256 bins and agree with
 //! a later re-zoning from the stored histogram.
 //!
-//! Moving time: a sample's interval counts unless the timer was stopped over it
-//! ([`Recording::pauses`]) or it belongs to a stretch of at least [`STOPPED_MIN_S`] seconds
-//! during which the runner was stopped by speed (below [`STOPPED_SPEED_MPS`]) or made no
-//! distance progress (less than [`STOPPED_SPEED_MPS`] × seconds). A stretch shorter than that
-//! (a stumble, one noisy GPS speed) stays moving. Heart-rate time is the moving time of samples
-//! with a heart rate, each capped at [`MAX_SAMPLE_S`]: one reading does not stand for a minute.
+//! # Moving time
+//! A sample's interval counts unless the timer was stopped over it ([`Recording::pauses`]) or
+//! it belongs to a stretch of at least [`STOPPED_MIN_S`] seconds during which the runner was
+//! stopped by speed (below [`STOPPED_SPEED_MPS`]) or made no distance progress (less than
+//! [`STOPPED_SPEED_MPS`] × seconds). A stretch shorter than that (a stumble, one noisy GPS
+//! speed) stays moving. The recording's own timing decides, whatever its density: an interval
+//! of minutes between two points (a sparse GPX track, smart recording) is moving time when the
+//! distance between them was covered at [`STOPPED_SPEED_MPS`] or faster; for an interval longer
+//! than [`MAX_SAMPLE_S`] the distance progress decides, not the speed read at its start. Only a
+//! recording with neither speed nor distance (nothing to judge a gap by) counts each reading
+//! for at most [`MAX_SAMPLE_S`]. Heart-rate time is the moving time of samples with a heart
+//! rate, each capped at [`MAX_SAMPLE_S`]: one reading does not stand for a minute.
+//!
+//! Distance the recording gained while no timer time passed (while the timer was stopped, or
+//! over points without timestamps between two track segments) is left out of the track: no
+//! time goes with it, so no pace can ([`Track::untimed_m`]).
+//!
+//! # Clock jumps
+//! A gap of more than [`MAX_GAP_S`] (12 h) between two consecutive timestamps inside one
+//! recording is a device-time or clock jump (a watch that lost its clock, a phone app writing a
+//! garbage time), not elapsed time: it counts as neither elapsed, timer nor moving time, and the
+//! distance the recording's cumulative column gained across it is not added
+//! ([`Track::clock_jumps`]; the summary says so in its warnings).
+//!
+//! # Distance: one per run
+//! The distance of a run is chosen once ([`Track::choose_distance`]) and pace, splits and best
+//! efforts all use it:
+//! 1. The track: the cumulative distance of the samples (the recording's distance column, or its
+//!    speed integrated over time where a sample has no distance), with the stretches
+//!    [`crate::sport`] excluded taken out — GPS jumps (a sample-to-sample speed beyond any
+//!    human's, or beyond the sport's) and vehicle segments inside a run.
+//! 2. The session totals (the sum of the file's sessions' distances), when they agree with the
+//!    track as recorded within [`DISTANCE_AGREEMENT`] (5 %) and nothing was excluded: the device's
+//!    own figure, what the runner saw on the watch. The track is then scaled to it (by at most
+//!    5 %), so splits and best efforts add up to the same distance.
+//! 3. Otherwise the track (with its exclusions); the laps' sum is the cross-check named in the
+//!    source ("laps agree with the track" or "with the session").
+//! 4. Without a usable track (no speed or distance in the samples: a pool swim, an indoor
+//!    session) the session totals, else the laps' sum; there are then no splits or best efforts.
+//!
+//! # Best efforts and world records
+//! Best efforts are measured on the track after the exclusions, so a GPS jump never makes one,
+//! and an effort faster than the men's world record for its distance ([`WORLD_RECORDS`]) is
+//! dropped (kept aside in [`RunMetrics::dropped_best_efforts`]), never clamped.
 
 use serde::{Deserialize, Serialize};
-use slowburn_formats::{Recording, Sport};
+use slowburn_formats::Recording;
 
 use crate::athlete::{Profile, Sex};
 use crate::hist::{HrHistogram, MAX_SAMPLE_S};
@@ -48,6 +86,39 @@ pub const DECOUPLING_MIN_S: f64 = 1200.0;
 pub const STEADY_MAX_CV: f64 = 0.15;
 /// Least moving time for cadence drop, seconds.
 pub const CADENCE_DROP_MIN_S: f64 = 1200.0;
+
+/// Longest gap between two consecutive timestamps that is still elapsed time, seconds (12 h):
+/// longer is a clock or device-time jump (see the module docs).
+pub const MAX_GAP_S: f64 = 12.0 * 3600.0;
+/// Largest relative difference between the session totals and the track for the session's
+/// distance to be used (see the module docs): GPS and device distances of one run differ by
+/// 1–3 %.
+pub const DISTANCE_AGREEMENT: f64 = 0.05;
+
+/// Men's world records (road or track, whichever is faster) for the best-effort distances:
+/// (name, metres, seconds, holder and year). No human has run these distances faster, so a
+/// best effort faster than its record is a measurement error and is dropped.
+///
+/// Sources: World Athletics record lists — 400 m 43.03 (Wayde van Niekerk, Rio 2016); 1000 m
+/// 2:11.96 (Noah Ngeny, Rieti 1999); mile 3:43.13 (Hicham El Guerrouj, Rome 1999); 5000 m
+/// 12:35.36 (Joshua Cheptegei, Monaco 2020); 10,000 m 26:11.00 (Joshua Cheptegei, Valencia
+/// 2020); half marathon 56:42 (Jacob Kiplimo, Barcelona 2025; 57:31, Lisbon 2021, before);
+/// marathon 2:00:35 (Kelvin Kiptum, Chicago 2023).
+pub const WORLD_RECORDS: [(&str, f64, f64, &str); 7] = [
+    ("400 m", 400.0, 43.03, "Wayde van Niekerk, 2016"),
+    ("1 km", 1_000.0, 131.96, "Noah Ngeny, 1999"),
+    ("1 mile", 1_609.344, 223.13, "Hicham El Guerrouj, 1999"),
+    ("5 km", 5_000.0, 755.36, "Joshua Cheptegei, 2020"),
+    ("10 km", 10_000.0, 1_571.0, "Joshua Cheptegei, 2020"),
+    ("half marathon", 21_097.5, 3_402.0, "Jacob Kiplimo, 2025"),
+    ("marathon", 42_195.0, 7_235.0, "Kelvin Kiptum, 2023"),
+];
+
+/// The world-record time (s) for `distance_m`, when it is one of [`WORLD_RECORDS`].
+#[must_use]
+pub fn world_record_s(distance_m: f64) -> Option<f64> {
+    WORLD_RECORDS.iter().find(|r| (r.1 - distance_m).abs() < 0.5).map(|r| r.2)
+}
 
 /// Distances of the best efforts, with their names.
 pub const BEST_EFFORT_DISTANCES: [(&str, f64); 7] = [
@@ -325,9 +396,29 @@ pub fn best_effort_s(timer_s: &[f64], dist_m: &[f64], distance_m: f64) -> Option
 }
 
 /// Is a sport run on foot (its FIT cadence counts strides, so steps are twice that)?
-fn on_foot(sport: Option<Sport>) -> bool {
+fn on_foot(sport: Option<u8>) -> bool {
     // generic 0, running 1, walking 11, hiking 17, mountaineering 16.
-    sport.is_none_or(|s| matches!(s.sport, 0 | 1 | 11 | 16 | 17))
+    sport.is_none_or(|s| matches!(s, 0 | 1 | 11 | 16 | 17))
+}
+
+/// A gap between two consecutive timestamps longer than [`MAX_GAP_S`]: a clock jump, not
+/// elapsed time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClockJump {
+    /// The sample after the gap.
+    pub index: usize,
+    /// Seconds between the two timestamps.
+    pub seconds: f64,
+}
+
+/// How the run's one distance was chosen (see the module docs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistanceChoice {
+    pub distance_m: Option<f64>,
+    /// `session`, `track`, `laps`, with the cross-check in words.
+    pub source: String,
+    /// Plain-language warnings (totals that disagree with the track).
+    pub warnings: Vec<String>,
 }
 
 /// The prepared per-sample view of one recording (see the module docs).
@@ -350,6 +441,16 @@ pub struct Track<'a> {
     has_distance: bool,
     has_speed: bool,
     elevation: Option<(f64, f64)>,
+    /// Gaps longer than [`MAX_GAP_S`] (empty for almost every recording).
+    clock_jumps: Vec<ClockJump>,
+    /// The sport the analysis settled on (see [`crate::sport`]), when it overrides the file's.
+    sport: Option<u8>,
+    /// The run's distance when it does not come from the track (no usable track).
+    distance_override: Option<f64>,
+    /// Metres taken out by [`Track::exclude`].
+    excluded_m: f64,
+    /// Metres the recording counted with no timer time (see [`Track::untimed_m`]).
+    untimed_m: f64,
 }
 
 impl<'a> Track<'a> {
@@ -376,6 +477,11 @@ impl<'a> Track<'a> {
             has_distance,
             has_speed: has_speed || has_distance,
             elevation: None,
+            clock_jumps: Vec::new(),
+            sport: None,
+            distance_override: None,
+            excluded_m: 0.0,
+            untimed_m: 0.0,
         };
         t.time_distance_moving();
         t.grades();
@@ -383,6 +489,7 @@ impl<'a> Track<'a> {
     }
 
     /// Timer, distance, speed and moving time in one pass.
+    #[allow(clippy::too_many_lines)]
     fn time_distance_moving(&mut self) {
         let cols = &self.rec.samples;
         let count = cols.len();
@@ -395,11 +502,20 @@ impl<'a> Track<'a> {
         let mut timer = 0.0;
         let mut dist = 0.0;
         let mut dist_seen = false;
+        // Distance the cumulative column gained across clock jumps: left out of every later
+        // reading.
+        let mut offset = 0.0;
         // The current stretch of slow samples: first index and timer seconds.
         let mut slow_from: Option<usize> = None;
         let mut slow_s = 0.0;
         for i in 0..count {
-            let d_col = cols.distance_m.get(i).copied().flatten().filter(|d| d.is_finite());
+            let d_col = cols
+                .distance_m
+                .get(i)
+                .copied()
+                .flatten()
+                .filter(|d| d.is_finite())
+                .map(|d| d - offset);
             let Some(ti) = cols.time.get(i).copied().flatten() else {
                 self.timer[i] = timer;
                 if let Some(d) = d_col {
@@ -412,8 +528,21 @@ impl<'a> Track<'a> {
                 continue;
             };
             match prev {
-                Some((_, tp)) if ti <= tp => {
-                    // Time going backwards or repeating: the sample stands for nothing.
+                Some((p, tp)) if ti == tp => {
+                    // The same instant again (some apps write speed and distance as two
+                    // records): its distance is the distance at that instant.
+                    if let Some(d) = d_col {
+                        let d = if dist_seen { d.max(dist) } else { d };
+                        dist_seen = true;
+                        dist = d;
+                        self.dist[p..=i].fill(d);
+                    }
+                    self.timer[i] = timer;
+                    self.dist[i] = dist;
+                    continue;
+                }
+                Some((_, tp)) if ti < tp => {
+                    // Time going backwards: the sample stands for nothing.
                     self.timer[i] = timer;
                     self.dist[i] = dist;
                     continue;
@@ -421,8 +550,12 @@ impl<'a> Track<'a> {
                 _ => {}
             }
             let Some((j, tp)) = prev else {
-                // First timestamped sample.
+                // First timestamped sample (distance counted by points without time before it
+                // has no time to go with it).
                 if let Some(d) = d_col {
+                    if dist_seen && d > dist {
+                        self.untimed_m += d - dist;
+                    }
                     dist = d;
                     dist_seen = true;
                 }
@@ -435,6 +568,24 @@ impl<'a> Track<'a> {
             };
             // The interval [tp, ti) belongs to sample j.
             let span = (ti - tp) as f64 / 1000.0;
+            if span > MAX_GAP_S {
+                // A clock jump: no time, no distance.
+                self.clock_jumps.push(ClockJump { index: i, seconds: span });
+                if let Some(d) = d_col {
+                    if dist_seen && d > dist {
+                        offset += d - dist;
+                    } else if !dist_seen {
+                        dist = d;
+                        dist_seen = true;
+                    }
+                }
+                self.close_slow(&mut slow_from, &mut slow_s, j);
+                self.timer[i] = timer;
+                self.dist[i] = dist;
+                prev = Some((i, ti));
+                self.last = Some(i);
+                continue;
+            }
             let mut paused = 0.0;
             while pi < pauses.len() && pauses[pi].1 <= tp {
                 pi += 1;
@@ -452,19 +603,27 @@ impl<'a> Track<'a> {
             timer += run;
             let v_col =
                 cols.speed_mps.get(j).copied().flatten().filter(|v| v.is_finite() && *v >= 0.0);
-            let new_dist = if self.has_distance {
-                match d_col {
-                    Some(d) if !dist_seen => {
-                        dist_seen = true;
-                        d
-                    }
-                    Some(d) => d.max(dist),
-                    None => dist,
+            // Distance at the end of the interval: the column's reading, else the speed carried
+            // over the interval.
+            let new_dist = match d_col {
+                Some(d) if !dist_seen => {
+                    dist_seen = true;
+                    d
                 }
-            } else {
-                dist + f64::from(v_col.unwrap_or(0.0)) * run
+                Some(d) => d.max(dist),
+                None => dist + f64::from(v_col.unwrap_or(0.0)) * run,
             };
-            let dd = new_dist - dist;
+            let mut dd = new_dist - dist;
+            let new_dist = if run <= 0.0 && dd > 0.0 {
+                // Distance with no timer time (gained while the timer was stopped, or points
+                // without timestamps between two breaks): no pace can go with it.
+                offset += dd;
+                self.untimed_m += dd;
+                dd = 0.0;
+                dist
+            } else {
+                new_dist
+            };
             let speed = match v_col {
                 Some(v) => f64::from(v),
                 None if run > 0.0 => dd / run,
@@ -476,22 +635,29 @@ impl<'a> Track<'a> {
             self.dist[i] = dist;
             // Moving or slow?
             if run > 0.0 {
-                let slow_by_speed = v_col.is_some() && speed < STOPPED_SPEED_MPS;
-                let slow_by_dist = self.has_distance && dd < STOPPED_SPEED_MPS * run;
-                self.moving[j] = run as f32;
-                if slow_by_speed || slow_by_dist {
-                    slow_from.get_or_insert(j);
-                    slow_s += run;
+                if self.has_speed {
+                    // Over a long interval with a distance reading at its end, the progress
+                    // decides, not the speed read at its start.
+                    let measured = run > MAX_SAMPLE_S && d_col.is_some();
+                    let slow_by_speed = !measured && v_col.is_some() && speed < STOPPED_SPEED_MPS;
+                    let slow_by_dist =
+                        (self.has_distance || v_col.is_some()) && dd < STOPPED_SPEED_MPS * run;
+                    self.moving[j] = run as f32;
+                    if slow_by_speed || slow_by_dist {
+                        slow_from.get_or_insert(j);
+                        slow_s += run;
+                    } else {
+                        self.close_slow(&mut slow_from, &mut slow_s, j);
+                    }
                 } else {
-                    self.close_slow(&mut slow_from, &mut slow_s, j);
+                    // Nothing to judge a gap by: one reading stands for at most MAX_SAMPLE_S.
+                    self.moving[j] = run.min(MAX_SAMPLE_S) as f32;
                 }
             }
             prev = Some((i, ti));
             self.last = Some(i);
         }
         self.close_slow(&mut slow_from, &mut slow_s, count);
-        // Fill timer and distance for untimed samples after the last timestamp.
-        let _ = dist_seen;
     }
 
     /// End a stretch of slow samples before index `end`: stopped if it lasted long enough.
@@ -678,7 +844,239 @@ impl<'a> Track<'a> {
     #[must_use]
     pub fn cadence_spm(&self, i: usize) -> Option<f64> {
         let c = self.rec.samples.cadence.get(i).copied().flatten()?;
-        (c.is_finite() && c > 0.0 && on_foot(self.rec.sport)).then(|| f64::from(c) * 2.0)
+        let sport = self.sport.or(self.rec.sport.map(|s| s.sport));
+        (c.is_finite() && c > 0.0 && on_foot(sport)).then(|| f64::from(c) * 2.0)
+    }
+
+    /// The sport the analysis settled on, when it overrides the file's (see [`crate::sport`]):
+    /// it decides, for one, whether cadence counts strides (on foot) or pedal strokes.
+    pub fn set_sport(&mut self, sport: u8) {
+        self.sport = Some(sport);
+    }
+
+    /// Gaps longer than [`MAX_GAP_S`] that were left out of elapsed, timer and moving time.
+    #[must_use]
+    pub fn clock_jumps(&self) -> &[ClockJump] {
+        &self.clock_jumps
+    }
+
+    /// Elevation gain and loss, m, when the recording has altitude.
+    #[must_use]
+    pub fn elevation_gain_loss(&self) -> Option<(f64, f64)> {
+        self.elevation
+    }
+
+    /// Metres the recording's distance grew by while no timer time passed (the timer stopped,
+    /// or a stretch of points without timestamps between two track segments): left out of the
+    /// track, since no time goes with them.
+    #[must_use]
+    pub fn untimed_m(&self) -> f64 {
+        self.untimed_m
+    }
+
+    /// Metres taken out of the track by [`Track::exclude`].
+    #[must_use]
+    pub fn excluded_m(&self) -> f64 {
+        self.excluded_m
+    }
+
+    /// Take stretches out of the run: each range holds the samples whose forward interval is
+    /// left out (`a..b` removes the intervals from sample `a` to sample `b`). Their moving time
+    /// and speed become 0 and the distance they covered is removed from the cumulative
+    /// distance (timer time still runs: the watch did). Ranges may be in any order and overlap.
+    /// O(n + ranges).
+    pub fn exclude(&mut self, ranges: &[std::ops::Range<usize>]) {
+        let n = self.dist.len();
+        if ranges.is_empty() || n == 0 {
+            return;
+        }
+        // Mark each excluded interval (sample k to k + 1) once.
+        let mut out = vec![false; n];
+        for r in ranges {
+            let end = r.end.min(n.saturating_sub(1));
+            for flag in out.iter_mut().take(end).skip(r.start) {
+                *flag = true;
+            }
+        }
+        let mut removed = 0.0;
+        let mut prev_orig = self.dist[0];
+        for k in 1..n {
+            let orig = self.dist[k];
+            if out[k - 1] {
+                removed += orig - prev_orig;
+            }
+            prev_orig = orig;
+            self.dist[k] = orig - removed;
+        }
+        for (k, &flag) in out.iter().enumerate() {
+            if flag {
+                self.moving[k] = 0.0;
+                self.speed[k] = 0.0;
+            }
+        }
+        self.excluded_m += removed;
+    }
+
+    /// Scale the track's distance (and speeds) by `factor` about its first sample: how the
+    /// session's total becomes the distance of splits and best efforts (see the module docs).
+    pub fn scale_distance(&mut self, factor: f64) {
+        if !(factor.is_finite() && factor > 0.0) {
+            return;
+        }
+        let d0 = self.first.map_or(0.0, |a| self.dist[a]);
+        for d in &mut self.dist {
+            *d = d0 + (*d - d0) * factor;
+        }
+        for v in &mut self.speed {
+            *v = (f64::from(*v) * factor) as f32;
+        }
+    }
+
+    /// The track's distance, first to last timestamped sample (after exclusions), when the
+    /// recording has speed or distance.
+    #[must_use]
+    pub fn track_distance_m(&self) -> Option<f64> {
+        match self.timed_range() {
+            Some((a, b)) if self.has_speed => Some(self.dist[b] - self.dist[a]),
+            _ => None,
+        }
+    }
+
+    /// Choose the run's one distance (see the module docs) and make the track agree with it:
+    /// scaled to the session's total when that is chosen, or carrying the session's or laps'
+    /// total when there is no usable track. Call after [`Track::exclude`].
+    pub fn choose_distance(&mut self) -> DistanceChoice {
+        let rec = self.rec;
+        let positive = |d: f64| (d.is_finite() && d > 0.0).then_some(d);
+        let session = positive(rec.sessions.iter().filter_map(|s| s.distance_m).sum());
+        let laps = positive(rec.laps.iter().filter_map(|l| l.distance_m).sum());
+        let agree = |a: f64, b: f64| (a - b).abs() <= DISTANCE_AGREEMENT * a.max(b);
+        let km = |d: f64| format!("{:.2} km", d / 1000.0);
+        let mut warnings = Vec::new();
+        let track = self.track_distance_m().filter(|&d| d > 0.0);
+        let Some(track) = track else {
+            let chosen = session.map(|d| (d, "session")).or(laps.map(|d| (d, "laps")));
+            self.distance_override = chosen.map(|c| c.0);
+            return DistanceChoice {
+                distance_m: chosen.map(|c| c.0).or(self.track_distance_m()),
+                source: match chosen {
+                    Some((_, s)) => format!("{s} (the samples have no distance)"),
+                    None => "track".to_owned(),
+                },
+                warnings,
+            };
+        };
+        let laps_note = match laps {
+            Some(l) if session.is_some_and(|s| agree(l, s)) => "; laps agree",
+            Some(_) => "; laps disagree",
+            None => "",
+        };
+        if self.excluded_m > 0.0 {
+            let note = match session {
+                Some(s) => format!(
+                    "; the file's total of {} includes the {} left out",
+                    km(s),
+                    km(self.excluded_m)
+                ),
+                None => String::new(),
+            };
+            return DistanceChoice {
+                distance_m: Some(track),
+                source: format!("track, {} left out{note}", km(self.excluded_m)),
+                warnings,
+            };
+        }
+        match session {
+            Some(s) if agree(s, track) => {
+                self.scale_distance(s / track);
+                DistanceChoice {
+                    distance_m: Some(s),
+                    source: format!("session (the track's {} agrees{laps_note})", km(track)),
+                    warnings,
+                }
+            }
+            Some(s) => {
+                warnings.push(format!(
+                    "The file's totals say {}, its track {}: the track is used",
+                    km(s),
+                    km(track)
+                ));
+                let check = match laps {
+                    Some(l) if agree(l, track) => "; laps agree with the track",
+                    Some(l) if agree(l, s) => "; laps agree with the session",
+                    Some(_) => "; laps agree with neither",
+                    None => "",
+                };
+                DistanceChoice {
+                    distance_m: Some(track),
+                    source: format!("track (the session's {} disagrees{check})", km(s)),
+                    warnings,
+                }
+            }
+            None => DistanceChoice {
+                distance_m: Some(track),
+                source: match laps {
+                    Some(l) if agree(l, track) => "track (laps agree)",
+                    Some(_) => "track (laps disagree)",
+                    None => "track",
+                }
+                .to_owned(),
+                warnings,
+            },
+        }
+    }
+
+    /// Seconds of moving time at each pace (see [`crate::hist::pace_bucket`]): each sample's
+    /// moving seconds at its speed, so a sparse track's intervals count in full and excluded
+    /// stretches not at all.
+    #[must_use]
+    pub fn pace_histogram(&self) -> crate::hist::PaceHistogram {
+        let mut hist = [0.0; crate::hist::PACE_BUCKETS];
+        if !self.has_speed {
+            return hist;
+        }
+        for (m, v) in self.moving.iter().zip(&self.speed) {
+            if *m > 0.0 {
+                hist[crate::hist::pace_bucket(f64::from(*v))] += f64::from(*m);
+            }
+        }
+        hist
+    }
+
+    /// Call `f(j, i)` for every interval of the track, from timestamped sample `j` to the next
+    /// one `i` that the track counts (time moving forward, not a clock jump): the interval
+    /// [`Track::moving_s`]`(j)` stands for. Its timer seconds are `timer[i] − timer[j]`, its
+    /// distance `distance[i] − distance[j]`.
+    pub fn for_each_interval(&self, mut f: impl FnMut(usize, usize)) {
+        let time = &self.rec.samples.time;
+        let mut prev: Option<(usize, i64)> = None;
+        for (i, t) in time.iter().enumerate() {
+            let Some(t) = *t else { continue };
+            match prev {
+                Some((_, tp)) if t <= tp => {}
+                Some((j, tp)) => {
+                    if (t - tp) as f64 / 1000.0 <= MAX_GAP_S {
+                        f(j, i);
+                    }
+                    prev = Some((i, t));
+                }
+                None => prev = Some((i, t)),
+            }
+        }
+    }
+
+    /// Total moving seconds.
+    #[must_use]
+    pub fn total_moving_s(&self) -> f64 {
+        self.moving.iter().map(|&m| f64::from(m)).sum()
+    }
+
+    /// Elapsed seconds, first to last timestamped sample, clock jumps left out.
+    #[must_use]
+    pub fn elapsed_s(&self) -> Option<f64> {
+        let (a, b) = self.timed_range()?;
+        let raw = (self.time_ms(b)? - self.time_ms(a)?) as f64 / 1000.0;
+        Some(raw - self.clock_jumps.iter().map(|j| j.seconds).sum::<f64>())
     }
 }
 
@@ -769,6 +1167,10 @@ pub struct RunMetrics {
     pub cadence_drop_pct: Option<f64>,
     pub splits: Vec<Split>,
     pub best_efforts: Vec<BestEffort>,
+    /// Best efforts faster than the world record for their distance ([`WORLD_RECORDS`]):
+    /// measurement errors, dropped from `best_efforts` and kept here to be named.
+    #[serde(default)]
+    pub dropped_best_efforts: Vec<BestEffort>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -839,13 +1241,9 @@ pub fn rezone(
 pub fn measure(track: &Track<'_>, profile: &Profile, zones: Option<&ZoneTable>) -> RunMetrics {
     let count = track.len();
     let range = track.timed_range();
-    let elapsed_s =
-        range.and_then(|(a, b)| Some((track.time_ms(b)? - track.time_ms(a)?) as f64 / 1000.0));
+    let elapsed_s = track.elapsed_s();
     let timer_s = range.map(|(_, b)| track.timer[b]);
-    let distance_m = match range {
-        Some((a, b)) if track.has_speed => Some(track.dist[b] - track.dist[a]),
-        _ => None,
-    };
+    let distance_m = track.distance_override.or_else(|| track.track_distance_m());
     let d0 = range.map_or(0.0, |(a, _)| track.dist[a]);
 
     // Pass 1: totals, heart rate, splits, cadence.
@@ -954,22 +1352,25 @@ pub fn measure(track: &Track<'_>, profile: &Profile, zones: Option<&ZoneTable>) 
         (Some(g), Some(d)) if d >= 100.0 => Some(g / d * 1000.0),
         _ => None,
     };
-    let best_efforts = if track.has_speed {
-        BEST_EFFORT_DISTANCES
-            .iter()
-            .filter_map(|&(name, d)| {
-                let t = best_effort_s(&track.timer, &track.dist, d)?;
-                Some(BestEffort {
-                    name: name.to_owned(),
-                    distance_m: d,
-                    time_s: t,
-                    pace_s_per_km: t / d * 1000.0,
+    let (best_efforts, dropped_best_efforts) =
+        if let (true, Some((a, b))) = (track.has_speed, range) {
+            // Over the timed samples only: untimed ones before the first timestamp carry no time.
+            let (timer, dist) = (&track.timer[a..=b], &track.dist[a..=b]);
+            BEST_EFFORT_DISTANCES
+                .iter()
+                .filter_map(|&(name, d)| {
+                    let t = best_effort_s(timer, dist, d)?;
+                    Some(BestEffort {
+                        name: name.to_owned(),
+                        distance_m: d,
+                        time_s: t,
+                        pace_s_per_km: t / d * 1000.0,
+                    })
                 })
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+                .partition(|b| world_record_s(b.distance_m).is_none_or(|wr| b.time_s >= wr))
+        } else {
+            (Vec::new(), Vec::new())
+        };
 
     RunMetrics {
         elapsed_s,
@@ -1002,6 +1403,7 @@ pub fn measure(track: &Track<'_>, profile: &Profile, zones: Option<&ZoneTable>) 
         },
         splits,
         best_efforts,
+        dropped_best_efforts,
     }
 }
 
@@ -1095,7 +1497,7 @@ fn second_pass(track: &Track<'_>, total_moving: f64) -> SecondPass {
 mod tests {
     #![allow(clippy::float_cmp)]
     use super::*;
-    use slowburn_formats::{Pause, Samples};
+    use slowburn_formats::{Pause, Samples, Sport};
 
     /// A 1 Hz recording of `n` samples from closures for speed, heart rate and altitude.
     pub(crate) fn synthetic(
