@@ -3,6 +3,18 @@
 //! estimates need (best sustained heart rates), and heart rate against pace on flat steady
 //! running. Everything that depends on the athlete's zones is computed later from the stored
 //! histograms, so a changed profile never needs a re-decode.
+//!
+//! # Honest numbers
+//! [`summarise_with`] first decides the sport from the file and the evidence
+//! ([`crate::sport::analyse`]) and takes out of the run what was not running (vehicle segments,
+//! GPS jumps: [`RunSummary::excluded`]), then chooses the run's one distance by the rule in
+//! [`crate::metrics`] (session totals when they agree with the track, else the track with the
+//! glitches removed, laps as the cross-check: [`RunSummary::distance_m`] and
+//! [`RunSummary::distance_source`]); moving time, pace, splits and best efforts all use that
+//! track. Elapsed time leaves out clock jumps of more than 12 h, and best efforts faster than the
+//! world record are dropped, each with a warning. Heart rate covering less than half the moving
+//! time is said plainly ([`RunSummary::hr_trusted`]), and a best 30-second heart rate above the
+//! profile's maximum is a finding ([`RunSummary::above_max_hr`]).
 
 use serde::{Deserialize, Serialize};
 use slowburn_formats::Recording;
@@ -12,13 +24,25 @@ use crate::classify::{self, Hints, Norms, Reason, RunType};
 use crate::clean::{clean_hr, ArtefactKind, Cleaned};
 use crate::hist::{self, HrHistogram, PaceHistogram};
 use crate::metrics::{measure, RunMetrics, Track};
+use crate::sport::{self, SegmentKind, SportCall};
 use crate::verdicts::verdicts;
 use crate::zones::{hr_pace_samples, ZoneModel};
 
 /// Version of the summary's shape and algorithms. A stored summary of another version is not
 /// read ([`decode`] refuses it); the application re-analyses it from the original file.
 /// 3: `settled_hr_pace` is part of the summary (it was added beside it by the binary).
-pub const SUMMARY_VERSION: u32 = 3;
+/// 4: honest per-run numbers — `sport` (the sport called from the file and the evidence, with
+/// its reason), `excluded` (vehicle segments and GPS jumps left out of the run), `distance_m`
+/// and `distance_source` (the one distance), `elapsed_s` (clock jumps left out), `hr_trusted`
+/// and `above_max_hr`; moving time from the recording's own timing however sparse, world-record
+/// checks on best efforts, and the pace histogram from moving time.
+pub const SUMMARY_VERSION: u32 = 4;
+
+/// Least share of moving time with heart rate for the heart rate to carry the run's type and
+/// zones (about half; the classifier's threshold).
+pub const HR_TRUSTED_MIN_COVERAGE: f64 = 0.5;
+/// A best 30-second heart rate this far above the profile's maximum is a finding, bpm.
+pub const ABOVE_MAX_HR_MARGIN: f64 = 2.0;
 
 /// Why a stored summary cannot be read.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -71,6 +95,26 @@ pub struct HrPacePoint {
     pub seconds: f64,
 }
 
+/// A stretch left out of the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Excluded {
+    pub kind: SegmentKind,
+    /// Seconds from the first sample to the stretch's start and end.
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Metres the recording counted over it.
+    pub distance_m: f64,
+    /// The stretch in words: "3.2 km at 48 km/h in a vehicle left out (…)".
+    pub reason: String,
+}
+
+/// A best 30-second heart rate above the profile's maximum: the maximum may be higher.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AboveMax {
+    pub best_30s_hr: f64,
+    pub profile_max_hr: u8,
+}
+
 /// What is stored with each activity (histograms go into their own columns).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RunSummary {
@@ -116,6 +160,29 @@ pub struct RunSummary {
     /// The device's laps.
     #[serde(default)]
     pub laps: Vec<LapNote>,
+    /// The sport called from the file and the evidence (see [`crate::sport`]).
+    #[serde(default)]
+    pub sport: Option<SportCall>,
+    /// Stretches left out of moving time, distance, pace, splits and best efforts.
+    #[serde(default)]
+    pub excluded: Vec<Excluded>,
+    /// The run's one distance, m (see [`crate::metrics`], "Distance: one per run").
+    #[serde(default)]
+    pub distance_m: Option<f64>,
+    /// Where `distance_m` comes from, in words ("session (the track's 10.21 km agrees)").
+    #[serde(default)]
+    pub distance_source: Option<String>,
+    /// First to last sample, seconds, clock jumps of more than 12 h left out.
+    #[serde(default)]
+    pub elapsed_s: Option<f64>,
+    /// Heart rate covers at least [`HR_TRUSTED_MIN_COVERAGE`] of the moving time: below that
+    /// no type, zone time or load should come from it.
+    #[serde(default)]
+    pub hr_trusted: bool,
+    /// The best 30-second heart rate was at least [`ABOVE_MAX_HR_MARGIN`] bpm above the
+    /// profile's max HR (only when the profile has one).
+    #[serde(default)]
+    pub above_max_hr: Option<AboveMax>,
 }
 
 /// One device lap, as recorded.
@@ -176,21 +243,62 @@ pub fn summarise_with(rec: &Recording, cx: &Context<'_>) -> Summarised {
 fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
     let s = &rec.samples;
     let cleaned = clean_hr(&s.time, &s.heart_rate, &s.cadence, &s.speed_mps);
-    let track = Track::new(rec, &cleaned.hr);
-    // One definition of moving for the histograms and the metrics: timer pauses and stops.
-    let moving = if track.has_speed() {
-        track.moving_mask()
-    } else {
-        hist::moving_mask(&s.speed_mps, STOPPED_MPS)
-    };
+    let mut track = Track::new(rec, &cleaned.hr);
+    // The sport, and what was not running: left out of everything below.
+    let called = sport::analyse(rec, &track);
+    if !called.excluded.is_empty() {
+        let ranges: Vec<_> = called.excluded.iter().map(|x| x.samples.clone()).collect();
+        track.exclude(&ranges);
+    }
+    track.set_sport(called.call.sport);
+    let distance = track.choose_distance();
+    // One definition of moving for the histograms and the metrics: timer pauses, stops and
+    // the stretches left out.
+    let moving = track.moving_mask();
     let hr_hist = hist::hr_histogram(&s.time, &cleaned.hr, Some(&moving));
-    let pace_hist = hist::pace_histogram(&s.time, &s.speed_mps, Some(&moving));
-    let weights = hist::sample_weights(&s.time);
-    let moving_s: f64 = weights.iter().zip(&moving).filter(|(_, m)| **m).map(|(w, _)| w).sum();
+    let pace_hist = track.pace_histogram();
+    let moving_s = track.total_moving_s();
     let hr_seconds: f64 = hr_hist.iter().sum();
     let avg_hr = (hr_seconds > 0.0)
         .then(|| hr_hist.iter().enumerate().map(|(b, t)| b as f64 * t).sum::<f64>() / hr_seconds);
     let max_hr = hr_hist.iter().rposition(|&t| t > 0.0).map(|b| b as u8);
+    let hr_coverage = if moving_s > 0.0 { (hr_seconds / moving_s).min(1.0) } else { 0.0 };
+    let hr_trusted = hr_coverage >= HR_TRUSTED_MIN_COVERAGE && hr_seconds > 0.0;
+    let best_30s_hr = best_rolling_mean_hr(&s.time, &cleaned.hr, 30);
+
+    let mut warnings: Vec<String> = rec.warnings.iter().map(ToString::to_string).collect();
+    for j in track.clock_jumps() {
+        warnings.push(format!(
+            "The clock jumps {} between two samples (device time or a clock change): not counted as elapsed time",
+            duration_words(j.seconds)
+        ));
+    }
+    if track.untimed_m() >= 100.0 {
+        warnings.push(format!(
+            "{:.2} km of the recording has no time (gained while the timer was stopped, or points without timestamps): left out",
+            track.untimed_m() / 1000.0
+        ));
+    }
+    warnings.extend(distance.warnings.iter().cloned());
+    if moving_s > 0.0 && !hr_trusted && hr_seconds > 0.0 {
+        warnings.push(format!(
+            "Heart rate covers only {:.0} % of the moving time ({} of {}): too little to judge the run by",
+            hr_coverage * 100.0,
+            duration_words(hr_seconds),
+            duration_words(moving_s)
+        ));
+    }
+    let excluded: Vec<Excluded> = called
+        .excluded
+        .iter()
+        .map(|x| Excluded {
+            kind: x.kind,
+            start_s: x.start_s,
+            end_s: x.end_s,
+            distance_m: x.distance_m,
+            reason: x.describe(),
+        })
+        .collect();
 
     // Heart rate against pace, binned per bpm.
     let mut bins = [(0.0f64, 0.0f64); 256];
@@ -220,9 +328,17 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
 
     let mut analysis = (None, None, None, None, Vec::new());
     let mut settled_hr = None;
+    let mut above_max_hr = None;
     if let Some(cx) = cx {
         let zones = ZoneModel::PercentMax.zones(cx.profile).ok();
         let metrics = measure(&track, cx.profile, zones.as_ref());
+        for b in &metrics.dropped_best_efforts {
+            warnings.push(format!(
+                "A best {} of {} is faster than the world record: dropped",
+                b.name,
+                duration_words(b.time_s)
+            ));
+        }
         let c = classify::classify(
             &track,
             &metrics,
@@ -233,7 +349,12 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
                 hints: Hints { label: cx.label, race: false, name: cx.name },
             },
         );
-        let notes = verdicts(c.run_type, &metrics, zones.as_ref(), Some(&cleaned))
+        // A sport the evidence called, not running, is that sport (the user's label still wins).
+        let (run_type, reason, confidence) = match called_type(&called.call, &metrics) {
+            Some(t) if cx.label.is_none() => (t, Reason::Sport, 0.9),
+            _ => (c.run_type, c.reason, c.confidence),
+        };
+        let notes = verdicts(run_type, &metrics, zones.as_ref(), Some(&cleaned))
             .into_iter()
             .map(|v| VerdictNote {
                 severity: format!("{:?}", v.severity).to_lowercase(),
@@ -242,7 +363,13 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
             })
             .collect();
         settled_hr = c.features.settled_hr.or(c.features.median_hr);
-        analysis = (Some(c.run_type), Some(c.reason), Some(c.confidence), Some(metrics), notes);
+        above_max_hr = match (best_30s_hr, cx.profile.max_hr()) {
+            (Some(best), Some(max)) if best >= f64::from(max) + ABOVE_MAX_HR_MARGIN => {
+                Some(AboveMax { best_30s_hr: best, profile_max_hr: max })
+            }
+            _ => None,
+        };
+        analysis = (Some(run_type), Some(reason), Some(confidence), Some(metrics), notes);
     }
     let (run_type, reason, confidence, metrics, verdict_notes) = analysis;
     let summary = RunSummary {
@@ -270,17 +397,56 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
             .collect(),
         moving_s,
         hr_seconds,
-        hr_coverage: if moving_s > 0.0 { (hr_seconds / moving_s).min(1.0) } else { 0.0 },
+        hr_coverage,
         avg_hr,
         max_hr,
-        best_30s_hr: best_rolling_mean_hr(&s.time, &cleaned.hr, 30),
+        best_30s_hr,
         best_30min_lthr: best_30min_effort_lthr(&s.time, &cleaned.hr),
         cleaning,
         hr_pace,
         settled_hr_pace: crate::trends::settled_hr_pace(rec, &cleaned.hr),
-        warnings: rec.warnings.iter().map(ToString::to_string).collect(),
+        warnings,
+        sport: Some(called.call),
+        excluded,
+        distance_m: distance.distance_m,
+        distance_source: Some(distance.source),
+        elapsed_s: track.elapsed_s(),
+        hr_trusted,
+        above_max_hr,
     };
     Summarised { summary, hr_hist, pace_hist, cleaned }
+}
+
+/// The run type of a sport the evidence called that is not running (or generic): walking is
+/// a walk (a hike with 40 m of climbing per km, as the classifier), hiking and mountaineering a
+/// hike, anything else another sport.
+fn called_type(call: &SportCall, metrics: &RunMetrics) -> Option<RunType> {
+    match call.sport {
+        sport::fit::GENERIC | sport::fit::RUNNING => None,
+        sport::fit::WALKING => {
+            Some(if metrics.climb_m_per_km.is_some_and(|c| c >= sport::HIKE_MIN_CLIMB_M_PER_KM) {
+                RunType::Hike
+            } else {
+                RunType::Walk
+            })
+        }
+        sport::fit::HIKING | sport::fit::MOUNTAINEERING => Some(RunType::Hike),
+        _ => Some(RunType::OtherSport),
+    }
+}
+
+/// Seconds in words: "563065 h", "2 h 08 min", "4 min 10 s", "35 s".
+fn duration_words(s: f64) -> String {
+    let t = s.max(0.0).round() as u64;
+    if t >= 100 * 3600 {
+        format!("{} h", t / 3600)
+    } else if t >= 3600 {
+        format!("{} h {:02} min", t / 3600, (t % 3600) / 60)
+    } else if t >= 60 {
+        format!("{} min {:02} s", t / 60, t % 60)
+    } else {
+        format!("{t} s")
+    }
 }
 
 #[cfg(test)]
@@ -342,7 +508,7 @@ mod tests {
             Err(SummaryError::Version { found: 2, supported: SUMMARY_VERSION })
         );
         assert!(matches!(
-            decode("{\"version\":3,\"moving_s\":\"x\"}"),
+            decode(&format!("{{\"version\":{SUMMARY_VERSION},\"moving_s\":\"x\"}}")),
             Err(SummaryError::Malformed(_))
         ));
         assert!(matches!(decode("not json"), Err(SummaryError::Malformed(_))));
