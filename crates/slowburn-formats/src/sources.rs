@@ -1,5 +1,6 @@
 //! Where recordings come from: files, directories (a watch's USB folder), Strava bulk exports
-//! (zip or unpacked, with `activities.csv`), Garmin Connect exports (nested zips).
+//! (zip or unpacked, with `activities.csv`), Garmin Connect exports (nested zips, with the
+//! activities' names in `*_summarizedActivities.json`).
 //!
 //! # Design
 //! [`enumerate`] walks the inputs and lists every candidate *entry* — a file, or a member of a
@@ -117,6 +118,16 @@ fn read_limited(r: impl Read, buf: &mut Vec<u8>) -> Result<(), String> {
     Ok(())
 }
 
+/// An export's list of activities read whole: a Garmin Connect export's
+/// `DI-Connect-Fitness/*_summarizedActivities.json`, which names each activity by its start
+/// time rather than by file (the import matches them once the recordings are decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportList {
+    /// `export.zip!DI_CONNECT/DI-Connect-Fitness/…_summarizedActivities.json`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Everything found under `inputs`, in a stable order (sorted by name within each input).
 #[derive(Debug, Default)]
 pub struct Walk {
@@ -124,6 +135,14 @@ pub struct Walk {
     pub failures: Vec<Failure>,
     /// Files seen that are not recordings (photos, CSVs …), not counted as failures.
     pub ignored: usize,
+    /// Garmin Connect activity lists found beside the recordings.
+    pub lists: Vec<ExportList>,
+}
+
+/// Is this a Garmin Connect export's list of activities (`…_summarizedActivities.json`)?
+fn is_garmin_list(name: &str) -> bool {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name).to_ascii_lowercase();
+    file.ends_with(".json") && file.contains("summarizedactivities")
 }
 
 /// List every recording under `inputs` (files, folders, zips).
@@ -167,6 +186,17 @@ fn walk_dir(dir: &Path, w: &mut Walk) {
     let meta = read_strava_csv_file(&dir.join("activities.csv"), w);
     let before = w.entries.len();
     for (path, len) in files {
+        let name = path.display().to_string();
+        if is_garmin_list(&name) {
+            match File::open(&path).map_err(|e| format!("cannot open: {e}")).and_then(|f| {
+                let mut buf = Vec::new();
+                read_limited(f, &mut buf).map(|()| buf)
+            }) {
+                Ok(bytes) => w.lists.push(ExportList { name, bytes }),
+                Err(reason) => w.failures.push(Failure { name, reason }),
+            }
+            continue;
+        }
         add_file(&path, len, w, false);
     }
     if let Some(meta) = meta {
@@ -234,6 +264,7 @@ fn walk_zip<R: Read + Seek>(
     let mut csv: Option<(usize, String)> = None;
     let mut members: Vec<(usize, String, u64)> = Vec::new();
     let mut nested: Vec<(usize, String)> = Vec::new();
+    let mut lists: Vec<(usize, String)> = Vec::new();
     for i in 0..z.len() {
         let Ok(m) = z.by_index_raw(i) else {
             w.failures.push(Failure {
@@ -251,6 +282,8 @@ fn walk_zip<R: Read + Seek>(
             csv = Some((i, inner));
         } else if is_zip_name(&inner) {
             nested.push((i, inner));
+        } else if is_garmin_list(&inner) {
+            lists.push((i, inner));
         } else if is_candidate(&inner) {
             members.push((i, inner, size));
         } else {
@@ -265,6 +298,13 @@ fn walk_zip<R: Read + Seek>(
         inner.trim_end_matches("activities.csv").clone_into(&mut csv_prefix);
         match read_member(&mut z, i, MAX_FILE_BYTES) {
             Ok(b) => meta = parse_strava_csv(&b, &name, w),
+            Err(reason) => w.failures.push(Failure { name, reason }),
+        }
+    }
+    for (i, inner) in lists {
+        let name = format!("{zip_name}!{inner}");
+        match read_member(&mut z, i, MAX_FILE_BYTES) {
+            Ok(bytes) => w.lists.push(ExportList { name, bytes }),
             Err(reason) => w.failures.push(Failure { name, reason }),
         }
     }
@@ -361,6 +401,25 @@ fn parse_strava_csv(bytes: &[u8], name: &str, w: &mut Walk) -> HashMap<String, E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn garmin_activity_lists_are_read_not_ignored() {
+        assert!(is_garmin_list(
+            "DI_CONNECT/DI-Connect-Fitness/me@x.com_0_summarizedActivities.json"
+        ));
+        assert!(!is_garmin_list("DI_CONNECT/DI-Connect-Fitness/me@x.com_0_workouts.json"));
+        assert!(!is_garmin_list("summarizedActivities.csv"));
+        let dir = std::env::temp_dir().join(format!("slowburn-garmin-list-{}", std::process::id()));
+        let fitness = dir.join("DI_CONNECT/DI-Connect-Fitness");
+        std::fs::create_dir_all(&fitness).expect("dir");
+        std::fs::write(fitness.join("a_0_summarizedActivities.json"), b"[]").expect("write");
+        std::fs::write(fitness.join("a_0_workouts.json"), b"[]").expect("write");
+        let w = enumerate(std::slice::from_ref(&dir));
+        assert_eq!(w.lists.len(), 1);
+        assert_eq!(w.lists[0].bytes, b"[]");
+        assert_eq!(w.ignored, 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn candidates_by_extension() {

@@ -24,10 +24,12 @@ use slowburn_store::{
     Store, StoreError,
 };
 
+pub mod garmin;
 mod merge;
 pub mod parts;
 pub mod same;
 
+use garmin::GarminIndex;
 pub use same::richness;
 
 /// What the analysis computed for one recording; the pipeline stores it.
@@ -287,16 +289,17 @@ fn skip_reason(rec: &Recording) -> Option<String> {
 
 /// The activities one decoded recording gives: itself, or each leg of a multisport file; with
 /// a note on the legs for the report.
-fn activities_of(
+fn activities_of<'m>(
     name: &str,
     sha: [u8; 32],
     bytes: &[u8],
     rec: &Recording,
-    meta: Option<&ExportMeta>,
+    meta: &(dyn Fn(Option<i64>) -> Option<&'m ExportMeta> + Sync),
     analyser: &dyn Analyser,
 ) -> (Vec<NewActivity>, Option<String>) {
     let Some(split) = parts::split(rec).filter(|s| !s.parts.is_empty()) else {
-        return (vec![new_activity(name, sha, bytes, rec, PartOf::WHOLE, meta, analyser)], None);
+        let whole = new_activity(name, sha, bytes, rec, PartOf::WHOLE, meta(rec.start), analyser);
+        return (vec![whole], None);
     };
     let parts = split.parts.len() as u32;
     let list: Vec<NewActivity> = split
@@ -305,7 +308,7 @@ fn activities_of(
         .enumerate()
         .map(|(i, p)| {
             let part = PartOf { part: i as u32, parts };
-            new_activity(name, sha, bytes, p, part, meta, analyser)
+            new_activity(name, sha, bytes, p, part, meta(p.start), analyser)
         })
         .collect();
     let sports: Vec<String> = list.iter().map(|a| same::sport_name(a.data.sport)).collect();
@@ -327,7 +330,17 @@ fn activities_of(
     (list, Some(note))
 }
 
-fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser) -> Prepared {
+/// The export's names for an entry's recording starting at `start`: from the entry itself
+/// (Strava's `activities.csv`), else from a Garmin activity list by start time.
+fn meta_for<'a>(
+    entry: &'a Entry,
+    garmin: &'a GarminIndex,
+    start: Option<i64>,
+) -> Option<&'a ExportMeta> {
+    entry.meta.as_ref().or_else(|| garmin.at(start))
+}
+
+fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser, garmin: &GarminIndex) -> Prepared {
     let rec = match detect::decode_any(&l.entry.name, &l.bytes) {
         Ok(r) => r,
         Err(e) => return Prepared::Failed(e.to_string()),
@@ -342,8 +355,8 @@ fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser) -> Prepared {
         }
         return Prepared::Skipped(why);
     }
-    let (parts, note) =
-        activities_of(&l.entry.name, l.sha, &l.bytes, &rec, l.entry.meta.as_ref(), analyser);
+    let meta = |start| meta_for(l.entry, garmin, start);
+    let (parts, note) = activities_of(&l.entry.name, l.sha, &l.bytes, &rec, &meta, analyser);
     match compress(&l.bytes) {
         Ok(compressed) => Prepared::Activities { parts, note, compressed, size: l.bytes.len() },
         Err(e) => Prepared::Failed(format!("cannot compress for storage: {e}")),
@@ -365,9 +378,14 @@ pub fn import(
         report.failed += 1;
         report.files.push(FileResult::new(f.name, Outcome::Failed { reason: f.reason }));
     }
+    let (garmin, unreadable) = GarminIndex::read(&walk.lists);
+    for (name, reason) in unreadable {
+        report.failed += 1;
+        report.files.push(FileResult::new(name, Outcome::Failed { reason }));
+    }
     progress.start(walk.entries.len() as u64);
     for chunk in walk.entries.chunks(options.batch_size.max(1)) {
-        import_chunk(store, chunk, analyser, &mut report)?;
+        import_chunk(store, chunk, analyser, &garmin, &mut report)?;
         progress.advance(chunk.len() as u64);
     }
     progress.finish();
@@ -387,6 +405,7 @@ fn import_chunk(
     store: &mut dyn Store,
     chunk: &[Entry],
     analyser: &dyn Analyser,
+    garmin: &GarminIndex,
     report: &mut Report,
 ) -> Result<(), ImportError> {
     // Read and hash in parallel.
@@ -418,7 +437,7 @@ fn import_chunk(
         }
     }
     // Decode, analyse and compress in parallel.
-    let prepared: Vec<Prepared> = todo.par_iter().map(|l| prepare(l, analyser)).collect();
+    let prepared: Vec<Prepared> = todo.par_iter().map(|l| prepare(l, analyser, garmin)).collect();
     // One writer, one transaction.
     let mut batch = store.batch()?;
     let mut known = known.iter();
@@ -429,13 +448,14 @@ fn import_chunk(
             Slot::Done(outcome) => FileResult::new(String::new(), outcome),
             Slot::Known => {
                 let Some(l) = known.next() else { break };
-                let (outcome, added) = already_stored(batch.as_mut(), l, "already imported")?;
+                let (outcome, added) =
+                    already_stored(batch.as_mut(), l, garmin, "already imported")?;
                 report.metadata_added += added;
                 FileResult::new(String::new(), outcome)
             }
             Slot::Todo => {
                 let Some((l, p)) = p_iter.next() else { break };
-                write_one(batch.as_mut(), l, p, report)?
+                write_one(batch.as_mut(), l, p, garmin, report)?
             }
         };
         results.push(file);
@@ -513,25 +533,44 @@ fn add_meta_to(
 fn already_stored(
     batch: &mut dyn Batch,
     l: &Loaded<'_>,
+    garmin: &GarminIndex,
     why: &str,
 ) -> Result<(Outcome, usize), ImportError> {
-    let mut ids: Vec<i64> = batch.file_parts(&l.sha)?.iter().map(|p| p.id).collect();
-    if ids.is_empty() {
-        ids.extend(batch.duplicate_of(&l.sha)?);
+    // Each activity of the file (each leg), or the one it is kept as a duplicate of, with the
+    // start its names are looked up by.
+    let mut targets: Vec<(i64, Option<i64>)> =
+        batch.file_parts(&l.sha)?.iter().map(|p| (p.id, p.start_ms)).collect();
+    if targets.is_empty() {
+        if let Some(id) = batch.duplicate_of(&l.sha)? {
+            let start = batch
+                .duplicates_of(id)?
+                .into_iter()
+                .find(|d| d.sha256 == l.sha)
+                .and_then(|d| d.start_ms);
+            targets.push((id, start));
+        }
     }
-    let (n, added) = add_meta_to(batch, &ids, l.entry.meta.as_ref())?;
+    let (mut n, mut added) = (0, MetaAdded::default());
+    if l.entry.meta.is_some() || !garmin.is_empty() {
+        for &(id, start) in &targets {
+            let (k, a) = add_meta_to(batch, &[id], meta_for(l.entry, garmin, start))?;
+            n += k;
+            added = added.or(a);
+        }
+    }
     let reason = if added.any() {
         format!("{why}; {}", added_words(added))
     } else {
         format!("{why} (same bytes)")
     };
-    Ok((Outcome::Duplicate { of: ids.first().copied(), reason }, n))
+    Ok((Outcome::Duplicate { of: targets.first().map(|t| t.0), reason }, n))
 }
 
 fn write_one(
     batch: &mut dyn Batch,
     l: &Loaded<'_>,
     p: Prepared,
+    garmin: &GarminIndex,
     report: &mut Report,
 ) -> Result<FileResult, ImportError> {
     let outcome = match p {
@@ -556,12 +595,14 @@ fn write_one(
         }
         Prepared::Activities { parts, note, compressed, size } => {
             if batch.has_original(&l.sha)? {
-                let (outcome, n) = already_stored(batch, l, "the same bytes twice in this import")?;
+                let (outcome, n) =
+                    already_stored(batch, l, garmin, "the same bytes twice in this import")?;
                 report.metadata_added += n;
                 return Ok(FileResult::new(String::new(), outcome));
             }
             batch.insert_original(&l.sha, &l.entry.name, size, &compressed)?;
-            let written = merge::write(batch, &parts, l.entry.meta.as_ref())?;
+            let start = parts.first().and_then(|a| a.data.start_ms);
+            let written = merge::write(batch, &parts, meta_for(l.entry, garmin, start))?;
             report.metadata_added += written.metadata_added;
             let mut file = FileResult::new(String::new(), written.outcome);
             if parts.len() > 1 {

@@ -31,6 +31,22 @@ fn kept_as_copy(copy: &str) -> String {
     format!("same run as the kept recording; this copy: {copy}")
 }
 
+/// "kept the FIT (heart rate, …) over the GPX (position only, …)", saying why when the two
+/// read alike.
+fn kept_over(kept: &Recorded, other: &Recorded) -> String {
+    let (k, o) = (kept.describe(), other.describe());
+    let why = if k != o {
+        ""
+    } else if other.gzipped() && !kept.gzipped() {
+        ": the same recording, not gzipped"
+    } else if kept.richness > other.richness {
+        ": as complete, with fewer decoder warnings or more laps"
+    } else {
+        ": the same recording"
+    };
+    format!("kept the {k} over the {o}{why}")
+}
+
 fn span_of(r: &StoredRecording) -> Option<(i64, i64)> {
     r.span_start_ms.zip(r.span_end_ms)
 }
@@ -155,8 +171,7 @@ fn write_single(
                 batch.merge_activity(c.id, id, Some(&kept_as_copy(&stored[i].describe())))?;
             }
         }
-        let reason =
-            format!("kept the {} over the {}{and_others}", new.describe(), stored[best].describe());
+        let reason = format!("{}{and_others}", kept_over(&new, &stored[best]));
         return Ok(Written {
             outcome: Outcome::Replaced { id, reason },
             ids: vec![id],
@@ -171,7 +186,7 @@ fn write_single(
         }
     }
     let (n, added) = add_meta_to(batch, &[id], meta)?;
-    let reason = format!("kept the {} over the {}", stored[best].describe(), new.describe());
+    let reason = kept_over(&stored[best], &new);
     let reason = if others > 0 {
         format!("{reason}; {others} more recording(s) of the run folded into it")
     } else {

@@ -178,7 +178,9 @@ impl Recorded {
         }
     }
 
-    fn gzipped(&self) -> bool {
+    /// Was the file gzipped (by its name)?
+    #[must_use]
+    pub fn gzipped(&self) -> bool {
         self.source_name.to_ascii_lowercase().ends_with(".gz")
     }
 

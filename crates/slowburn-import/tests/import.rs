@@ -311,3 +311,75 @@ fn a_strava_export_of_files_already_imported_adds_its_names_and_gear() {
     assert!(again.files.iter().all(|f| matches!(&f.outcome, Outcome::Duplicate { reason, .. } if reason == "already imported (same bytes)")));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_garmin_export_names_its_activities_by_start_time_also_when_already_imported() {
+    let dir = tempdir("garmin-names");
+    let run1 =
+        std::fs::read(corpus().join("python-fitparse/garmin-fenix-5-run.fit")).expect("read");
+    let tri =
+        std::fs::read(corpus().join("python-fitparse/sample_mulitple_header.fit")).expect("read");
+    let watch = dir.join("watch");
+    std::fs::create_dir_all(&watch).expect("dir");
+    std::fs::write(watch.join("run.fit"), &run1).expect("write");
+    std::fs::write(watch.join("tri.fit"), &tri).expect("write");
+    // The run starts 2017-06-11T14:34:09Z; the triathlon's swim 07:33:01Z and its run
+    // 10:03:41Z on 2018-05-27 (Garmin lists a multisport activity and each of its legs).
+    let list = r#"[{"summarizedActivitiesExport": [
+        {"activityId": 11, "name": "Sunday run", "description": "hills", "beginTimestamp": 1497191649000},
+        {"activityId": 12, "name": "Ironman", "beginTimestamp": 1527406381000},
+        {"activityId": 13, "name": "Ironman marathon", "beginTimestamp": 1527413021000},
+        {"activityId": 14, "name": "Not in this export", "beginTimestamp": 1600000000000}
+    ]}]"#;
+    let inner_path = dir.join("inner.zip");
+    zip_with(&inner_path, &[("me@example.com_11.fit", &run1), ("me@example.com_12.fit", &tri)]);
+    let inner = std::fs::read(&inner_path).expect("read inner");
+    std::fs::remove_file(&inner_path).expect("rm");
+    let export = dir.join("garmin.zip");
+    zip_with(
+        &export,
+        &[
+            (
+                "DI_CONNECT/DI-Connect-Fitness/me@example.com_0_summarizedActivities.json",
+                list.as_bytes(),
+            ),
+            ("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", &inner),
+        ],
+    );
+    let names = |store: &SqliteStore| {
+        let mut v: Vec<(Option<u8>, Option<String>, Option<String>)> = store
+            .activities(&slowburn_store::Filter::default())
+            .expect("rows")
+            .into_iter()
+            .map(|a| (a.data.sport, a.data.name, a.data.description))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = vec![
+        (Some(1), Some("Ironman marathon".to_owned()), None),
+        (Some(1), Some("Sunday run".to_owned()), Some("hills".to_owned())),
+        (Some(2), None, None),
+        (Some(3), None, None),
+        (Some(3), None, None),
+        (Some(5), Some("Ironman".to_owned()), None),
+    ];
+    // The export alone.
+    let mut fresh = SqliteStore::open_in_memory().expect("store");
+    let r = run(&mut fresh, std::slice::from_ref(&export));
+    assert_eq!(r.imported, 2, "{r:#?}");
+    assert_eq!(names(&fresh), want);
+    // The watch first, then the export: the same names are added.
+    let mut store = SqliteStore::open_in_memory().expect("store");
+    run(&mut store, &[watch]);
+    assert!(names(&store).iter().all(|n| n.1.is_none()));
+    let r = run(&mut store, &[export]);
+    assert_eq!((r.imported, r.duplicates, r.metadata_added), (0, 2, 3), "{r:#?}");
+    assert!(
+        r.files.iter().any(|f| matches!(&f.outcome, Outcome::Duplicate { reason, .. }
+        if reason == "already imported; name and description added from the export")),
+        "{r:#?}"
+    );
+    assert_eq!(names(&store), want);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -211,3 +211,22 @@ fn a_gpx_of_a_triathlon_is_a_duplicate_of_its_longest_leg_in_either_order() {
     assert_eq!(dumps[0], dumps[1], "the same store whatever the order");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn reanalysis_analyses_each_leg_again_from_the_one_original() {
+    let files = [
+        corpus_file("python-fitparse/sample_mulitple_header.fit"),
+        corpus_file("python-fitparse/activity-small-fenix2-run.fit"),
+    ];
+    let mut store = SqliteStore::open_in_memory().expect("store");
+    run(&mut store, &files);
+    let before = common::dump(&store);
+    let n = slowburn_import::reanalyze(&mut store, &common::Plain).expect("reanalyze");
+    assert_eq!(n, 6, "five legs and a run");
+    assert_eq!(common::dump(&store), before, "the same analysis gives the same rows");
+    for a in store.activities(&slowburn_store::Filter::default()).expect("rows") {
+        let s = summary(&store, a.id);
+        assert_eq!(s["sport"].as_u64(), a.data.sport.map(u64::from), "{} part", a.id);
+        assert_eq!(s["start"].as_i64(), a.data.start_ms);
+    }
+}
