@@ -250,7 +250,8 @@ pub fn new_activity(
             description: meta.and_then(|m| m.description.clone()),
             gear: meta.and_then(|m| m.gear.clone()),
             device: device.filter(|d| !d.is_empty()),
-            duration_s: rec.duration_s(),
+            // First to last sample, a clock jump left out (a Strava app file ends 64 years on).
+            duration_s: span.map(|(a, b)| (b - a) as f64 / 1000.0).or_else(|| rec.duration_s()),
             moving_s: a.moving_s,
             distance_m: rec.distance_m(),
             ascent_m: a.ascent_m,

@@ -339,6 +339,60 @@ mod tests {
         assert!(!same_run(run, None, (61 * MIN, 61 * MIN), None));
     }
 
+    fn rec(n: usize, hr: bool, step_ms: i64) -> Recording {
+        let mut r = Recording::default();
+        for i in 0..n {
+            r.samples.push_empty();
+            r.samples.time[i] = Some(1_700_000_000_000 + i as i64 * step_ms);
+            r.samples.lat[i] = Some(46.0);
+            r.samples.lon[i] = Some(14.0);
+            r.samples.distance_m[i] = Some(i as f64 * 3.0);
+            if hr {
+                r.samples.heart_rate[i] = Some(140);
+                r.samples.cadence[i] = Some(85.0);
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn a_clock_jump_ends_the_span() {
+        let mut r = rec(100, false, 1000);
+        r.samples.time[99] = Some(3_659_791_618_000);
+        assert_eq!(span(&r), Some((1_700_000_000_000, 1_700_000_098_000)));
+        let long = rec(6, false, 11 * 3600 * 1000);
+        assert_eq!(span(&long), Some((1_700_000_000_000, 1_700_000_000_000 + MAX_SPAN_MS)));
+        assert_eq!(span(&Recording::default()), None);
+    }
+
+    #[test]
+    fn the_richer_recording_is_the_complete_one_with_heart_rate() {
+        let watch = richness(&rec(3600, true, 1000));
+        let smart = richness(&rec(720, true, 5000));
+        let phone = richness(&rec(3600, false, 1000));
+        let half = richness(&rec(1800, true, 1000));
+        let sparse = richness(&rec(60, false, 60_000));
+        assert!(watch > smart && smart > phone, "{watch} {smart} {phone}");
+        assert!(phone > half, "a complete track beats half a run with heart rate");
+        assert!(phone > sparse);
+        // The run twice over (a chained copy) holds no more than the run once.
+        let mut twice = rec(600, true, 1000);
+        let once = richness(&twice);
+        let copy = twice.samples.clone();
+        for i in 0..copy.len() {
+            let j = twice.samples.push_empty();
+            twice.samples.time[j] = copy.time[i];
+            twice.samples.heart_rate[j] = copy.heart_rate[i];
+            twice.samples.cadence[j] = copy.cadence[i];
+            twice.samples.lat[j] = copy.lat[i];
+            twice.samples.lon[j] = copy.lon[i];
+            twice.samples.distance_m[j] = copy.distance_m[i];
+        }
+        assert!((richness(&twice) - once).abs() < 1e-9);
+        twice.warnings.push(slowburn_formats::Warning { offset: None, message: "crc".into() });
+        assert!(richness(&twice) < once, "a damaged copy counts for less");
+    }
+
     #[test]
     fn numbers_read_well() {
         assert_eq!(thousands(3612), "3,612");

@@ -64,6 +64,14 @@ fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() 
         .expect("the triathlon is listed");
     assert_eq!(tri.parts.len(), 5);
     assert!(r.multisport_files >= 2 && r.multisport_parts >= 12, "{r:#?}");
+    // The Strava app's file ends with a sample 64 years on: its span stops before that jump.
+    let strava = store
+        .activities(&slowburn_store::Filter::default())
+        .expect("rows")
+        .into_iter()
+        .find(|a| a.data.source_name.ends_with("strava-android-app-201.10-b1218918.fit"))
+        .expect("imported");
+    assert_eq!(strava.data.duration_s, Some(314.0), "its records cover 5 minutes");
     assert_eq!(store.integrity_check().expect("check"), "ok");
     let before = store.canonical_dump().expect("dump");
     // Again: every stored file is a duplicate, nothing is written.
