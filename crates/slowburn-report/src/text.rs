@@ -763,20 +763,26 @@ pub fn trends(v: &TrendsView) -> String {
         }
     }
     let tv = &t.then_vs_now;
-    let ep = |s: &slowburn_core::trends::Span| {
-        s.easy_pace.map_or("–".to_owned(), |e| pace_of(e.pace_s_per_km))
-    };
     for (word, s) in [("Then", &tv.then), ("Now ", &tv.now)] {
+        // Only what is known: no sentence with a hole in it.
+        let mut known = Vec::new();
+        if let Some(e) = s.easy_pace {
+            known.push(format!("easy pace {}", pace_of(e.pace_s_per_km)));
+        }
+        if let Some(r) = s.resting_hr {
+            known.push(format!("resting HR {r:.0} bpm"));
+        }
+        if let Some(x) = s.best_vdot {
+            known.push(format!("best VDOT {x:.1}"));
+        }
+        let said =
+            if known.is_empty() { "nothing measured yet".to_owned() } else { known.join(", ") };
         o.push_str(&format!(
-            "{}  {word} ({} to {}): easy pace {}, resting HR {}, best VDOT {}",
+            "{}  {word} ({} to {}): {said}\n",
             if word == "Then" { "\n" } else { "" },
             s.from,
             s.to,
-            ep(s),
-            s.resting_hr.map_or("–".to_owned(), |r| format!("{r:.0} bpm")),
-            s.best_vdot.map_or("–".to_owned(), |x| format!("{x:.1}")),
         ));
-        o.push('\n');
     }
     o.push_str(&format!("\n  {}", judged_with(&v.profiles)));
     o
