@@ -1694,6 +1694,217 @@ mod tests {
         assert!((m.moving_s - 589.0).abs() < 1e-9, "{}", m.moving_s);
     }
 
+    /// A recording of timestamped samples `(seconds, cumulative metres)` without speed.
+    fn points(pts: &[(i64, Option<f64>)]) -> Recording {
+        let mut s = Samples::default();
+        for &(t, d) in pts {
+            let i = s.push_empty();
+            s.time[i] = Some(1_600_000_000_000 + t * 1000);
+            s.distance_m[i] = d;
+        }
+        Recording { sport: Some(Sport::RUNNING), samples: s, ..Recording::default() }
+    }
+
+    #[test]
+    fn a_clock_jump_is_not_elapsed_time() {
+        // 10 min at 3 m/s, a jump of 20 h (the distance column carries on from where it was),
+        // 10 min more: elapsed and moving are the 1,199 s recorded on either side of the jump.
+        let mut pts: Vec<(i64, Option<f64>)> =
+            (0..600).map(|t| (t, Some(3.0 * t as f64))).collect();
+        let jump = 20 * 3600;
+        pts.extend((600..1200).map(|t| (t + jump, Some(3.0 * t as f64))));
+        let rec = points(&pts);
+        let track = Track::new(&rec, &[]);
+        assert_eq!(track.clock_jumps(), &[ClockJump { index: 600, seconds: 72_001.0 }]);
+        assert_eq!(track.elapsed_s(), Some(1198.0));
+        let m = measure(&track, &profile(), None);
+        assert_eq!((m.elapsed_s, m.timer_s, m.moving_s), (Some(1198.0), Some(1198.0), 1198.0));
+        // The 3 m the column gained across the jump are not part of the run.
+        assert!((m.distance_m.unwrap() - 3594.0).abs() < 1e-9, "{:?}", m.distance_m);
+    }
+
+    #[test]
+    fn points_minutes_apart_are_moving_time_at_a_plausible_speed() {
+        // Three points an hour apart, 3.6 km each (1 m/s): two hours moving, as a sparse GPX
+        // track says; a fourth an hour later only 500 m on (0.14 m/s) is a stop.
+        let rec = points(&[
+            (0, Some(0.0)),
+            (3600, Some(3600.0)),
+            (7200, Some(7200.0)),
+            (10_800, Some(7700.0)),
+        ]);
+        let track = Track::new(&rec, &[]);
+        let m = measure(&track, &profile(), None);
+        assert_eq!(m.moving_s, 7200.0);
+        assert_eq!(m.elapsed_s, Some(10_800.0));
+        assert_eq!(m.distance_m, Some(7700.0));
+        // The pace histogram counts the two moving hours at 16:40 /km, the "slower" bucket.
+        let h = track.pace_histogram();
+        assert_eq!(h.iter().sum::<f64>(), 7200.0);
+        // At 3 m/s (5:33 /km) the hours count in their own pace bucket.
+        let rec = points(&[(0, Some(0.0)), (3600, Some(10_800.0))]);
+        let h = Track::new(&rec, &[]).pace_histogram();
+        assert_eq!(h[crate::hist::pace_bucket(3.0)], 3600.0);
+    }
+
+    #[test]
+    fn readings_without_speed_or_distance_stand_for_at_most_10_s() {
+        // Heart rate only, a reading a minute: nothing to judge the gaps by.
+        let rec = points(&[(0, None), (60, None), (120, None), (125, None)]);
+        let m = measure(&Track::new(&rec, &[]), &profile(), None);
+        assert_eq!(m.moving_s, 10.0 + 10.0 + 5.0);
+        assert_eq!(m.distance_m, None);
+    }
+
+    #[test]
+    fn speed_and_distance_written_as_two_records_of_one_instant() {
+        // As a phone app writes them: speed (3 m/s) at each second, the distance in a second
+        // record with the same timestamp.
+        let mut s = Samples::default();
+        for t in 0..300_i64 {
+            let i = s.push_empty();
+            s.time[i] = Some(t * 1000);
+            s.speed_mps[i] = Some(3.0);
+            let k = s.push_empty();
+            s.time[k] = Some(t * 1000);
+            s.distance_m[k] = Some(3.0 * t as f64);
+        }
+        let rec = Recording { samples: s, ..Recording::default() };
+        let m = measure(&Track::new(&rec, &[]), &profile(), None);
+        assert_eq!(m.moving_s, 299.0);
+        assert!((m.distance_m.unwrap() - 897.0).abs() < 1e-9, "{:?}", m.distance_m);
+    }
+
+    #[test]
+    fn distance_without_time_is_left_out() {
+        // 1 km at 3 m/s, a timer pause over which the column gains 2 km, 1 km more.
+        let mut pts: Vec<(i64, Option<f64>)> =
+            (0..=333).map(|t| (t, Some(3.0 * t as f64))).collect();
+        pts.extend((0..=333).map(|t| (t + 1333, Some(2999.0 + 3.0 * t as f64))));
+        let mut rec = points(&pts);
+        let start = 1_600_000_000_000 + 333 * 1000;
+        rec.pauses = vec![Pause { start, end: Some(start + 1000 * 1000) }];
+        let track = Track::new(&rec, &[]);
+        assert!((track.untimed_m() - 2000.0).abs() < 1e-9, "{}", track.untimed_m());
+        let m = measure(&track, &profile(), None);
+        assert!((m.distance_m.unwrap() - 1998.0).abs() < 1e-9, "{:?}", m.distance_m);
+        // The best 1 km is a kilometre actually run, not the paused 2 km in no time.
+        let km = m.best_efforts.iter().find(|b| b.name == "1 km").unwrap();
+        assert!(km.time_s > 330.0, "{km:?}");
+    }
+
+    #[test]
+    fn world_records_and_efforts_faster_than_them() {
+        assert_eq!(world_record_s(1_000.0), Some(131.96));
+        assert_eq!(world_record_s(42_195.0), Some(7_235.0));
+        assert_eq!(world_record_s(1_234.0), None);
+        // 40 s at 11 m/s inside a run at 3 m/s: 400 m in 36.4 s beats van Niekerk's 43.03 and
+        // is dropped; the 1 km (440 m at 11 m/s + 560 m at 3 m/s = 226.7 s) stays.
+        let rec = synthetic(
+            1200,
+            |i| if (600..640).contains(&i) { 11.0 } else { 3.0 },
+            |_| None,
+            |_| None,
+        );
+        let m = measure(&Track::new(&rec, &[]), &profile(), None);
+        assert!(m.best_efforts.iter().all(|b| b.name != "400 m"), "{:?}", m.best_efforts);
+        assert_eq!(m.dropped_best_efforts.len(), 1);
+        assert!((m.dropped_best_efforts[0].time_s - 400.0 / 11.0).abs() < 1e-6);
+        let km = m.best_efforts.iter().find(|b| b.name == "1 km").unwrap();
+        assert!((km.time_s - (40.0 + 560.0 / 3.0)).abs() < 1e-6, "{km:?}");
+    }
+
+    #[test]
+    fn one_distance_by_the_rule() {
+        use slowburn_formats::Summary;
+        // 10 km at 5:00 /km by the track.
+        let base = synthetic(3001, |_| 1000.0 / 300.0, |_| None, |_| None);
+        let with = |session: Option<f64>, laps: &[f64]| {
+            let mut r = base.clone();
+            r.sessions = session
+                .map(|d| Summary { distance_m: Some(d), ..Summary::default() })
+                .into_iter()
+                .collect();
+            r.laps = laps
+                .iter()
+                .map(|&d| Summary { distance_m: Some(d), ..Summary::default() })
+                .collect();
+            r
+        };
+        // The session's 10.2 km agrees (2 %): it is the distance, and the track is scaled to it,
+        // so the splits add up to it and 5 km takes 2 % less time.
+        let rec = with(Some(10_200.0), &[5_100.0, 5_100.0]);
+        let mut track = Track::new(&rec, &[]);
+        let c = track.choose_distance();
+        assert_eq!(c.distance_m, Some(10_200.0));
+        assert_eq!(c.source, "session (the track's 10.00 km agrees; laps agree)");
+        assert!(c.warnings.is_empty());
+        let m = measure(&track, &profile(), None);
+        assert!((m.distance_m.unwrap() - 10_200.0).abs() < 1e-6);
+        let split_sum: f64 = m.splits.iter().map(|s| s.distance_m).sum();
+        assert!((split_sum - 10_200.0).abs() < 1e-6, "{split_sum}");
+        let five = m.best_efforts.iter().find(|b| b.name == "5 km").unwrap();
+        assert!((five.time_s - 1500.0 / 1.02).abs() < 1e-6, "{five:?}");
+        assert!((m.pace_s_per_km.unwrap() - 3000.0 / 10.2).abs() < 1e-6);
+        // A session total of 2 km (the laps' sum, not the run): the track, with a warning.
+        let rec = with(Some(2_000.0), &[1_000.0, 1_000.0]);
+        let mut track = Track::new(&rec, &[]);
+        let c = track.choose_distance();
+        assert!((c.distance_m.unwrap() - 10_000.0).abs() < 1e-6);
+        assert_eq!(
+            c.source,
+            "track (the session's 2.00 km disagrees; laps agree with the session)"
+        );
+        assert_eq!(
+            c.warnings,
+            vec!["The file's totals say 2.00 km, its track 10.00 km: the track is used"]
+        );
+        // No session: the track, laps as the cross-check.
+        let mut track = Track::new(&base, &[]);
+        assert_eq!(track.choose_distance().source, "track");
+        let rec = with(None, &[9_990.0]);
+        assert_eq!(Track::new(&rec, &[]).choose_distance().source, "track (laps agree)");
+        // No usable track (a pool swim without speed): the session's total.
+        let mut rec = with(Some(1_500.0), &[]);
+        rec.samples.distance_m.fill(None);
+        rec.samples.speed_mps.fill(None);
+        let mut track = Track::new(&rec, &[]);
+        let c = track.choose_distance();
+        assert_eq!(
+            (c.distance_m, c.source.as_str()),
+            (Some(1_500.0), "session (the samples have no distance)")
+        );
+        let m = measure(&track, &profile(), None);
+        assert_eq!(m.distance_m, Some(1_500.0));
+        assert!(m.splits.is_empty() && m.best_efforts.is_empty());
+    }
+
+    #[test]
+    fn excluded_stretches_leave_distance_time_and_records() {
+        // 10 min at 3 m/s, 5 min at 15 m/s (a car), 10 min at 3 m/s.
+        let rec = synthetic(
+            1501,
+            |i| if (600..900).contains(&i) { 15.0 } else { 3.0 },
+            |_| None,
+            |_| None,
+        );
+        let mut track = Track::new(&rec, &[]);
+        let car = 600..900;
+        track.exclude(std::slice::from_ref(&car));
+        assert!((track.excluded_m() - 4500.0).abs() < 1e-9);
+        let c = track.choose_distance();
+        assert!((c.distance_m.unwrap() - 3600.0).abs() < 1e-6);
+        assert_eq!(c.source, "track, 4.50 km left out");
+        let m = measure(&track, &profile(), None);
+        assert_eq!(m.moving_s, 1200.0);
+        assert_eq!(m.timer_s, Some(1500.0));
+        assert!((m.pace_s_per_km.unwrap() - 1000.0 / 3.0).abs() < 1e-9);
+        let best = m.best_efforts.iter().find(|b| b.name == "1 km").unwrap();
+        assert!((best.time_s - 1000.0 / 3.0).abs() < 1e-6, "{best:?}");
+        let split_sum: f64 = m.splits.iter().map(|s| s.distance_m).sum();
+        assert!((split_sum - 3600.0).abs() < 1e-6);
+    }
+
     /// Deterministic pseudo-random normal noise (xorshift + Box–Muller).
     fn noise(seed: u64) -> impl FnMut() -> f64 {
         let mut x = seed.max(1);

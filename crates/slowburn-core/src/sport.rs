@@ -44,7 +44,7 @@
 //!   beyond running as above, or most of its moving time in vehicle segments, is cycling or
 //!   driving; a median from 4.5 m/s (3:42 /km) up with pedalling or with 5 % of its moving time
 //!   above 30 km/h (a rider's freewheeling descents, [`RIDE_BURST_MPS`]) is cycling; a median
-//!   under [`WALK_MAX_MPS`] (6.8 km/h) with no running cadence (under 135 steps/min) is walking,
+//!   under [`WALK_MAX_MPS`] (7.2 km/h) with no running cadence (under 135 steps/min) is walking,
 //!   or hiking with [`HIKE_MIN_CLIMB_M_PER_KM`] (40 m) of climbing per km or more; the rest is
 //!   running.
 //!
@@ -108,8 +108,11 @@ pub const RUN_MEDIAN_MAX_MPS: f64 = 1000.0 / 180.0;
 pub const RIDE_OR_RUN_MPS: f64 = 4.5;
 /// A rider's bursts: 5 % of moving time above this, m/s (30 km/h).
 pub const RIDE_BURST_MPS: f64 = 30.0 / 3.6;
-/// A median under this is walking, m/s (6.8 km/h, 8:46 /km).
-pub const WALK_MAX_MPS: f64 = 1.9;
+/// A median under this is walking, m/s (7.2 km/h, 8:20 /km): people change from walking to
+/// running at about 2.0 m/s (Hreljac A. (1993), "Preferred and energetically optimal gait
+/// transition speeds in human locomotion", *Med. Sci. Sports Exerc.* 25(10):1158–1162:
+/// 2.06 ± 0.09 m/s).
+pub const WALK_MAX_MPS: f64 = 2.0;
 /// Climbing per km from which a walk is a hike (as the classifier's rule), m/km.
 pub const HIKE_MIN_CLIMB_M_PER_KM: f64 = 40.0;
 /// A median above this is a motor vehicle, m/s (50 km/h).
@@ -303,8 +306,9 @@ impl Stats {
         });
         let dist: &[f64] = cleaned.as_deref().unwrap_or(dist_raw);
         let excluded = |j: usize| out.get(j).copied().unwrap_or(false);
-        let mut speeds = [0.0_f64; SPEED_BINS];
-        let mut cadences = [0.0_f64; 256];
+        // (moving seconds, seconds × value) per bin.
+        let mut speeds = [(0.0_f64, 0.0_f64); SPEED_BINS];
+        let mut cadences = [(0.0_f64, 0.0_f64); 256];
         let (mut moving, mut metres, mut power, mut sparse) = (0.0, 0.0, 0.0, 0.0);
         track.for_each_interval(|j, i| {
             let mv = track.moving_s(j);
@@ -316,29 +320,34 @@ impl Stats {
             let v = dd / dt;
             moving += mv;
             metres += dd * mv / dt;
-            speeds[((v / SPEED_BIN) as usize).min(SPEED_BINS - 1)] += mv;
+            let b = &mut speeds[((v / SPEED_BIN) as usize).min(SPEED_BINS - 1)];
+            b.0 += mv;
+            b.1 += mv * v;
             if rec.samples.power_w.get(j).copied().flatten().is_some_and(|p| p > 0) {
                 power += mv;
             }
             if let Some(c) = rec.samples.cadence.get(j).copied().flatten() {
                 if c.is_finite() && c > 0.0 {
-                    cadences[(c.round() as usize).min(255)] += mv;
+                    let b = &mut cadences[(c.round() as usize).min(255)];
+                    b.0 += mv;
+                    b.1 += mv * f64::from(c);
                 }
             }
             if dt > SPARSE_INTERVAL_S {
                 sparse += mv;
             }
         });
-        let quantile = |hist: &[f64], q: f64, width: f64| -> Option<f64> {
-            let total: f64 = hist.iter().sum();
+        // The weighted quantile: the mean value of the bin it falls in (exact for a constant).
+        let quantile = |hist: &[(f64, f64)], q: f64| -> Option<f64> {
+            let total: f64 = hist.iter().map(|b| b.0).sum();
             if total <= 0.0 {
                 return None;
             }
             let mut acc = 0.0;
-            for (b, &w) in hist.iter().enumerate() {
+            for &(w, sum) in hist {
                 acc += w;
-                if acc >= q * total {
-                    return Some((b as f64 + 0.5) * width);
+                if w > 0.0 && acc >= q * total {
+                    return Some(sum / w);
                 }
             }
             None
@@ -352,13 +361,13 @@ impl Stats {
         Stats {
             moving_s: moving,
             distance_m: metres,
-            median_mps: quantile(&speeds, 0.5, SPEED_BIN).unwrap_or(0.0),
-            p95_mps: quantile(&speeds, 0.95, SPEED_BIN).unwrap_or(0.0),
+            median_mps: quantile(&speeds, 0.5).unwrap_or(0.0),
+            p95_mps: quantile(&speeds, 0.95).unwrap_or(0.0),
             best_1km_mps: best(1_000.0),
             best_10km_mps: best(10_000.0),
             best_10min_mps: best_over_time(timer_t, dist_t, 600.0),
             power_share: if moving > 0.0 { power / moving } else { 0.0 },
-            cadence: quantile(&cadences, 0.5, 1.0).map(|c| c - 0.5),
+            cadence: quantile(&cadences, 0.5),
             sparse_share: if moving > 0.0 { sparse / moving } else { 0.0 },
         }
     }
@@ -876,5 +885,387 @@ fn pace(mps: f64) -> String {
         format!("{} /km", clock(1000.0 / mps))
     } else {
         "– /km".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slowburn_formats::{Device, Samples, Sport, Summary};
+
+    /// Pieces of a 1 Hz recording: (seconds, m/s).
+    type Piece = (usize, f64);
+
+    struct Build {
+        pieces: Vec<Piece>,
+        sport: Option<u8>,
+        cadence: Option<f32>,
+        power: Option<u16>,
+        /// Metres of climbing per metre of distance.
+        climb: f64,
+        device: Option<Device>,
+    }
+
+    fn build(pieces: &[Piece]) -> Build {
+        Build {
+            pieces: pieces.to_vec(),
+            sport: Some(fit::RUNNING),
+            cadence: None,
+            power: None,
+            climb: 0.0,
+            device: None,
+        }
+    }
+
+    impl Build {
+        fn sport(mut self, s: Option<u8>) -> Self {
+            self.sport = s;
+            self
+        }
+        fn cadence(mut self, c: f32) -> Self {
+            self.cadence = Some(c);
+            self
+        }
+        fn power(mut self, p: u16) -> Self {
+            self.power = Some(p);
+            self
+        }
+        fn climb(mut self, c: f64) -> Self {
+            self.climb = c;
+            self
+        }
+        fn device(mut self, d: Device) -> Self {
+            self.device = Some(d);
+            self
+        }
+        fn rec(&self) -> Recording {
+            let mut s = Samples::default();
+            let (mut d, mut t) = (0.0, 0_i64);
+            for &(secs, v) in &self.pieces {
+                for _ in 0..secs {
+                    let i = s.push_empty();
+                    s.time[i] = Some(1_600_000_000_000 + t * 1000);
+                    s.distance_m[i] = Some(d);
+                    s.speed_mps[i] = Some(v as f32);
+                    s.cadence[i] = self.cadence.filter(|_| v > 0.5);
+                    s.power_w[i] = self.power.filter(|_| v > 0.5);
+                    s.altitude_m[i] = Some((100.0 + d * self.climb) as f32);
+                    d += v;
+                    t += 1;
+                }
+            }
+            Recording {
+                sport: self.sport.map(|sport| Sport { sport, sub_sport: 0 }),
+                samples: s,
+                devices: self.device.clone().into_iter().collect(),
+                ..Recording::default()
+            }
+        }
+    }
+
+    fn run(b: &Build) -> SportAnalysis {
+        let rec = b.rec();
+        let hr = rec.samples.heart_rate.clone();
+        let track = Track::new(&rec, &hr);
+        analyse(&rec, &track)
+    }
+
+    #[test]
+    fn a_run_at_a_runners_pace_stays_running() {
+        // 30 min at 5:00 /km.
+        let a = run(&build(&[(1800, 1000.0 / 300.0)]).cadence(85.0));
+        assert_eq!((a.call.sport, a.call.changed, a.call.from_file), (1, false, Some(1)));
+        assert!(a.excluded.is_empty());
+        assert!(
+            a.call.reason.starts_with("the file says running; median 5:00 /km"),
+            "{}",
+            a.call.reason
+        );
+        assert!(a.call.reason.contains("cadence 170 steps/min"), "{}", a.call.reason);
+    }
+
+    #[test]
+    fn a_car_inside_a_run_is_left_out() {
+        // 10 min at 3 m/s, 30 s standing, 5 min at 15 m/s (54 km/h), 30 s standing, 10 min at
+        // 3 m/s: the car's 4.5 km is a vehicle segment, the run stays a run.
+        let a = run(&build(&[(600, 3.0), (30, 0.0), (300, 15.0), (30, 0.0), (600, 3.0)]));
+        assert_eq!(a.call.sport, 1, "{}", a.call.reason);
+        assert_eq!(a.excluded.len(), 1, "{:?}", a.excluded);
+        let v = &a.excluded[0];
+        assert_eq!(v.kind, SegmentKind::Vehicle);
+        // The car's intervals start at sample 630 and end at 930 (the stops are not driven).
+        assert_eq!(v.samples, 630..930);
+        assert!((v.distance_m - 4500.0).abs() < 1e-9, "{}", v.distance_m);
+        assert!((v.speed_mps() - 15.0).abs() < 1e-9);
+        assert_eq!(
+            v.describe(),
+            "4.5 km at 54 km/h in a vehicle left out (5:00 from 10:30 into the recording)"
+        );
+        assert!(
+            a.call.reason.ends_with(
+                "4.5 km at 54 km/h in a vehicle left out (5:00 from 10:30 into the recording)"
+            ),
+            "{}",
+            a.call.reason
+        );
+    }
+
+    #[test]
+    fn a_train_with_stops_is_one_vehicle_segment() {
+        // 10 min run, 4 min train at 20 m/s, 60 s at a station, 4 min at 20 m/s, 10 min run.
+        let a = run(&build(&[
+            (600, 3.0),
+            (10, 0.0),
+            (240, 20.0),
+            (60, 0.0),
+            (240, 20.0),
+            (10, 0.0),
+            (600, 3.0),
+        ]));
+        assert_eq!(a.call.sport, 1);
+        assert_eq!(a.excluded.len(), 1, "{:?}", a.excluded);
+        assert!((a.excluded[0].distance_m - 9600.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_short_fast_stretch_is_neither_a_car_nor_a_jump() {
+        // 20 s at 9 m/s inside a run: a sprint (the 200 m record averages 10.4 m/s).
+        let a = run(&build(&[(600, 3.0), (20, 9.0), (600, 3.0)]));
+        assert!(a.excluded.is_empty(), "{:?}", a.excluded);
+        // 50 s at 9 m/s is still possible (a 400 m record averages 9.3 m/s over 43 s) ...
+        let a = run(&build(&[(600, 3.0), (50, 9.0), (600, 3.0)]));
+        assert!(a.excluded.is_empty(), "{:?}", a.excluded);
+        // ... 40 s at 11 m/s is not.
+        let a = run(&build(&[(600, 3.0), (40, 11.0), (600, 3.0)]));
+        assert_eq!(a.excluded.len(), 1);
+        assert_eq!(a.excluded[0].kind, SegmentKind::Vehicle);
+    }
+
+    #[test]
+    fn a_gps_jump_is_left_out() {
+        let mut rec = build(&[(1200, 3.0)]).rec();
+        // Sample 600's position jumped 300 m ahead and back: +300 m, then +300 m again over
+        // two seconds of cumulative (non-decreasing) distance.
+        for i in 601..1200 {
+            rec.samples.distance_m[i] = rec.samples.distance_m[i].map(|d| d + 600.0);
+        }
+        rec.samples.distance_m[600] = rec.samples.distance_m[600].map(|d| d + 300.0);
+        for v in &mut rec.samples.speed_mps {
+            *v = None;
+        }
+        let hr = rec.samples.heart_rate.clone();
+        let track = Track::new(&rec, &hr);
+        let a = analyse(&rec, &track);
+        assert_eq!(a.call.sport, 1);
+        assert_eq!(a.excluded.len(), 1, "{:?}", a.excluded);
+        let j = &a.excluded[0];
+        assert_eq!((j.kind, j.samples.clone()), (SegmentKind::GpsJump, 599..601));
+        assert!((j.distance_m - 606.0).abs() < 1e-9, "{}", j.distance_m);
+        assert_eq!(j.describe(), "a GPS jump of 606 m in 2 s (1091 km/h) left out");
+    }
+
+    #[test]
+    fn a_running_file_faster_than_the_records_is_a_ride() {
+        // 20 min at 8 m/s (28.8 km/h, under the vehicle threshold): 1 km in 125 s, faster than
+        // Ngeny's 2:11.96.
+        let a = run(&build(&[(1200, 8.0)]));
+        assert_eq!((a.call.sport, a.call.changed), (fit::CYCLING, true));
+        assert_eq!(
+            a.call.reason,
+            "the file says running, but it cannot be: 1 km in 2:05 (28.8 km/h) is faster than \
+             the world record (2:12); median 28.8 km/h: cycling"
+        );
+        // 20 min at 7 m/s: 1 km in 142.9 s is possible, but 4.2 km in 10 min is faster than
+        // the 3000 m record's pace (6.86 m/s).
+        let a = run(&build(&[(1200, 7.0)]));
+        assert_eq!(a.call.sport, fit::CYCLING, "{}", a.call.reason);
+        assert!(a.call.reason.contains("4.20 km in 10 minutes (2:23 /km)"), "{}", a.call.reason);
+        // 40 min at 6.5 m/s: 10 km in 25:38, faster than 26:11.
+        let a = run(&build(&[(2400, 6.5)]));
+        assert!(a.call.reason.contains("10 km in 25:38"), "{}", a.call.reason);
+    }
+
+    #[test]
+    fn a_fast_but_possible_run_stays_a_run() {
+        // An elite 10 km at 2:50 /km (5.88 m/s): faster than any amateur, slower than records.
+        let a = run(&build(&[(1700, 1000.0 / 170.0)]).cadence(92.0));
+        assert_eq!((a.call.sport, a.call.changed), (1, false), "{}", a.call.reason);
+    }
+
+    #[test]
+    fn a_running_file_from_a_bike_computer_at_riding_speed_is_a_ride() {
+        let edge = Device { manufacturer: Some(1), product: Some(1036), name: None };
+        // 6 m/s (21.6 km/h) for 30 min: possible for a runner, not from an Edge 500.
+        let a = run(&build(&[(1800, 6.0)]).device(edge.clone()));
+        assert_eq!(a.call.sport, fit::CYCLING, "{}", a.call.reason);
+        assert!(
+            a.call.reason.contains("recorded by a bike computer (garmin edge500)"),
+            "{}",
+            a.call.reason
+        );
+        // An Edge at a running pace: a run.
+        let a = run(&build(&[(1800, 3.0)]).device(edge));
+        assert_eq!(a.call.sport, 1);
+    }
+
+    #[test]
+    fn no_sport_decided_from_the_evidence() {
+        // A bike computer.
+        let sigma = Device { manufacturer: Some(70), product: Some(46), name: None };
+        let a = run(&build(&[(1800, 5.0)]).sport(None).device(sigma));
+        assert_eq!((a.call.sport, a.call.from_file, a.call.changed), (2, None, true));
+        assert_eq!(
+            a.call.reason,
+            "no sport in the file; recorded by a bike computer (sigmasport 46), median 18.0 km/h: cycling"
+        );
+        // Pedalling: power and a cadence of 85 at 18 km/h.
+        let a = run(&build(&[(1800, 5.0)]).sport(Some(0)).cadence(85.0).power(180));
+        assert_eq!(a.call.sport, 2, "{}", a.call.reason);
+        assert!(a.call.reason.contains("a power channel with a pedalling cadence of 85"));
+        // A runner's pace and cadence.
+        let a = run(&build(&[(1800, 3.2)]).sport(Some(0)).cadence(84.0));
+        assert_eq!((a.call.sport, a.call.changed), (1, true), "{}", a.call.reason);
+        // Walking pace, flat: walking; climbing 60 m per km: hiking.
+        let a = run(&build(&[(1800, 1.3)]).sport(Some(0)));
+        assert_eq!(a.call.sport, fit::WALKING, "{}", a.call.reason);
+        assert!(a.call.reason.starts_with("no sport in the file; median 12:49 /km (4.7 km/h)"));
+        let a = run(&build(&[(1800, 1.3)]).sport(Some(0)).climb(0.06));
+        assert_eq!(a.call.sport, fit::HIKING, "{}", a.call.reason);
+        assert!(a.call.reason.contains("60 m of climbing per km: hiking"), "{}", a.call.reason);
+        // A slow jog with a running cadence is running, not walking.
+        let a = run(&build(&[(1800, 1.9)]).sport(Some(0)).cadence(78.0));
+        assert_eq!(a.call.sport, 1, "{}", a.call.reason);
+        // Riding speed without any device or sensor: beyond a session's running.
+        let a = run(&build(&[(1800, 6.0)]).sport(None));
+        assert_eq!(a.call.sport, 2, "{}", a.call.reason);
+        assert!(
+            a.call.reason.contains("median 21.6 km/h over 29:59, beyond a runner's session"),
+            "{}",
+            a.call.reason
+        );
+        // A rider's bursts: 16 km/h with 12 descents of 20 s at 36 km/h.
+        let mut pieces = vec![(300, 4.6)];
+        for _ in 0..12 {
+            pieces.extend([(20, 10.0), (280, 4.6)]);
+        }
+        let a = run(&build(&pieces).sport(Some(0)));
+        assert_eq!(a.call.sport, 2, "{}", a.call.reason);
+        assert!(
+            a.call.reason.contains("5 % of its moving time above 36.0 km/h"),
+            "{}",
+            a.call.reason
+        );
+    }
+
+    #[test]
+    fn too_little_or_too_sparse_stays_generic() {
+        let a = run(&build(&[(40, 3.0)]).sport(Some(0)));
+        assert_eq!((a.call.sport, a.call.changed), (0, false));
+        assert_eq!(
+            a.call.reason,
+            "no sport in the file, and too little recorded to judge (39 s, 117 m): left generic"
+        );
+        // Three points an hour apart, 3.6 km each: straight lines.
+        let mut s = Samples::default();
+        for k in 0..3_i64 {
+            let i = s.push_empty();
+            s.time[i] = Some(k * 3_600_000);
+            s.distance_m[i] = Some(k as f64 * 3_600.0);
+        }
+        let rec = Recording { sport: Some(Sport::GENERIC), samples: s, ..Recording::default() };
+        let track = Track::new(&rec, &rec.samples.heart_rate);
+        let a = analyse(&rec, &track);
+        assert_eq!(a.call.sport, 0);
+        assert!(a.call.reason.contains("too sparse to tell"), "{}", a.call.reason);
+        // No speed or distance at all.
+        let mut rec = build(&[(600, 3.0)]).sport(None).rec();
+        rec.samples.distance_m.fill(None);
+        rec.samples.speed_mps.fill(None);
+        let track = Track::new(&rec, &rec.samples.heart_rate);
+        assert_eq!(
+            analyse(&rec, &track).call.reason,
+            "no sport in the file, and no timed speed or distance to judge it by: left generic"
+        );
+    }
+
+    #[test]
+    fn pedalling_without_speed_is_indoor_cycling() {
+        let mut rec = build(&[(1200, 1.0)]).sport(None).cadence(88.0).power(200).rec();
+        rec.samples.distance_m.fill(None);
+        rec.samples.speed_mps.fill(None);
+        let track = Track::new(&rec, &rec.samples.heart_rate);
+        let a = analyse(&rec, &track);
+        assert_eq!(
+            (a.call.sport, a.call.sub_sport),
+            (2, fit::SUB_INDOOR_CYCLING),
+            "{}",
+            a.call.reason
+        );
+    }
+
+    #[test]
+    fn a_car_trip_is_driving() {
+        // No sport, 10 min at 25 m/s (90 km/h) on the level.
+        let a = run(&build(&[(30, 0.0), (600, 25.0), (30, 0.0)]).sport(Some(0)));
+        assert_eq!(a.call.sport, fit::DRIVING, "{}", a.call.reason);
+        assert!(a.call.reason.contains("90 km/h held for 30 s on the level"), "{}", a.call.reason);
+        // 70+ km/h down a 6 % slope for a minute is a descent on a bike, not a motor: the
+        // median (40 km/h) says a ride.
+        let a = run(&build(&[(600, 8.0), (60, 20.0), (600, 8.0)]).sport(Some(0)).climb(-0.06));
+        assert_eq!(a.call.sport, fit::CYCLING, "{}", a.call.reason);
+    }
+
+    #[test]
+    fn other_sports_and_multisport_keep_what_the_file_says() {
+        let a = run(&build(&[(1800, 1.0)]).sport(Some(5)));
+        assert_eq!((a.call.sport, a.call.changed), (5, false));
+        assert_eq!(a.call.reason, "the file says swimming");
+        let mut rec = build(&[(600, 1.0), (600, 8.0), (600, 3.0)]).sport(Some(5)).rec();
+        rec.sessions = [5, 3, 2, 3, 1]
+            .iter()
+            .map(|&sp| Summary { sport: Some(sp), ..Summary::default() })
+            .collect();
+        let track = Track::new(&rec, &rec.samples.heart_rate);
+        let a = analyse(&rec, &track);
+        assert_eq!((a.call.sport, a.call.changed), (fit::MULTISPORT, true));
+        assert_eq!(
+            a.call.reason,
+            "the file holds 5 sessions of 3 sports (swimming, cycling, running): multisport"
+        );
+    }
+
+    #[test]
+    fn bike_computers_by_maker_product_and_name() {
+        let rec = |d: Device| Recording { devices: vec![d], ..Recording::default() };
+        let named = |n: &str| Device { name: Some(n.to_owned()), ..Device::default() };
+        assert!(bike_computer(&rec(named("Garmin Edge 500"))).is_some());
+        assert!(bike_computer(&rec(named("EDGE305"))).is_some());
+        assert!(bike_computer(&rec(named("ELEMNT BOLT"))).is_some());
+        assert!(bike_computer(&rec(named("ELEMNT RIVAL"))).is_none());
+        assert!(bike_computer(&rec(named("Garmin Forerunner 910XT"))).is_none());
+        assert!(bike_computer(&rec(named("Apple Watch"))).is_none());
+        let garmin = |p: u16| Device { manufacturer: Some(1), product: Some(p), name: None };
+        assert_eq!(bike_computer(&rec(garmin(3843))).as_deref(), Some("garmin edge_1040"));
+        assert!(bike_computer(&rec(garmin(2697))).is_none()); // fenix5
+        let maker = |m: u16| Device { manufacturer: Some(m), product: Some(4), name: None };
+        assert!(bike_computer(&rec(maker(258))).is_some()); // lezyne
+        assert!(bike_computer(&rec(maker(23))).is_none()); // suunto
+        assert!(bike_computer(&Recording::default()).is_none());
+    }
+
+    #[test]
+    fn best_over_time_is_the_fastest_window() {
+        // 5 min at 3 m/s, 10 min at 5 m/s, 5 min at 3 m/s.
+        let mut timer = Vec::new();
+        let mut dist = Vec::new();
+        let mut d = 0.0;
+        for t in 0..=1200 {
+            timer.push(f64::from(t));
+            dist.push(d);
+            d += if (300..900).contains(&t) { 5.0 } else { 3.0 };
+        }
+        let v = best_over_time(&timer, &dist, 600.0).unwrap();
+        assert!((v - 5.0).abs() < 1e-9, "{v}");
+        assert_eq!(best_over_time(&timer[..500], &dist[..500], 600.0), None);
     }
 }

@@ -451,6 +451,8 @@ fn duration_words(s: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    // Exact comparisons: the expected times are sums of whole seconds, exact in f64.
+    #![allow(clippy::float_cmp)]
     use super::*;
     use slowburn_formats::Samples;
 
@@ -488,6 +490,166 @@ mod tests {
         }
         let r = summarise(&rec);
         assert!((r.summary.moving_s - 300.0).abs() < 1.0 + 1e-9, "{}", r.summary.moving_s);
+    }
+
+    fn profile(max_hr: u8) -> crate::athlete::Profile {
+        use crate::athlete::{Athlete, ProfileEntry};
+        let d = jiff::civil::date(2024, 1, 1);
+        let e = ProfileEntry { max_hr: Some(max_hr), resting_hr: Some(50), ..ProfileEntry::new(d) };
+        Athlete::from_entries(vec![e]).at(d)
+    }
+
+    fn with_profile(rec: &Recording, max_hr: u8) -> RunSummary {
+        let p = profile(max_hr);
+        let cx = Context { profile: &p, norms: Norms::default(), label: None, name: None };
+        summarise_with(rec, &cx).summary
+    }
+
+    /// 1 Hz samples from (seconds, m/s) pieces, heart rate 140, sport running.
+    fn pieces(parts: &[(usize, f64)]) -> Recording {
+        let mut s = Samples::default();
+        let (mut d, mut t) = (0.0, 0_i64);
+        for &(n, v) in parts {
+            for _ in 0..n {
+                let k = s.push_empty();
+                s.time[k] = Some(1_700_000_000_000 + t * 1000);
+                s.heart_rate[k] = Some(140);
+                s.speed_mps[k] = Some(v as f32);
+                s.distance_m[k] = Some(d);
+                d += v;
+                t += 1;
+            }
+        }
+        Recording {
+            sport: Some(slowburn_formats::Sport::RUNNING),
+            samples: s,
+            ..Recording::default()
+        }
+    }
+
+    #[test]
+    fn a_car_inside_a_run_is_left_out_of_its_numbers() {
+        let rec = pieces(&[(600, 3.0), (30, 0.0), (300, 15.0), (30, 0.0), (601, 3.0)]);
+        let r = with_profile(&rec, 190);
+        let call = r.sport.as_ref().expect("a call");
+        assert_eq!((call.sport, call.changed), (1, false));
+        assert_eq!(r.excluded.len(), 1);
+        assert_eq!(r.excluded[0].kind, SegmentKind::Vehicle);
+        assert_eq!((r.excluded[0].start_s, r.excluded[0].end_s), (630.0, 930.0));
+        assert!((r.excluded[0].distance_m - 4500.0).abs() < 1e-9);
+        assert!((r.distance_m.unwrap() - 3600.0).abs() < 1e-6, "{:?}", r.distance_m);
+        assert_eq!(r.distance_source.as_deref(), Some("track, 4.50 km left out"));
+        assert_eq!(r.moving_s, 1200.0);
+        let m = r.metrics.as_ref().unwrap();
+        assert!(m.best_efforts.iter().all(|b| b.pace_s_per_km > 333.0), "{:?}", m.best_efforts);
+        assert!(r.run_type.is_some_and(RunType::is_run), "{:?}", r.run_type);
+    }
+
+    #[test]
+    fn a_ride_recorded_as_a_run_is_another_sport() {
+        let rec = pieces(&[(1800, 8.0)]);
+        let r = with_profile(&rec, 190);
+        assert_eq!(r.sport.as_ref().map(|c| (c.sport, c.changed)), Some((2, true)));
+        assert_eq!((r.run_type, r.reason), (Some(RunType::OtherSport), Some(Reason::Sport)));
+        // The user's label still wins.
+        let p = profile(190);
+        let cx = Context {
+            profile: &p,
+            norms: Norms::default(),
+            label: Some(RunType::Easy),
+            name: None,
+        };
+        assert_eq!(summarise_with(&rec, &cx).summary.run_type, Some(RunType::Easy));
+    }
+
+    #[test]
+    fn a_clock_jump_is_repaired_with_a_warning() {
+        let mut rec = pieces(&[(600, 3.0)]);
+        // The last sample's clock jumped 64 years ahead.
+        let last = rec.samples.len() - 1;
+        rec.samples.time[last] = rec.samples.time[last].map(|t| t + 2_027_039_314_000);
+        let r = summarise(&rec);
+        assert_eq!(r.summary.elapsed_s, Some(598.0));
+        assert_eq!(r.summary.moving_s, 598.0);
+        assert!(
+            r.summary.warnings.contains(&"The clock jumps 563066 h between two samples (device time or a clock change): not counted as elapsed time".to_owned()),
+            "{:?}",
+            r.summary.warnings
+        );
+    }
+
+    #[test]
+    fn a_sparse_track_keeps_its_moving_time() {
+        // Three points an hour apart at 3 m/s: two hours moving, not 20 s.
+        let mut s = Samples::default();
+        for k in 0..3_i64 {
+            let i = s.push_empty();
+            s.time[i] = Some(k * 3_600_000);
+            s.distance_m[i] = Some(k as f64 * 10_800.0);
+            s.heart_rate[i] = Some(150);
+        }
+        let r = summarise(&Recording { samples: s, ..Recording::default() }).summary;
+        assert_eq!(r.moving_s, 7200.0);
+        assert_eq!(r.distance_m, Some(21_600.0));
+        // Three heart-rate readings do not cover two hours.
+        assert!(!r.hr_trusted);
+        assert!((r.hr_coverage - 20.0 / 7200.0).abs() < 1e-9);
+        assert!(
+            r.warnings.iter().any(|w| w.starts_with("Heart rate covers only 0 %")),
+            "{:?}",
+            r.warnings
+        );
+    }
+
+    #[test]
+    fn heart_rate_coverage_is_said_plainly() {
+        let mut rec = pieces(&[(1200, 3.0)]);
+        for h in rec.samples.heart_rate.iter_mut().skip(400) {
+            *h = None;
+        }
+        let r = summarise(&rec).summary;
+        assert!(!r.hr_trusted);
+        assert!(
+            r.warnings.contains(&"Heart rate covers only 33 % of the moving time (6 min 40 s of 19 min 59 s): too little to judge the run by".to_owned()),
+            "{:?}",
+            r.warnings
+        );
+        let r = summarise(&pieces(&[(1200, 3.0)])).summary;
+        assert!(r.hr_trusted && r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn heart_rate_above_the_profiles_max_is_a_finding() {
+        let mut rec = pieces(&[(1200, 3.0)]);
+        for h in rec.samples.heart_rate.iter_mut().skip(600).take(60) {
+            *h = Some(190);
+        }
+        let r = with_profile(&rec, 185);
+        assert_eq!(r.above_max_hr, Some(AboveMax { best_30s_hr: 190.0, profile_max_hr: 185 }));
+        // 189 against 188: within the 2-bpm margin, no finding.
+        assert_eq!(with_profile(&rec, 189).above_max_hr, None);
+        assert!(with_profile(&rec, 188).above_max_hr.is_some());
+        assert_eq!(summarise(&rec).summary.above_max_hr, None);
+    }
+
+    #[test]
+    fn a_version_4_summary_without_the_new_fields_still_reads() {
+        let r = summarise(&steady(120, 150, 3.5)).summary;
+        let mut v: serde_json::Value = serde_json::from_str(&encode(&r)).expect("json");
+        let obj = v.as_object_mut().expect("object");
+        for k in [
+            "sport",
+            "excluded",
+            "distance_m",
+            "distance_source",
+            "elapsed_s",
+            "hr_trusted",
+            "above_max_hr",
+        ] {
+            assert!(obj.remove(k).is_some(), "{k}");
+        }
+        let back = decode(&v.to_string()).expect("decode");
+        assert_eq!((back.sport, back.excluded.len(), back.hr_trusted), (None, 0, false));
     }
 
     #[test]
