@@ -4,8 +4,13 @@
 //! compress (parallel, rayon) → insert (one writer, one transaction per batch).
 //!
 //! # Design
-//! Every input ends as exactly one [`Outcome`]: imported, duplicate, skipped (not an activity,
-//! with the reason) or failed (with the reason). Work is done in batches of entries so memory
+//! Every input ends as exactly one [`Outcome`]: imported, replaced (a richer recording of a run
+//! already stored took its place), duplicate (the same bytes, or the same run from another
+//! source, with which recording was kept and why), skipped (not an activity, with the reason)
+//! or failed (with the reason); the [`Report`]'s counts add up to the files seen. A multisport
+//! file is one original and one activity per leg ([`parts`]); recordings of one run are one
+//! activity whatever order they come in ([`same`], `merge`); an export's names fill what the
+//! activities lack, also when their files were imported before ([`garmin`] for Garmin Connect). Work is done in batches of entries so memory
 //! stays bounded whatever the archive size, and a batch is one transaction: an import killed
 //! at any point leaves whole batches, and running it again finishes the job (the same bytes are
 //! recognised by SHA-256 and cost only a hash). The analysis is passed in ([`Analyser`]), so
@@ -445,17 +450,29 @@ fn import_chunk(
     let mut p_iter = todo.iter().zip(prepared);
     let mut results = Vec::with_capacity(slots.len());
     for slot in slots {
+        let internal = || {
+            FileResult::new(
+                String::new(),
+                Outcome::Failed { reason: "internal: no outcome".into() },
+            )
+        };
         let file = match slot {
             Slot::Done(outcome) => FileResult::new(String::new(), outcome),
             Slot::Known => {
-                let Some(l) = known.next() else { break };
+                let Some(l) = known.next() else {
+                    results.push(internal());
+                    continue;
+                };
                 let (outcome, added) =
                     already_stored(batch.as_mut(), l, garmin, "already imported")?;
                 report.metadata_added += added;
                 FileResult::new(String::new(), outcome)
             }
             Slot::Todo => {
-                let Some((l, p)) = p_iter.next() else { break };
+                let Some((l, p)) = p_iter.next() else {
+                    results.push(internal());
+                    continue;
+                };
                 write_one(batch.as_mut(), l, p, garmin, report)?
             }
         };

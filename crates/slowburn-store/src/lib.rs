@@ -9,6 +9,12 @@
 //! computes no analysis, it keeps what `slowburn-core` computed. Writes go through a [`Batch`]
 //! — one transaction — so an import killed at any point leaves whole batches or nothing.
 //!
+//! An activity is one part of an original file: a multisport file (triathlon, brick) is one
+//! original with one activity per leg, keyed by `(sha256, part)` ([`PartOf`]); every other file
+//! is part 0 of 1. Each activity keeps the span of its recording and of the duplicates kept
+//! with it, so the import pipeline finds the same run from another source by time overlap
+//! ([`Batch::overlapping`]) and folds recordings of one run together ([`Batch::merge_activity`]).
+//!
 //! Rows are named structs. What a review or trend reads on every run (types, coverage, best
 //! efforts, heart rate–pace points, load inputs) is kept in typed columns ([`Facts`]) next to
 //! the full summary, so reading ten years costs about what a bare read of those rows costs;
