@@ -652,8 +652,9 @@ pub fn reanalyze(store: &mut dyn Store, analyser: &dyn Analyser) -> Result<usize
 }
 
 /// Re-analyse the activities `ids` from their original bytes, 512 at a time (one transaction
-/// each). Returns the number updated; one whose original no longer decodes (or no longer gives
-/// the parts it gave) keeps what it had.
+/// each). Returns the number of activities written; one whose original no longer decodes (or
+/// gives other legs than it gave) keeps what it had, and one stored whole that is now found to
+/// be a multisport file becomes one activity per leg.
 pub fn reanalyze_activities(
     store: &mut dyn Store,
     analyser: &dyn Analyser,
@@ -668,7 +669,7 @@ pub fn reanalyze_activities(
             let bytes = store.original(&row.sha256)?;
             loaded.push((id, row, part, bytes));
         }
-        let prepared: Vec<Option<NewActivity>> = loaded
+        let prepared: Vec<Option<Vec<NewActivity>>> = loaded
             .par_iter()
             .map(|(_, row, part, bytes)| {
                 let name = &row.data.source_name;
@@ -683,22 +684,42 @@ pub fn reanalyze_activities(
                 if skip_reason(&rec).is_some() {
                     return None;
                 }
-                let leg = match parts::split(&rec) {
-                    None if part.parts == 1 => rec,
-                    Some(s) if s.parts.len() == part.parts as usize && part.parts > 1 => {
-                        s.parts.into_iter().nth(part.part as usize)?
-                    }
-                    Some(mut s) if s.parts.len() == 1 && part.parts == 1 => s.parts.pop()?,
-                    _ => return None,
+                let one = |leg: &Recording, part| {
+                    new_activity(name, row.sha256, bytes, leg, part, Some(&meta), analyser)
                 };
-                Some(new_activity(name, row.sha256, bytes, &leg, *part, Some(&meta), analyser))
+                match parts::split(&rec).filter(|s| !s.parts.is_empty()) {
+                    None if part.parts == 1 => Some(vec![one(&rec, *part)]),
+                    Some(s) if s.parts.len() == part.parts as usize => {
+                        Some(vec![one(s.parts.get(part.part as usize)?, *part)])
+                    }
+                    // Stored whole, now found to be a multisport file: it becomes its legs.
+                    Some(s) if part.parts == 1 => {
+                        let n = s.parts.len() as u32;
+                        Some(
+                            s.parts
+                                .iter()
+                                .enumerate()
+                                .map(|(i, leg)| one(leg, PartOf { part: i as u32, parts: n }))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                }
             })
             .collect();
         let mut batch = store.batch()?;
         for ((id, _, _, _), p) in loaded.iter().zip(prepared) {
-            if let Some(a) = p {
-                batch.update_analysis(*id, &a)?;
-                updated += 1;
+            match p.as_deref() {
+                Some([a]) => {
+                    batch.update_analysis(*id, a)?;
+                    updated += 1;
+                }
+                Some(legs @ [_, _, ..]) => {
+                    let ids = batch.split_activity(*id, legs)?;
+                    merge::spread_duplicates(batch.as_mut(), *id, legs, &ids)?;
+                    updated += ids.len();
+                }
+                _ => {}
             }
         }
         batch.commit()?;

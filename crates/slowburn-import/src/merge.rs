@@ -314,3 +314,23 @@ fn write_multisport(
     };
     Ok(Written { outcome, ids, metadata_added: 0 })
 }
+
+/// The duplicates of activity `id`, now the first of the legs `ids` (`legs` their recordings),
+/// each go to the leg they overlap most.
+pub(crate) fn spread_duplicates(
+    batch: &mut dyn Batch,
+    id: i64,
+    legs: &[NewActivity],
+    ids: &[i64],
+) -> Result<(), ImportError> {
+    let spans: Vec<Option<(i64, i64)>> =
+        legs.iter().map(|a| a.data.start_ms.zip(a.end_ms)).collect();
+    for d in batch.duplicates_of(id)? {
+        let Some(span) = d.start_ms.zip(d.end_ms) else { continue };
+        let to = ids.get(most_overlapped(Some(span), &spans)).copied().unwrap_or(id);
+        if to != id {
+            batch.insert_duplicate(&DuplicateRow { activity_id: to, ..d })?;
+        }
+    }
+    Ok(())
+}

@@ -230,3 +230,63 @@ fn reanalysis_analyses_each_leg_again_from_the_one_original() {
         assert_eq!(s["start"].as_i64(), a.data.start_ms);
     }
 }
+
+#[test]
+fn a_multisport_file_stored_whole_by_an_older_version_becomes_its_legs_when_reanalysed() {
+    let file = corpus_file("python-fitparse/sample_mulitple_header.fit");
+    let bytes = std::fs::read(&file).expect("read");
+    let rec = slowburn_formats::fit::decode(&bytes).expect("fit");
+    let name = file.display().to_string();
+    let sha: [u8; 32] = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&bytes).into()
+    };
+    let whole = slowburn_import::new_activity(
+        &name,
+        sha,
+        &bytes,
+        &rec,
+        PartOf::WHOLE,
+        None,
+        &common::Plain,
+    );
+    assert_eq!(whole.data.sport, Some(5), "stored whole, the triathlon is a swim");
+    let mut store = SqliteStore::open_in_memory().expect("store");
+    let id = {
+        let mut b = store.batch().expect("batch");
+        let z = slowburn_store::compress(&bytes).expect("zstd");
+        b.insert_original(&sha, &name, bytes.len(), &z).expect("orig");
+        let id = b.insert_activity(&whole).expect("insert");
+        // A GPX of the whole triathlon kept as its duplicate.
+        b.insert_original(&[7; 32], "tri.gpx", 1, b"g").expect("orig");
+        b.insert_duplicate(&slowburn_store::DuplicateRow {
+            sha256: [7; 32],
+            activity_id: id,
+            source_name: "tri.gpx".into(),
+            reason: "same run".into(),
+            start_ms: whole.data.start_ms,
+            end_ms: whole.end_ms,
+            sport: None,
+        })
+        .expect("dup");
+        b.commit().expect("commit");
+        id
+    };
+    store.set_label(id, Some("race")).expect("label");
+    let n = slowburn_import::reanalyze_activities(&mut store, &common::Plain, &[id])
+        .expect("reanalyze");
+    assert_eq!(n, 5);
+    let ids = store.file_activities(&sha).expect("parts");
+    assert_eq!(ids.len(), 5);
+    assert_eq!(ids[0], id, "the stored activity is the first leg");
+    let legs: Vec<_> = ids.iter().map(|&i| store.activity(i).expect("leg")).collect();
+    let sports: Vec<Option<u8>> = legs.iter().map(|a| a.data.sport).collect();
+    assert_eq!(sports, [Some(5), Some(3), Some(2), Some(3), Some(1)]);
+    assert_eq!(legs[0].label.as_deref(), Some("race"), "the label stays with the first leg");
+    assert_eq!(legs[2].duplicates, 1, "the GPX goes to the longest leg");
+    assert_eq!(store.activity_part(ids[4]).expect("part"), PartOf { part: 4, parts: 5 });
+    // Once split, another re-analysis changes nothing.
+    let before = common::dump(&store);
+    slowburn_import::reanalyze(&mut store, &common::Plain).expect("again");
+    assert_eq!(common::dump(&store), before);
+}

@@ -468,6 +468,11 @@ pub trait Batch {
     /// names.
     fn update_analysis(&mut self, id: i64, a: &NewActivity) -> Result<()>;
 
+    /// Activity `id`, stored as a whole file, is found to be a multisport file (a re-analysis
+    /// with a decoder that now finds its legs): it becomes `parts[0]` — keeping its id, label,
+    /// RPE, names and duplicates — and the other parts are inserted. Returns every part's id.
+    fn split_activity(&mut self, id: i64, parts: &[NewActivity]) -> Result<Vec<i64>>;
+
     /// Log a daily value within this batch.
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()>;
 

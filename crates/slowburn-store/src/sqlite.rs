@@ -898,6 +898,26 @@ impl Batch for SqliteBatch<'_> {
         self.refresh_span(id)
     }
 
+    fn split_activity(&mut self, id: i64, parts: &[NewActivity]) -> Result<Vec<i64>> {
+        let Some(first) = parts.first() else { return Ok(vec![id]) };
+        self.update(
+            id,
+            first,
+            &format!(
+                "part=?{}, parts=?{}, {}",
+                bind_index("part"),
+                bind_index("parts"),
+                analysis_set()
+            ),
+        )?;
+        self.refresh_span(id)?;
+        let mut ids = vec![id];
+        for a in &parts[1..] {
+            ids.push(self.insert_activity(a)?);
+        }
+        Ok(ids)
+    }
+
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
         self.tx.execute(
             "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",

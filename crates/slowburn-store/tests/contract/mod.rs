@@ -119,6 +119,7 @@ pub(crate) fn all(make: &dyn Fn() -> Box<dyn Store>) {
     merged_activities_keep_everything_the_user_gave(make().as_mut());
     export_names_fill_only_what_is_missing(make().as_mut());
     the_dump_does_not_depend_on_insertion_order(make);
+    a_whole_file_found_to_be_multisport_becomes_its_parts(make().as_mut());
 }
 
 pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store) {
@@ -383,4 +384,29 @@ pub(crate) fn stale_summaries_are_listed(s: &mut dyn Store) {
     let id = insert(s, &old);
     insert(s, &activity(10, 1_700_100_000_000, 3600.0, 10));
     assert_eq!(s.stale_summaries(3).expect("stale"), vec![id]);
+}
+
+pub(crate) fn a_whole_file_found_to_be_multisport_becomes_its_parts(s: &mut dyn Store) {
+    let t0 = 1_700_000_000_000;
+    let mut whole = activity(70, t0, 3600.0, 100);
+    whole.data.name = Some("Brick".into());
+    let id = insert(s, &whole);
+    s.set_rpe(id, 8.0).expect("rpe");
+    let legs = [part_of(70, 0, 2, t0, 1800.0), part_of(70, 1, 2, t0 + 1_800_000, 1800.0)];
+    let mut b = s.batch().expect("batch");
+    let ids = b.split_activity(id, &legs).expect("split");
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], id);
+    let found = b.overlapping(t0 + 2_000_000, t0 + 2_100_000).expect("find");
+    assert_eq!(
+        found.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[1]],
+        "the first leg's span is its own"
+    );
+    b.commit().expect("commit");
+    assert_eq!(s.activity_part(id).expect("part"), PartOf { part: 0, parts: 2 });
+    assert_eq!(s.activity_part(ids[1]).expect("part"), PartOf { part: 1, parts: 2 });
+    let first = s.history_row(id).expect("row");
+    assert_eq!((first.rpe, first.activity.data.name.as_deref()), (Some(8.0), Some("Brick")));
+    assert_eq!(s.counts().expect("counts"), (2, 0, 1));
 }
