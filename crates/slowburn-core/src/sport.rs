@@ -8,7 +8,7 @@
 //! # What is measured
 //! Over the track's intervals ([`Track::for_each_interval`]): the moving-time-weighted median
 //! and 95th percentile of speed (distance over timer time per interval), the best sustained
-//! speed over 1 km, 10 km (exact, [`best_effort_s`]) and 10 minutes, the share of moving time
+//! speed over 1 km, 10 km and 10 minutes, the share of moving time
 //! with a power reading, the median cadence, the share of moving time in intervals longer than a
 //! minute (a sparse track, whose straight lines only bound the speed from below), and the climb
 //! per km. GPS glitches are discounted first: a sample-to-sample speed beyond what the sport
@@ -55,7 +55,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use slowburn_formats::Recording;
 
-use crate::metrics::{best_effort_s, Track, STOPPED_SPEED_MPS, WORLD_RECORDS};
+use crate::metrics::{Track, STOPPED_SPEED_MPS, WORLD_RECORDS};
 
 /// FIT sport numbers used here.
 pub mod fit {
@@ -278,6 +278,8 @@ struct Stats {
     cadence: Option<f64>,
     /// Share of moving time in intervals longer than [`SPARSE_INTERVAL_S`].
     sparse_share: f64,
+    /// Fastest interval (moving or not), m/s.
+    max_mps: f64,
 }
 
 const SPEED_BIN: f64 = 0.1;
@@ -310,17 +312,22 @@ impl Stats {
         let mut speeds = [(0.0_f64, 0.0_f64); SPEED_BINS];
         let mut cadences = [(0.0_f64, 0.0_f64); 256];
         let (mut moving, mut metres, mut power, mut sparse) = (0.0, 0.0, 0.0, 0.0);
+        let mut max_mps = 0.0_f64;
         track.for_each_interval(|j, i| {
-            let mv = track.moving_s(j);
             let dt = timer[i] - timer[j];
-            if mv <= 0.0 || dt <= 0.0 || excluded(j) {
+            if dt <= 0.0 || excluded(j) {
                 return;
             }
             let dd = dist[i] - dist[j];
             let v = dd / dt;
+            max_mps = max_mps.max(v);
+            let mv = track.moving_s(j);
+            if mv <= 0.0 {
+                return;
+            }
             moving += mv;
-            metres += dd * mv / dt;
-            let b = &mut speeds[((v / SPEED_BIN) as usize).min(SPEED_BINS - 1)];
+            metres += v * mv;
+            let b = &mut speeds[((v * (1.0 / SPEED_BIN)) as usize).min(SPEED_BINS - 1)];
             b.0 += mv;
             b.1 += mv * v;
             if rec.samples.power_w.get(j).copied().flatten().is_some_and(|p| p > 0) {
@@ -328,7 +335,8 @@ impl Stats {
             }
             if let Some(c) = rec.samples.cadence.get(j).copied().flatten() {
                 if c.is_finite() && c > 0.0 {
-                    let b = &mut cadences[(c.round() as usize).min(255)];
+                    // (Rounding by hand: `f32::round` is a libm call.)
+                    let b = &mut cadences[((c + 0.5) as usize).min(255)];
                     b.0 += mv;
                     b.1 += mv * f64::from(c);
                 }
@@ -357,18 +365,20 @@ impl Stats {
             Some((a, b)) if b < timer.len() && b < dist.len() => (&timer[a..=b], &dist[a..=b]),
             _ => (&timer[..0], &dist[..0]),
         };
-        let best = |d: f64| best_effort_s(timer_t, dist_t, d).filter(|t| *t > 0.0).map(|t| d / t);
+        let [t1, t10] = best_times(timer_t, dist_t, [1_000.0, 10_000.0]);
+        let speed_of = |t: Option<f64>, d: f64| t.filter(|t| *t > 0.0).map(|t| d / t);
         Stats {
             moving_s: moving,
             distance_m: metres,
             median_mps: quantile(&speeds, 0.5).unwrap_or(0.0),
             p95_mps: quantile(&speeds, 0.95).unwrap_or(0.0),
-            best_1km_mps: best(1_000.0),
-            best_10km_mps: best(10_000.0),
+            best_1km_mps: speed_of(t1, 1_000.0),
+            best_10km_mps: speed_of(t10, 10_000.0),
             best_10min_mps: best_over_time(timer_t, dist_t, 600.0),
             power_share: if moving > 0.0 { power / moving } else { 0.0 },
             cadence: quantile(&cadences, 0.5),
             sparse_share: if moving > 0.0 { sparse / moving } else { 0.0 },
+            max_mps,
         }
     }
 
@@ -418,6 +428,39 @@ impl Stats {
         self.median_mps > DRIVE_MEDIAN_MPS
             || self.best_10min_mps.is_some_and(|v| v > DRIVE_10MIN_MPS)
     }
+}
+
+/// Fastest timer time (s) over each distance of `ds`, from windows ending at a sample with
+/// their start interpolated: one pass for all distances, and within one sample interval of
+/// the exact best ([`best_effort_s`] also tries windows starting at a sample).
+fn best_times<const K: usize>(timer: &[f64], dist: &[f64], ds: [f64; K]) -> [Option<f64>; K] {
+    let n = timer.len().min(dist.len());
+    let mut best = [None; K];
+    let mut lo = [0_usize; K];
+    if n < 2 {
+        return best;
+    }
+    for end in 0..n {
+        for k in 0..K {
+            let from = dist[end] - ds[k];
+            if from < dist[0] {
+                continue;
+            }
+            let l = &mut lo[k];
+            while *l + 1 < n && dist[*l + 1] <= from {
+                *l += 1;
+            }
+            let a = *l;
+            let t_from = if a + 1 < n && dist[a + 1] > dist[a] {
+                timer[a] + (from - dist[a]) / (dist[a + 1] - dist[a]) * (timer[a + 1] - timer[a])
+            } else {
+                timer[a]
+            };
+            let t = timer[end] - t_from;
+            best[k] = Some(best[k].map_or(t, |b: f64| b.min(t)));
+        }
+    }
+    best
 }
 
 /// The best mean speed over at least `window_s` of timer time, m/s (two pointers, O(n)).
@@ -601,6 +644,9 @@ fn segment(track: &Track<'_>, kind: SegmentKind, from: usize, to: usize) -> Segm
 
 /// Flags of the samples whose interval a set of segments leaves out.
 fn mask(n: usize, segs: &[Segment]) -> Vec<bool> {
+    if segs.is_empty() {
+        return Vec::new();
+    }
     let mut out = vec![false; n];
     for s in segs {
         for f in out.iter_mut().take(s.samples.end.min(n)).skip(s.samples.start) {
@@ -633,8 +679,12 @@ pub fn analyse(rec: &Recording, track: &Track<'_>) -> SportAnalysis {
             }
         }
     }
-    let iv = intervals(track);
     let n = track.len();
+    // One pass first; the per-interval work below is only needed when some interval is faster
+    // than a runner (a vehicle, a jump or a ride), so an ordinary run costs one pass.
+    let all = Stats::of(track, &[]);
+    let fast = all.max_mps > VEHICLE_MPS.min(FOOT_MAX_MPS);
+    let iv = if fast { intervals(track) } else { Vec::new() };
     if sports.len() >= 2 {
         let names: Vec<String> = sports.iter().map(|&s| sport_name(s)).collect();
         let excluded = jumps(track, &iv, ANY_MAX_MPS, &[]);
@@ -660,22 +710,20 @@ pub fn analyse(rec: &Recording, track: &Track<'_>) -> SportAnalysis {
 
     // On foot, or nothing said: measure the run with vehicles and jumps left out.
     let veh = vehicles(track, &iv);
-    let veh_mask = mask(n, &veh);
-    let foot_jumps = jumps(track, &iv, FOOT_MAX_MPS, &veh_mask);
+    let foot_jumps = jumps(track, &iv, FOOT_MAX_MPS, &mask(n, &veh));
     let mut foot_out: Vec<Segment> = veh.iter().cloned().chain(foot_jumps).collect();
     foot_out.sort_by_key(|s| s.samples.start);
-    let rest = Stats::of(track, &mask(n, &foot_out));
+    let rest = if foot_out.is_empty() { all } else { Stats::of(track, &mask(n, &foot_out)) };
     let whole_jumps = jumps(track, &iv, RIDE_MAX_MPS, &[]);
-    let whole = Stats::of(track, &mask(n, &whole_jumps));
+    let whole = if whole_jumps.is_empty() { all } else { Stats::of(track, &mask(n, &whole_jumps)) };
     let bike = bike_computer(rec);
     let veh_m: f64 = veh.iter().map(|s| s.distance_m).sum();
     let veh_s: f64 = veh.iter().map(|s| s.seconds).sum();
     let veh_moving: f64 =
         veh.iter().flat_map(|s| s.samples.clone()).map(|k| track.moving_s(k)).sum();
     let veh_words = || veh.iter().map(Segment::describe).collect::<Vec<_>>().join("; ");
-    let level = motor_on_the_level(track, &iv);
     let not_on_foot = |why: String| -> SportAnalysis {
-        let (sport, what) = match level {
+        let (sport, what) = match motor_on_the_level(track, &iv) {
             Some(v) => (
                 fit::DRIVING,
                 format!(

@@ -168,3 +168,51 @@ fn every_corpus_activity_has_honest_numbers() {
     assert_eq!(seen_rides, RIDES.len(), "a ride of the list is missing from the corpus");
     assert!(bad.is_empty(), "{} dishonest numbers:\n{}", bad.len(), bad.join("\n"));
 }
+
+/// Summarise one corpus file with the test profile.
+fn corpus_summary(relative: &str) -> RunSummary {
+    let path = corpus_dir().join(relative);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let rec = decode_any(relative, &bytes).expect("decodes");
+    let date = jiff::civil::date(2020, 1, 1);
+    let profile = Athlete::from_entries(vec![ProfileEntry {
+        max_hr: Some(185),
+        resting_hr: Some(50),
+        ..ProfileEntry::new(date)
+    }])
+    .at(date);
+    let cx = Context { profile: &profile, norms: Norms::default(), label: None, name: None };
+    summarise_with(&rec, &cx).summary
+}
+
+#[test]
+fn the_files_that_motivated_the_rules() {
+    // A Sigma bike computer's file with no session and so no sport: cycling by its device.
+    let s = corpus_summary("python-fitparse/nick.fit");
+    let call = s.sport.expect("call");
+    assert_eq!((call.sport, call.from_file), (2, None));
+    assert!(call.reason.contains("recorded by a bike computer (sigmasport 46)"), "{}", call.reason);
+    // A Garmin Edge 1040 without a session: cycling by its device and power channel.
+    let call = corpus_summary("fit-python-sdk/WithGearChangeData.fit").sport.expect("call");
+    assert_eq!(call.sport, 2, "{}", call.reason);
+    assert!(call.reason.contains("garmin edge_1040"), "{}", call.reason);
+    // A Forerunner 10 file that says running, 10.2 km in 24:50 moving: its best kilometre is
+    // faster than the world record, so it was not run.
+    let call = corpus_summary("gpsbabel/garmin-forerunner-10.fit").sport.expect("call");
+    assert_eq!((call.sport, call.from_file, call.changed), (2, Some(1), true));
+    assert!(call.reason.contains("faster than the world record (2:12)"), "{}", call.reason);
+    // A hike whose GPX starts with an 8.6-km track without times: that distance has no time
+    // to go with it and is left out, with a warning; no best effort of 0 s.
+    let s = corpus_summary("gpxpy/korita-zbevnica.gpx");
+    assert!(
+        s.warnings.iter().any(|w| w.starts_with("8.64 km of the recording has no time")),
+        "{:?}",
+        s.warnings
+    );
+    assert!(s.metrics.expect("metrics").best_efforts.iter().all(|b| b.time_s > 60.0));
+    assert_eq!(s.sport.expect("call").sport, 17);
+    // A Fenix 2 multisport day (its first session generic): multisport, not a hike.
+    let call =
+        corpus_summary("python-fitparse/activity-large-fenxi2-multisport.fit").sport.expect("call");
+    assert_eq!(call.sport, 18, "{}", call.reason);
+}
