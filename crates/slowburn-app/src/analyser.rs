@@ -91,6 +91,8 @@ impl Analyser for CoreAnalyser {
             hr_hist: r.hr_hist.iter().map(|&x| x as f32).collect(),
             pace_hist: r.pace_hist.iter().map(|&x| x as f32).collect(),
             facts: facts_of(s),
+            sport: s.sport.as_ref().filter(|c| c.changed).map(|c| (c.sport, c.sub_sport)),
+            distance_m: s.distance_m,
             summary: summary::encode(s),
         }
     }

@@ -52,6 +52,12 @@ pub struct Analysis {
     pub summary: String,
     /// What reviews read on every run, for the store's typed columns.
     pub facts: Facts,
+    /// The sport the analysis decided from the evidence `(sport, sub_sport)`, when it differs
+    /// from the file's (a ride recorded without a sport, a car trip): stored instead of it.
+    pub sport: Option<(u8, u8)>,
+    /// The run's one distance by the analysis's rule (glitches and vehicle stretches out):
+    /// stored instead of the file's total.
+    pub distance_m: Option<f64>,
 }
 
 /// The per-recording analysis (cleaning, metrics, classification) that import runs.
@@ -249,8 +255,8 @@ pub fn new_activity(
             format: format_name(name, bytes).to_owned(),
             start_ms: span.map(|s| s.0).or(rec.start),
             utc_offset_s: rec.utc_offset_s,
-            sport: rec.sport.map(|s| s.sport),
-            sub_sport: rec.sport.map(|s| s.sub_sport),
+            sport: a.sport.map(|s| s.0).or(rec.sport.map(|s| s.sport)),
+            sub_sport: a.sport.map(|s| s.1).or(rec.sport.map(|s| s.sub_sport)),
             name: meta.and_then(|m| m.name.clone()),
             description: meta.and_then(|m| m.description.clone()),
             gear: meta.and_then(|m| m.gear.clone()),
@@ -258,7 +264,7 @@ pub fn new_activity(
             // First to last sample, a clock jump left out (a Strava app file ends 64 years on).
             duration_s: span.map(|(a, b)| (b - a) as f64 / 1000.0).or_else(|| rec.duration_s()),
             moving_s: a.moving_s,
-            distance_m: rec.distance_m(),
+            distance_m: a.distance_m.or_else(|| rec.distance_m()),
             ascent_m: a.ascent_m,
             avg_hr: a.avg_hr,
             max_hr: a.max_hr,
@@ -287,11 +293,25 @@ fn skip_reason(rec: &Recording) -> Option<String> {
     if rec.relative_time {
         return Some("device time only, no dates: cannot be placed in a training history".into());
     }
-    if rec.start.is_none() {
+    let Some(start) = rec.start else {
         return Some("no timestamps".into());
+    };
+    // A clock before any GPS watch or beyond this century cannot place a run in a history.
+    if !(EARLIEST_START_MS..LATEST_START_MS).contains(&start) {
+        let when = jiff::Timestamp::from_millisecond(start)
+            .map_or_else(|_| format!("{start} ms"), |t| t.strftime("%Y-%m-%d").to_string());
+        return Some(format!(
+            "its clock says it started on {when}: no real date to place it in a training history"
+        ));
     }
     None
 }
+
+/// Earliest start taken as a real date: 1990-01-01 (before any sports watch with a clock that
+/// recorded files).
+const EARLIEST_START_MS: i64 = 631_152_000_000;
+/// Latest start taken as a real date: 2100-01-01.
+const LATEST_START_MS: i64 = 4_102_444_800_000;
 
 /// The activities one decoded recording gives: itself, or each leg of a multisport file; with
 /// a note on the legs for the report.

@@ -791,11 +791,11 @@ pub fn trends(v: &TrendsView) -> String {
 // ---------------------------------------------------------------------------------------------
 // import
 
-/// The end-of-import table.
+/// The end-of-import table: every file counted once, the outcomes adding up.
 #[must_use]
 pub fn import(r: &Report) -> String {
     let secs = r.elapsed.as_secs_f64().max(1e-9);
-    let total = r.imported + r.duplicates + r.skipped + r.failed;
+    let total = r.imported + r.replaced + r.duplicates + r.skipped + r.failed;
     let mut o = String::new();
     o.push_str(&format!(
         "{total} files in {secs:.2} s ({:.0} files/s, {:.1} MB/s)\n",
@@ -803,26 +803,51 @@ pub fn import(r: &Report) -> String {
         r.bytes as f64 / 1e6 / secs
     ));
     o.push_str(&format!("  imported    {:>6}\n", r.imported));
+    o.push_str(&format!(
+        "  replaced    {:>6}  (a richer recording of a run already stored)\n",
+        r.replaced
+    ));
     o.push_str(&format!("  duplicate   {:>6}\n", r.duplicates));
     o.push_str(&format!("  skipped     {:>6}\n", r.skipped));
     o.push_str(&format!("  failed      {:>6}\n", r.failed));
     if r.ignored > 0 {
         o.push_str(&format!("  (not recordings, passed over: {})\n", r.ignored));
     }
+    if r.multisport_files > 0 {
+        o.push_str(&format!(
+            "  ({} multisport file(s) gave {} activities, one per leg)\n",
+            r.multisport_files, r.multisport_parts
+        ));
+    }
+    if r.metadata_added > 0 {
+        o.push_str(&format!(
+            "  (names, descriptions or gear from an export added to {} activities)\n",
+            r.metadata_added
+        ));
+    }
     let mut shown = 0;
     for f in &r.files {
-        let line = match &f.outcome {
-            Outcome::Failed { reason } => format!("  failed   {}: {reason}", f.name),
-            Outcome::Skipped { reason } => format!("  skipped  {}: {reason}", f.name),
-            _ => continue,
-        };
-        if shown == 30 {
-            o.push_str("  … (--json lists every file)\n");
-            break;
+        let mut lines = Vec::new();
+        match &f.outcome {
+            Outcome::Failed { reason } => lines.push(format!("  failed     {}: {reason}", f.name)),
+            Outcome::Skipped { reason } => lines.push(format!("  skipped    {}: {reason}", f.name)),
+            Outcome::Replaced { reason, .. } => {
+                lines.push(format!("  replaced   {}: {reason}", f.name));
+            }
+            _ => {}
         }
-        o.push_str(&line);
-        o.push('\n');
-        shown += 1;
+        if let Some(note) = &f.note {
+            lines.push(format!("  multisport {}: {note}", f.name));
+        }
+        for line in lines {
+            if shown == 30 {
+                o.push_str("  … (--json lists every file)\n");
+                return o.trim_end().to_owned();
+            }
+            o.push_str(&line);
+            o.push('\n');
+            shown += 1;
+        }
     }
     o.trim_end().to_owned()
 }
