@@ -218,8 +218,16 @@ pub fn activity(d: &ActivityDetail) -> String {
     if let Some(s) = r.start_local.as_ref().or(r.start_utc.as_ref()) {
         row(&mut o, "start", s.clone());
     }
+    if let Some(call) = d.summary.sport.as_ref().filter(|c| c.changed) {
+        row(&mut o, "sport", call.reason.clone());
+    }
     if let Some(x) = r.distance_m {
-        row(&mut o, "distance", format::km(x));
+        let from =
+            d.summary.distance_source.as_deref().map_or(String::new(), |s| format!(" ({s})"));
+        row(&mut o, "distance", format!("{}{from}", format::km(x)));
+    }
+    for x in &d.summary.excluded {
+        row(&mut o, "left out", x.reason.clone());
     }
     if let Some(t) = r.moving_s {
         row(&mut o, "moving", format::duration(t));
