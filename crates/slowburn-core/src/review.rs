@@ -1146,7 +1146,21 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
             );
         }
     }
-    if let Some(r) = ramp {
+    // A spike needs a real baseline: four weeks of training before this week without a break,
+    // at a load worth comparing with (a few TRIMP after a lay-off is no spike).
+    let week_start = range.start;
+    let baseline = week_start.saturating_sub(load::CHRONIC_DAYS)..week_start;
+    let baseline_mean = c.daily[baseline.clone()].iter().sum::<f64>() / load::CHRONIC_DAYS as f64;
+    let longest_gap =
+        c.active[baseline.clone()].split(|a| *a).map(<[bool]>::len).max().unwrap_or(0);
+    let steady_baseline = baseline.len() == load::CHRONIC_DAYS
+        && longest_gap < BREAK_DAYS
+        && baseline_mean >= MIN_BASELINE_DAILY_LOAD;
+    // Days without any activity before this week's first one.
+    let first_active = c.active[range.clone()].iter().position(|a| *a).map(|k| week_start + k);
+    let break_days = first_active.map(|f| c.active[..f].iter().rev().take_while(|a| !**a).count());
+    // A ramp, like a spike, means something only against a steady baseline.
+    if let Some(r) = ramp.filter(|_| steady_baseline) {
         // Norms only from weeks that had data a week before them.
         let norms: Vec<f64> = (1..=8)
             .filter_map(|k| c.end_i.checked_sub(7 * k))
@@ -1174,19 +1188,6 @@ fn week_review(c: &WeekCtx<'_, '_>) -> WeekReview {
         }
     }
     let four_weeks_of_data = c.end_i + 1 >= c.first_i + load::CHRONIC_DAYS;
-    // A spike needs a real baseline: four weeks of training before this week without a break,
-    // at a load worth comparing with (a few TRIMP after a lay-off is no spike).
-    let week_start = range.start;
-    let baseline = week_start.saturating_sub(load::CHRONIC_DAYS)..week_start;
-    let baseline_mean = c.daily[baseline.clone()].iter().sum::<f64>() / load::CHRONIC_DAYS as f64;
-    let longest_gap =
-        c.active[baseline.clone()].split(|a| *a).map(<[bool]>::len).max().unwrap_or(0);
-    let steady_baseline = baseline.len() == load::CHRONIC_DAYS
-        && longest_gap < BREAK_DAYS
-        && baseline_mean >= MIN_BASELINE_DAILY_LOAD;
-    // Days without any activity before this week's first one.
-    let first_active = c.active[range.clone()].iter().position(|a| *a).map(|k| week_start + k);
-    let break_days = first_active.map(|f| c.active[..f].iter().rev().take_while(|a| !**a).count());
     if let Some(r) = acute_chronic.filter(|r| *r > 1.5 && four_weeks_of_data && steady_baseline) {
         flag(
             FlagKind::AcuteChronicSpike,
