@@ -9,6 +9,13 @@
 //! does not count as time at the last heart rate; the last sample weighs nothing, so the total
 //! is the moving time between first and last sample. Building a histogram is one pass with no
 //! allocation.
+//!
+//! The heart-rate histogram keeps that cap (one reading does not stand for a minute). The pace
+//! histogram a summary stores comes from the run's track instead
+//! ([`crate::metrics::Track::pace_histogram`]): each interval's *moving* seconds at its speed,
+//! so a sparse track's minutes between points count in full when they were covered at a
+//! moving speed, a GPX track without a speed column has one, and the stretches left out of a
+//! run (a vehicle, a GPS jump) count nowhere. [`pace_histogram`] remains for columns alone.
 
 /// Longest time one sample can stand for, in seconds (smart recording writes a sample every
 /// 1–7 s; anything longer is a pause or a gap).

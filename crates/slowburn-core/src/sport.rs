@@ -6,47 +6,57 @@
 //! limits rather than anything tuned to particular files:
 //!
 //! # What is measured
-//! Over the track's intervals ([`Track::for_each_interval`]): the moving-time-weighted median
-//! and 95th percentile of speed (distance over timer time per interval), the best sustained
-//! speed over 1 km, 10 km and 10 minutes, the share of moving time
-//! with a power reading, the median cadence, the share of moving time in intervals longer than a
-//! minute (a sparse track, whose straight lines only bound the speed from below), and the climb
-//! per km. GPS glitches are discounted first: a sample-to-sample speed beyond what the sport
-//! allows ([`FOOT_MAX_MPS`] on foot, [`RIDE_MAX_MPS`] on a bike, [`ANY_MAX_MPS`] otherwise),
-//! lasting less than [`VEHICLE_MIN_S`], is a jump, not movement.
+//! Over the track's intervals ([`Track::for_each_interval`]), in one pass: the moving-time
+//! weighted median and 95th percentile of speed (distance over timer time per interval), the
+//! best sustained speed over 1 km, 10 km and 10 minutes, the share of moving time with a power
+//! reading, the median cadence, the share of moving time in intervals longer than a minute (a
+//! sparse track, whose straight lines only bound the speed from below), and the climb per km.
+//! Only when some interval is faster than [`VEHICLE_MPS`] are vehicle segments and GPS jumps
+//! looked for (so an ordinary run costs that one pass). A GPS jump is a stretch of
+//! sample-to-sample speeds beyond what the sport allows ([`FOOT_MAX_MPS`] on foot,
+//! [`RIDE_MAX_MPS`] on a bike, [`ANY_MAX_MPS`] otherwise) lasting less than [`VEHICLE_MIN_S`],
+//! or a single such interval however long (a sparse track's straight line); it is discounted
+//! before anything is judged.
 //!
 //! # Vehicle segments (on foot)
-//! A stretch held above [`VEHICLE_MPS`] (30 km/h) for a minute, or above [`VEHICLE_FAST_MPS`]
-//! (36 km/h) for [`VEHICLE_MIN_S`] (30 s), is beyond any runner: the 600 m world record
-//! averages 8.24 m/s over 1:12.8 and the 300 m world best 9.7 m/s over 30.8 s. Each such
-//! stretch is extended back and forward to where the track stood still (nobody gets in or out
-//! of a moving car; at most [`VEHICLE_EXTEND_MAX_S`] each way), and stretches less than
-//! [`VEHICLE_MERGE_S`] apart (a red light) are one segment. The segments are excluded from the
-//! run's moving time, distance, pace, splits and best efforts ([`Track::exclude`]).
+//! A stretch held above [`VEHICLE_MPS`] (30 km/h) for [`VEHICLE_LONG_S`] (a minute), or above
+//! [`VEHICLE_FAST_MPS`] (36 km/h) for [`VEHICLE_MIN_S`] (30 s), dips under
+//! [`VEHICLE_DIP_S`] bridged, is beyond any runner: the 600 m world record averages 8.24 m/s
+//! over 1:12.8 and the 300 m world best 9.74 m/s over 30.8 s. Each such stretch is extended
+//! back and forward to where the track stood still (nobody gets in or out of a moving car; at
+//! most [`VEHICLE_EXTEND_MAX_S`] each way), and stretches less than [`VEHICLE_MERGE_S`] apart
+//! (a red light, a station) are one segment. The segments are left out of the run's moving
+//! time, distance, pace, splits and best efforts ([`Track::exclude`]), and named in words
+//! ([`Segment::describe`]: "4.5 km at 54 km/h in a vehicle left out (…)").
 //!
 //! # The decision
+//! Not on foot means cycling, or driving when a motor shows: a median above
+//! [`DRIVE_MEDIAN_MPS`] (50 km/h), the best 10 minutes above [`DRIVE_10MIN_MPS`] (60 km/h,
+//! beyond the UCI hour record's 56.8 km/h), or [`MOTOR_LEVEL_MPS`] (70 km/h) held for
+//! [`MOTOR_HOLD_S`] (30 s) with no more than a [`MOTOR_MAX_DESCENT`] (2 %) descent.
 //! * A file that says another sport (cycling, swimming, paddling, …) keeps it. A file whose
 //!   sessions are of two or more sports (besides transitions) is multisport.
 //! * A file that says **running** (or walking, hiking) keeps its sport unless it cannot be on
 //!   foot: after the vehicle segments and jumps are left out, the rest is faster than the men's
-//!   world record over 1 km (2:11.96), 10 km (26:11) or 10 minutes ([`RUN_10MIN_MAX_MPS`], the
-//!   pace of the 3000 m record), or too little of it is left (under a minute or 200 m), or its
-//!   median is beyond a session's running ([`RUN_MEDIAN_MAX_MPS`], 3:00 /km) while it had
-//!   vehicle segments, was recorded by a bike computer, or pedalled (a power channel with a
-//!   cadence of 50–110 on most of the moving time). Then it is cycling, or driving when the
-//!   median is above [`DRIVE_MEDIAN_MPS`] (50 km/h) or the best 10 minutes above
-//!   [`DRIVE_10MIN_MPS`] (60 km/h, beyond the UCI hour record's 56.8 km/h).
-//! * A file that says **nothing** (generic or no sport): a bike computer (Garmin Edge, Wahoo
-//!   ELEMNT, Sigma, Lezyne, Bryton, Hammerhead Karoo, …; see [`bike_computer`]) recording at
-//!   9 km/h or more, or with power, is cycling; without speed, a power channel with pedalling
-//!   cadence is indoor cycling; under a minute or 200 m, or a sparse track (most moving time in
-//!   intervals over a minute) that is not beyond running, stays generic (too little to tell);
-//!   beyond running as above, or most of its moving time in vehicle segments, is cycling or
-//!   driving; a median from 4.5 m/s (3:42 /km) up with pedalling or with 5 % of its moving time
-//!   above 30 km/h (a rider's freewheeling descents, [`RIDE_BURST_MPS`]) is cycling; a median
-//!   under [`WALK_MAX_MPS`] (7.2 km/h) with no running cadence (under 135 steps/min) is walking,
-//!   or hiking with [`HIKE_MIN_CLIMB_M_PER_KM`] (40 m) of climbing per km or more; the rest is
-//!   running.
+//!   world record over 1 km (2:11.96) or 10 km (26:11), or than [`RUN_10MIN_MAX_MPS`] over
+//!   10 minutes (the 3000 m record's pace); or it had vehicle segments and too little is left
+//!   (under a minute or 200 m); or the rest's median is beyond a session's running
+//!   ([`RUN_MEDIAN_MAX_MPS`], 3:00 /km) while it had vehicle segments, was recorded by a bike
+//!   computer, or pedalled (a power channel on half the moving time with a median cadence of
+//!   50–110). A run at a plausible pace stays a run, however fast.
+//! * A file that says **nothing** (generic or no sport), in this order: a bike computer
+//!   (Garmin Edge, Wahoo ELEMNT, Sigma, Lezyne, Bryton, Hammerhead Karoo, …; see
+//!   [`bike_computer`]) recording at [`BIKE_COMPUTER_MIN_MPS`] (9 km/h) or more, or with power,
+//!   is cycling; without timed speed or distance, pedalling is indoor cycling, anything else
+//!   stays generic; under a minute or 200 m stays generic; beyond the records as above, or with
+//!   vehicle segments covering half its moving time or more, or a median beyond a session's
+//!   running, is not on foot; a median from [`RIDE_OR_RUN_MPS`] (16.2 km/h) up with pedalling
+//!   or with 5 % of its moving time above [`RIDE_BURST_MPS`] (30 km/h, a rider's descents) is
+//!   cycling; a sparse track (most moving time in intervals over a minute) stays generic (its
+//!   straight lines cannot tell walking from riding); a median under [`WALK_MAX_MPS`]
+//!   (7.2 km/h, the walk–run transition) without a running cadence (135 steps/min) is walking,
+//!   or hiking with [`HIKE_MIN_CLIMB_M_PER_KM`] (40 m) of climbing per km; the rest is running,
+//!   with any vehicle segments left out.
 //!
 //! Every call says why in words with the numbers ([`SportCall::reason`]).
 
@@ -829,7 +839,6 @@ pub fn analyse(rec: &Recording, track: &Track<'_>) -> SportAnalysis {
         }
     }
     if !track.has_speed() || whole.distance_m <= 0.0 {
-        let all = Stats::of(track, &[]);
         // Indoors: pedalling without speed is a trainer.
         if all.pedalling() {
             let reason = format!(
