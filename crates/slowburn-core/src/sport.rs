@@ -1325,4 +1325,62 @@ mod tests {
         assert!((v - 5.0).abs() < 1e-9, "{v}");
         assert_eq!(best_over_time(&timer[..500], &dist[..500], 600.0), None);
     }
+
+    mod props {
+        use super::*;
+        use crate::metrics::world_record_s;
+        use crate::summary::summarise;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            /// Any mix of running, standing, riding, driving and jumping, sparse or dense:
+            /// no panic, the call is explained, what is left out lies inside the recording,
+            /// moving time stays within elapsed time and a run's best efforts within the
+            /// world records.
+            #[test]
+            fn analysis_invariants(
+                parts in proptest::collection::vec((1usize..400, 0.0f64..40.0, 1i64..90), 1..12),
+                sport in proptest::option::of(prop_oneof![Just(0u8), Just(1u8), Just(2u8), Just(11u8)]),
+            ) {
+                let mut s = Samples::default();
+                let (mut d, mut t) = (0.0, 0_i64);
+                for (n, v, dt) in parts {
+                    for _ in 0..n.min(2000 / dt.max(1) as usize + 1) {
+                        let i = s.push_empty();
+                        s.time[i] = Some(t * 1000);
+                        s.distance_m[i] = Some(d);
+                        d += v * dt as f64;
+                        t += dt;
+                    }
+                }
+                let rec = Recording {
+                    sport: sport.map(|sport| Sport { sport, sub_sport: 0 }),
+                    samples: s,
+                    ..Recording::default()
+                };
+                let track = Track::new(&rec, &rec.samples.heart_rate);
+                let a = analyse(&rec, &track);
+                prop_assert!(!a.call.reason.is_empty());
+                for x in &a.excluded {
+                    prop_assert!(x.samples.start < x.samples.end && x.samples.end < rec.samples.len());
+                    prop_assert!(x.distance_m >= 0.0 && x.seconds >= 0.0);
+                }
+                let r = summarise(&rec).summary;
+                let elapsed = r.elapsed_s.unwrap_or(0.0);
+                prop_assert!(r.moving_s <= elapsed + 1e-6, "{} > {elapsed}", r.moving_s);
+                prop_assert!(r.distance_m.unwrap_or(0.0) >= 0.0);
+                let p = crate::athlete::Athlete::from_entries(vec![]).at(jiff::civil::date(2024, 1, 1));
+                let m = crate::metrics::measure(&{
+                    let mut t = Track::new(&rec, &rec.samples.heart_rate);
+                    let ranges: Vec<_> = a.excluded.iter().map(|x| x.samples.clone()).collect();
+                    t.exclude(&ranges);
+                    t
+                }, &p, None);
+                for b in &m.best_efforts {
+                    prop_assert!(world_record_s(b.distance_m).is_none_or(|wr| b.time_s >= wr));
+                }
+            }
+        }
+    }
 }
