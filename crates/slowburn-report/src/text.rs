@@ -222,8 +222,11 @@ pub fn activity(d: &ActivityDetail) -> String {
         row(&mut o, "sport", call.reason.clone());
     }
     if let Some(x) = r.distance_m {
-        let from =
-            d.summary.distance_source.as_deref().map_or(String::new(), |s| format!(" ({s})"));
+        let from = d
+            .summary
+            .distance_source
+            .as_deref()
+            .map_or(String::new(), |s| format!(", from the {s}"));
         row(&mut o, "distance", format!("{}{from}", format::km(x)));
     }
     for x in &d.summary.excluded {

@@ -40,7 +40,13 @@ fn imported() -> &'static Imported {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
         let db = dir.join("db.sqlite");
-        let out = bin(&dir).arg("--db").arg(&db).args(["import", "--json"]).arg(corpus()).output().expect("import");
+        let out = bin(&dir)
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "--json"])
+            .arg(corpus())
+            .output()
+            .expect("import");
         let import: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!("import --json is not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr))
         });
@@ -85,7 +91,12 @@ fn import_counts_add_up() {
     }
     assert_eq!(by_outcome.get("imported").copied().unwrap_or(0), n("imported"));
     assert_eq!(by_outcome.get("duplicate").copied().unwrap_or(0), n("duplicates"));
-    assert_eq!(n("failed"), 0, "no real file fails: {:?}", files.iter().filter(|f| f["outcome"] == "failed").collect::<Vec<_>>());
+    assert_eq!(
+        n("failed"),
+        0,
+        "no real file fails: {:?}",
+        files.iter().filter(|f| f["outcome"] == "failed").collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -93,18 +104,26 @@ fn no_running_is_faster_than_a_world_record() {
     let runs = json(&["runs", "--json"]);
     let mut impossible = Vec::new();
     for r in runs.as_array().expect("runs").iter().filter(|r| is_running(r)) {
-        let (d, t) = (r["distance_m"].as_f64().unwrap_or(0.0), r["moving_s"].as_f64().unwrap_or(0.0));
+        let (d, t) =
+            (r["distance_m"].as_f64().unwrap_or(0.0), r["moving_s"].as_f64().unwrap_or(0.0));
         // Faster on average than the 10 km world record's pace, over 1.5 km or more.
         if d >= 1500.0 && t > 0.0 && t / d * 1000.0 < 157.0 {
-            impossible.push(format!("#{} {:.2} km in {t:.0} s ({})", r["id"], d / 1000.0, r["source"]));
+            impossible.push(format!(
+                "#{} {:.2} km in {t:.0} s ({})",
+                r["id"],
+                d / 1000.0,
+                r["source"]
+            ));
         }
         let id = r["id"].to_string();
         let s = json(&["show", &id, "--json"]);
         for e in s["summary"]["metrics"]["best_efforts"].as_array().into_iter().flatten() {
-            let (ed, et) = (e["distance_m"].as_f64().unwrap_or(0.0), e["time_s"].as_f64().unwrap_or(0.0));
+            let (ed, et) =
+                (e["distance_m"].as_f64().unwrap_or(0.0), e["time_s"].as_f64().unwrap_or(0.0));
             if let Some((_, wr)) = WORLD_RECORDS.iter().find(|(wd, _)| (wd - ed).abs() < 1.0) {
                 if et < *wr {
-                    impossible.push(format!("#{id} best {} in {et:.0} s ({})", e["name"], r["source"]));
+                    impossible
+                        .push(format!("#{id} best {} in {et:.0} s ({})", e["name"], r["source"]));
                 }
             }
         }
@@ -131,7 +150,8 @@ fn records_and_predictions_are_humanly_possible() {
 #[test]
 fn runs_review_and_trends_count_the_same_running() {
     let runs = json(&["runs", "--json"]);
-    let running: Vec<&Value> = runs.as_array().expect("runs").iter().filter(|r| is_running(r)).collect();
+    let running: Vec<&Value> =
+        runs.as_array().expect("runs").iter().filter(|r| is_running(r)).collect();
     let review = json(&["review", "--weeks", "2000", "--json"]);
     let reviewed: usize = review["weeks"]
         .as_array()
