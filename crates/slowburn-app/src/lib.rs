@@ -55,6 +55,9 @@ pub enum AppError {
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
+/// FIT sport number of running.
+const RUNNING: u8 = 1;
+
 /// The resting heart rate the load model assumes when none is known, bpm.
 const ASSUMED_RESTING_HR: u8 = slowburn_core::load::ASSUMED_RESTING_HR as u8;
 
@@ -458,12 +461,12 @@ impl App {
         let settings = self.settings(&ReviewOptions::default())?;
         let in_range = |d: Date| q.since.is_none_or(|s| d >= s) && q.until.is_none_or(|u| d <= u);
         let sport_ok = |row: &ActivityRow| q.sport.is_none_or(|s| row.data.sport == Some(s));
-        let dated = h
-            .activities
-            .iter()
-            .zip(&h.facts)
-            .zip(&h.rows)
-            .filter(|((a, _), row)| in_range(a.date) && sport_ok(row));
+        let dated = h.activities.iter().zip(&h.facts).zip(&h.rows).filter(|((a, _), row)| {
+            // `running` is what every review counts as running (a file without a sport that
+            // was run included, a walk recorded as running excluded), so the counts agree.
+            in_range(a.date)
+                && if q.sport == Some(RUNNING) { a.is_running() } else { sport_ok(row) }
+        });
         let mut runs: Vec<RunRow> = h
             .undated
             .iter()

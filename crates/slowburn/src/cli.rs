@@ -182,7 +182,8 @@ pub(crate) struct RunsArgs {
     /// Only activities before this date (YYYY-MM-DD, UTC).
     #[arg(long)]
     pub until: Option<jiff::civil::Date>,
-    /// Only this sport (running, cycling, walking, … or a FIT sport number).
+    /// Only this sport (running, cycling, walking, … or a FIT sport number). `running` is
+    /// what reviews count as running: files without a sport that were run, not walks.
     #[arg(long)]
     pub sport: Option<String>,
     /// At most this many (the newest).

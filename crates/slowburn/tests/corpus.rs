@@ -166,6 +166,8 @@ fn runs_review_and_trends_count_the_same_running() {
         .iter()
         .map(|m| m["runs"].as_u64().unwrap_or(0) as usize)
         .sum();
+    let listed = json(&["runs", "--sport", "running", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(running.len()), "runs --sport running");
     assert_eq!(reviewed, running.len(), "review counts the running that runs lists");
     assert_eq!(trended, running.len(), "trends counts the running that runs lists");
 }
