@@ -547,7 +547,14 @@ impl App {
                     banister,
                 );
             }
-            match table {
+            let covers = a.hr_coverage >= slowburn_core::classify::MIN_HR_COVERAGE_TO_TYPE;
+            match table.filter(|_| covers) {
+                None if table.is_some() => {
+                    zones.missing = Some(format!(
+                        "heart rate covers only {:.0} % of the run: too little to place it in zones",
+                        a.hr_coverage * 100.0
+                    ));
+                }
                 Some(t) => {
                     zones.model = Some(t.model.to_owned());
                     for (zone, secs) in t.zones().iter().zip(t.time_in_zones(&a.hr_hist)) {

@@ -206,6 +206,9 @@ fn every_view_answers_on_a_real_archive() {
     for r in runs.as_array().expect("runs") {
         let s = json(&["show", &r["id"].to_string(), "--json"]);
         assert_eq!(s["run_type"], r["run_type"], "#{}", r["id"]);
+        // Every activity's sport is explained: the file's, or the evidence's with its reason.
+        let call = &s["summary"]["sport"];
+        assert!(call["reason"].as_str().is_some_and(|x| !x.is_empty()), "#{}: {call}", r["id"]);
         if let (Some(m), Some(e)) = (s["moving_s"].as_f64(), s["duration_s"].as_f64()) {
             assert!(m <= e + 1.0, "#{}: moving {m} s > elapsed {e} s", r["id"]);
             assert!(e < 7.0 * 86_400.0, "#{}: elapsed {e} s", r["id"]);
