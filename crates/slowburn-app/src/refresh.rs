@@ -26,7 +26,8 @@ pub fn derive(h: &History, profiles: &Profiles) -> Vec<Option<(RunType, Reason)>
     let mut out = Vec::with_capacity(h.activities.len());
     for (a, f) in h.activities.iter().zip(&h.facts) {
         let derived = f.base.map(|(mut t, mut r)| {
-            let hr_covers = a.hr_coverage >= classify::MIN_HR_COVERAGE_TO_TYPE;
+            let hr_covers = a.hr_coverage >= classify::MIN_HR_COVERAGE_TO_TYPE
+                && a.moving_s >= classify::TOO_SHORT_TO_TYPE_S;
             if matches!(r, Reason::HeartRate | Reason::Default | Reason::Pace) && hr_covers {
                 if let (Some(hr), Some((_, profile))) = (f.settled_hr, profiles.on(a.date)) {
                     // Import classifies on %HRmax zones; so does the re-typing, whatever zone

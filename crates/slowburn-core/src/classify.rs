@@ -396,6 +396,10 @@ fn decide(track: &Track<'_>, metrics: &RunMetrics, cx: &Context<'_>, f: &mut Fea
     if let Some(t) = walking(&dist, metrics) {
         return (t, Reason::WalkingGait, 0.8);
     }
+    // A few minutes say too little to name a workout: counted as easy running, and not sure.
+    if metrics.moving_s < TOO_SHORT_TO_TYPE_S {
+        return (RunType::Easy, Reason::Default, 0.2);
+    }
     // Heart rate over too little of the run says nothing about the run: type it by pace then.
     let hr_covers =
         metrics.moving_s > 0.0 && metrics.hr_moving_s / metrics.moving_s >= MIN_HR_COVERAGE_TO_TYPE;
@@ -467,6 +471,10 @@ fn by_sport(rec: &Recording, metrics: &RunMetrics) -> Option<RunType> {
 fn hilly(metrics: &RunMetrics) -> bool {
     metrics.climb_m_per_km.is_some_and(|c| c >= 40.0)
 }
+
+/// Below this moving time a run gets no workout type (the review counts it as no session
+/// either, `review::MIN_SESSION_S`), s.
+pub const TOO_SHORT_TO_TYPE_S: f64 = 5.0 * 60.0;
 
 /// Least share of moving time with heart rate for a type by heart rate (about half the run;
 /// below it the type comes from pace, or is the default, and says so).
@@ -1297,6 +1305,14 @@ mod tests {
         // Drift late in a recovery run does not change what it was.
         let r = run(&[(1200, 2.6, 108), (1200, 2.6, 120)], None);
         assert_eq!(type_of(&r), RunType::Recovery);
+    }
+
+    #[test]
+    fn a_few_minutes_get_no_workout_type() {
+        // 36 s at threshold heart rate: not a tempo run, and not sure of anything.
+        let c = classify_with(&run(&[(36, 4.5, 165)], None), Norms::default(), Hints::default());
+        assert_eq!((c.run_type, c.reason), (RunType::Easy, Reason::Default));
+        assert!(c.confidence < 0.5);
     }
 
     #[test]
