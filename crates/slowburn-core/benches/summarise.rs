@@ -66,6 +66,15 @@ fn bench(c: &mut Criterion) {
             classify(&track, &metrics, &cx).run_type
         });
     });
+    // The whole per-run summary import runs: cleaning, sport, track, metrics, classification,
+    // verdicts, histograms.
+    let summary_cx =
+        slowburn_core::summary::Context { profile: &profile, norms, label: None, name: None };
+    g.bench_function("summarise_with (the whole per-run summary), 1 h at 1 Hz", |b| {
+        b.iter(|| {
+            slowburn_core::summary::summarise_with(black_box(&rec), &summary_cx).summary.moving_s
+        });
+    });
     g.bench_function("metrics only (track + measure), 1 h at 1 Hz", |b| {
         b.iter(|| {
             let run = black_box(&rec);
