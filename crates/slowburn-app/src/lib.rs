@@ -763,13 +763,24 @@ impl App {
         (profiles, last, all)
     }
 
+    /// The athlete's "now": today, or the latest activity when the clock is behind the data.
+    fn now(&self, h: &History) -> Date {
+        h.latest.map_or(self.today, |l| l.max(self.today))
+    }
+
     /// `review`: a block of weeks (the last `weeks` up to the latest activity by default).
     pub fn review(&self, q: &ReviewQuery) -> Result<ReviewView> {
         check_range(q.since, q.until)?;
         let zoning = self.zoning(q.options.model)?;
         let s = self.settings(&q.options)?;
         let h = self.history(&Filter::default())?;
-        let to = q.until.or(h.latest).unwrap_or(self.today);
+        // By default up to the latest activity's week: to its end when that week is over, to
+        // today while it is still running (so it is marked as such, not judged as failed).
+        let to = q.until.unwrap_or_else(|| {
+            let latest = h.latest.unwrap_or(self.today);
+            let end = add_days(review::week_start(latest, s.week_start), 6);
+            end.min(self.now(&h).max(latest))
+        });
         let from = q.since.unwrap_or_else(|| {
             add_days(review::week_start(to, s.week_start), -7 * i64::from(q.weeks.max(1) - 1))
         });
@@ -790,8 +801,9 @@ impl App {
             None => review::week_start(h.latest.unwrap_or(self.today), s.week_start),
         };
         let end = add_days(start, 6);
-        // A week still running ends at the latest activity, so its rest days are not counted ahead.
-        let to = h.latest.map_or(end, |l| end.min(l.max(start)));
+        // A week still running ends today, so its rest days are not counted ahead; a week that
+        // is over is whole.
+        let to = end.min(self.now(&h).max(start));
         let (profiles, profile, all) = Self::judged(&zoning, &h, start, to);
         let r = review::review(&h.activities, &profiles.periods, &s, start, to);
         Ok(ReviewView { from: start, to, profile, profiles: all, review: r })

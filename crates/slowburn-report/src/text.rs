@@ -593,26 +593,34 @@ pub fn week(v: &ReviewView) -> String {
     row(
         &mut o,
         "By time",
-        format!(
-            "easy {} ({}), moderate {} ({}), hard {} ({})",
-            share(t.easy, total),
-            format::duration(t.easy),
-            share(t.moderate, total),
-            format::duration(t.moderate),
-            share(t.hard, total),
-            format::duration(t.hard)
-        ),
+        if total > 0.0 {
+            format!(
+                "easy {} ({}), moderate {} ({}), hard {} ({})",
+                share(t.easy, total),
+                format::duration(t.easy),
+                share(t.moderate, total),
+                format::duration(t.moderate),
+                share(t.hard, total),
+                format::duration(t.hard)
+            )
+        } else {
+            "no running time with a trusted heart rate or pace zones to place".to_owned()
+        },
     );
     row(
         &mut o,
         "By session",
-        format!(
-            "{} easy, {} moderate, {} hard ({} easy)",
-            w.sessions.easy,
-            w.sessions.moderate,
-            w.sessions.hard,
-            share(w.sessions.easy, w.sessions.easy + w.sessions.moderate + w.sessions.hard)
-        ),
+        if w.sessions.easy + w.sessions.moderate + w.sessions.hard > 0.0 {
+            format!(
+                "{} easy, {} moderate, {} hard ({} easy)",
+                w.sessions.easy,
+                w.sessions.moderate,
+                w.sessions.hard,
+                share(w.sessions.easy, w.sessions.easy + w.sessions.moderate + w.sessions.hard)
+            )
+        } else {
+            "no session to place (none long enough, or no heart rate or pace zones)".to_owned()
+        },
     );
     if let Some(pi) = w.polarization_index {
         let st = match w.structure {
@@ -624,7 +632,15 @@ pub fn week(v: &ReviewView) -> String {
         };
         row(&mut o, "Polarization", format!("index {pi:.2} ({st}; Treff et al. 2019)"));
     }
-    row(&mut o, "Grey band", format!("{} of {} easy runs crept", w.grey_runs, w.easy_runs));
+    row(
+        &mut o,
+        "Grey band",
+        if w.easy_runs > 0 {
+            format!("{} of {} easy runs crept", w.grey_runs, w.easy_runs)
+        } else {
+            "no easy run with a trusted heart rate to judge".to_owned()
+        },
+    );
     for k in &w.recovery {
         let after: Vec<String> = k.after.iter().map(|d| format!("#{} {}", d.id, d.why)).collect();
         let next = match &k.next_day {

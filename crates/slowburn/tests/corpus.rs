@@ -202,6 +202,9 @@ fn every_view_answers_on_a_real_archive() {
     ] {
         json(&args);
     }
+    // The archive's last week ended long before "today": it is a whole week, not one running.
+    let week = json(&["week", "--json"]);
+    assert_eq!(week["weeks"][0]["days"], 7, "{}", week["weeks"][0]["week"]);
     let runs = json(&["runs", "--json"]);
     for r in runs.as_array().expect("runs") {
         let s = json(&["show", &r["id"].to_string(), "--json"]);
