@@ -9,13 +9,13 @@
 //! The corpus is found at `../shared/corpus` from the repository root, or `SLOWBURN_CORPUS`.
 //! A missing corpus fails the test: nothing is skipped silently.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use slowburn_core::classify::Norms;
 use slowburn_core::metrics::world_record_s;
 use slowburn_core::sport::SegmentKind;
-use slowburn_core::summary::{summarise_with, Context, RunSummary};
-use slowburn_core::{Athlete, ProfileEntry};
+use slowburn_core::summary::RunSummary;
 use slowburn_formats::detect::decode_any;
 
 fn corpus_dir() -> PathBuf {
@@ -82,14 +82,6 @@ fn every_corpus_activity_has_honest_numbers() {
     let dir = corpus_dir();
     let mut files = Vec::new();
     activity_files(&dir, &mut files);
-    let date = jiff::civil::date(2020, 1, 1);
-    let profile = Athlete::from_entries(vec![ProfileEntry {
-        max_hr: Some(185),
-        resting_hr: Some(50),
-        ..ProfileEntry::new(date)
-    }])
-    .at(date);
-    let cx = Context { profile: &profile, norms: Norms::default(), label: None, name: None };
 
     let mut bad = Vec::new();
     let mut rows = Vec::new();
@@ -103,7 +95,7 @@ fn every_corpus_activity_has_honest_numbers() {
             continue;
         }
         activities += 1;
-        let s = summarise_with(&rec, &cx).summary;
+        let s = common::summarise(&rec);
         let m = s.metrics.clone().unwrap_or_default();
         let call = s.sport.clone().expect("every summary has a sport call");
         let running = is_running(&s);
@@ -171,18 +163,7 @@ fn every_corpus_activity_has_honest_numbers() {
 
 /// Summarise one corpus file with the test profile.
 fn corpus_summary(relative: &str) -> RunSummary {
-    let path = corpus_dir().join(relative);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let rec = decode_any(relative, &bytes).expect("decodes");
-    let date = jiff::civil::date(2020, 1, 1);
-    let profile = Athlete::from_entries(vec![ProfileEntry {
-        max_hr: Some(185),
-        resting_hr: Some(50),
-        ..ProfileEntry::new(date)
-    }])
-    .at(date);
-    let cx = Context { profile: &profile, norms: Norms::default(), label: None, name: None };
-    summarise_with(&rec, &cx).summary
+    common::summarise_file(&corpus_dir().join(relative), relative)
 }
 
 #[test]

@@ -1,24 +1,14 @@
 //! The real files that motivated the honest-number rules (copied under `tests/data/`, see its
 //! README for origin and licence), summarised as import does.
 
-use slowburn_core::classify::{Norms, RunType};
-use slowburn_core::summary::{summarise_with, Context, RunSummary};
-use slowburn_core::{Athlete, ProfileEntry};
-use slowburn_formats::detect::decode_any;
+mod common;
+
+use slowburn_core::classify::RunType;
+use slowburn_core::summary::RunSummary;
 
 fn summary(file: &str) -> RunSummary {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let rec = decode_any(file, &bytes).expect("decodes");
-    let date = jiff::civil::date(2020, 1, 1);
-    let profile = Athlete::from_entries(vec![ProfileEntry {
-        max_hr: Some(185),
-        resting_hr: Some(50),
-        ..ProfileEntry::new(date)
-    }])
-    .at(date);
-    let cx = Context { profile: &profile, norms: Norms::default(), label: None, name: None };
-    summarise_with(&rec, &cx).summary
+    common::summarise_file(&path, file)
 }
 
 #[test]
