@@ -1,43 +1,13 @@
 //! The import pipeline on real files and hostile inputs: every input ends as exactly one
 //! outcome, nothing is half-written, the same bytes are never stored twice.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
-use slowburn_formats::sources::ExportMeta;
-use slowburn_formats::Recording;
-use slowburn_import::{import, Analyser, Analysis, Options, Outcome, Silent};
+use common::{corpus, run, tempdir, zip_with};
+use slowburn_import::Outcome;
 use slowburn_store::{SqliteStore, Store};
-
-/// A minimal analysis for pipeline tests (the real one lives in slowburn-core).
-struct Plain;
-impl Analyser for Plain {
-    fn analyse(&self, rec: &Recording, _meta: Option<&ExportMeta>) -> Analysis {
-        let mut hist = vec![0.0f32; 256];
-        for h in rec.samples.heart_rate.iter().flatten() {
-            hist[*h as usize] += 1.0;
-        }
-        Analysis { hr_hist: hist, summary: "{}".into(), ..Analysis::default() }
-    }
-}
-
-fn corpus() -> PathBuf {
-    std::env::var_os("SLOWBURN_CORPUS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    )
-}
-
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("slowburn-import-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
-
-fn run(store: &mut dyn Store, inputs: &[PathBuf]) -> slowburn_import::Report {
-    import(store, inputs, &Plain, &Silent, Options { batch_size: 16 }).expect("import runs")
-}
 
 #[test]
 fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() {
@@ -79,18 +49,6 @@ fn the_whole_corpus_imports_with_one_outcome_per_file_and_again_as_duplicates() 
     assert_eq!(again.imported, 0);
     assert_eq!(again.duplicates, r.imported + r.replaced + r.duplicates);
     assert_eq!(store.canonical_dump().expect("dump"), before);
-}
-
-fn zip_with(path: &Path, members: &[(&str, &[u8])]) {
-    let f = std::fs::File::create(path).expect("create zip");
-    let mut z = zip::ZipWriter::new(f);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in members {
-        z.start_file(*name, opts).expect("member");
-        z.write_all(bytes).expect("write");
-    }
-    z.finish().expect("finish");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use common::{
     assert_adds_up, corpus, corpus_file, dump, fit_bytes, gpx_of, run, run_recording, tempdir,
-    write,
+    write, zip_with,
 };
 use slowburn_import::Outcome;
 use slowburn_store::{Filter, SqliteStore, Store};
@@ -177,18 +177,6 @@ fn a_full_recording_joins_two_partial_ones_in_any_order() {
     let Outcome::Replaced { reason, .. } = outcome_of(&r, "full.fit") else { panic!("{r:#?}") };
     assert!(reason.ends_with("and one other recording of it"), "{reason}");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn zip_with(path: &std::path::Path, members: &[(&str, &[u8])]) {
-    let f = std::fs::File::create(path).expect("create zip");
-    let mut z = zip::ZipWriter::new(f);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in members {
-        z.start_file(*name, opts).expect("member");
-        z.write_all(bytes).expect("write");
-    }
-    z.finish().expect("finish");
 }
 
 #[test]

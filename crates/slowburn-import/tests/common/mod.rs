@@ -142,3 +142,17 @@ pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 pub fn dump(store: &dyn Store) -> String {
     store.canonical_dump().expect("dump")
 }
+
+/// A zip archive at `path` holding `members` (name, bytes), deflated.
+pub fn zip_with(path: &Path, members: &[(&str, &[u8])]) {
+    use std::io::Write as _;
+    let f = std::fs::File::create(path).expect("create zip");
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        z.start_file(*name, opts).expect("member");
+        z.write_all(bytes).expect("write");
+    }
+    z.finish().expect("finish");
+}
