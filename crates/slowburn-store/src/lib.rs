@@ -123,6 +123,11 @@ pub struct Facts {
     pub hr_pace: Vec<HrPaceRow>,
     /// The same from settled running only, warm-up left out (trends' easy pace at a fixed HR).
     pub settled_hr_pace: Vec<HrPaceRow>,
+    /// The classification evidence core computed at import: the run's parts and their
+    /// measurements, opaque JSON owned by slowburn-core (`classify::Evidence`), from which the
+    /// application re-decides the type against the dated profile and norms without reading the
+    /// file. `None` for rows written before it was kept (schema 4) and until re-analysed.
+    pub evidence: Option<String>,
 }
 
 /// What the application derives from the facts and the athlete's profile and norms: the run's

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const MIGRATIONS: &[&str] = &[
     // 1: originals, activities, duplicates.
@@ -70,6 +70,9 @@ const MIGRATIONS: &[&str] = &[
      );",
     // 3: see `migrate_3` (the table is rebuilt, which SQL alone cannot do safely).
     "",
+    // 4: the classification evidence core computed at import (JSON owned by core), from which
+    // the application re-decides the type. NULL for rows written before.
+    "ALTER TABLE activities ADD COLUMN evidence TEXT;",
 ];
 
 /// The activities table of version 3. An activity is one part of an original file (a
@@ -260,36 +263,48 @@ fn apply(conn: &Connection, version: i64, step: &dyn Fn(&Connection) -> Result<(
 /// Bring the schema up to [`SCHEMA_VERSION`]. Each step takes the write lock first
 /// (`BEGIN IMMEDIATE`) and re-reads the version inside it, so two processes opening a new
 /// database at once never both run a migration.
+///
+/// A database made by an unreleased build of version 3 (without parts) is brought up to
+/// version 3 as released before any later migration runs, so the table rebuild of version 3
+/// never drops a column a later version added.
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     for version in 1..=SCHEMA_VERSION {
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
         }
-        if found >= version {
-            continue;
-        }
-        if version == 3 {
-            apply(conn, version, &migrate_3)?;
-        } else {
-            let sql = MIGRATIONS[(version - 1) as usize];
-            apply(conn, version, &|c: &Connection| Ok(c.execute_batch(sql)?))?;
-        }
-    }
-    // A database made by an unreleased build of version 3 has no parts yet.
-    if !columns(conn, "activities")?.iter().any(|c| c == "part") {
-        conn.pragma_update(None, "foreign_keys", false)?;
-        conn.execute_batch("BEGIN IMMEDIATE")?;
-        let r = migrate_3(conn);
-        match r {
-            Ok(()) => conn.execute_batch("COMMIT")?,
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                conn.pragma_update(None, "foreign_keys", true)?;
-                return Err(e);
+        if found < version {
+            if version == 3 {
+                apply(conn, version, &migrate_3)?;
+            } else {
+                let sql = MIGRATIONS[(version - 1) as usize];
+                apply(conn, version, &|c: &Connection| Ok(c.execute_batch(sql)?))?;
             }
         }
-        conn.pragma_update(None, "foreign_keys", true)?;
+        if version == 3 {
+            repair_unreleased_3(conn)?;
+        }
     }
+    Ok(())
+}
+
+/// A database made by an unreleased build of version 3 has no parts yet: run `migrate_3`
+/// (idempotent) on it, write-locked.
+fn repair_unreleased_3(conn: &Connection) -> Result<()> {
+    if columns(conn, "activities")?.iter().any(|c| c == "part") {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", false)?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let r = migrate_3(conn);
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            conn.pragma_update(None, "foreign_keys", true)?;
+            return Err(e);
+        }
+    }
+    conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }

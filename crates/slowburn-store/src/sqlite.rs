@@ -19,7 +19,7 @@ pub struct SqliteStore {
 }
 
 /// The columns written for an activity, in the order of [`activity_values`].
-const WRITE_COLUMNS: [&str; 42] = [
+const WRITE_COLUMNS: [&str; 43] = [
     "sha256",
     "part",
     "parts",
@@ -62,6 +62,7 @@ const WRITE_COLUMNS: [&str; 42] = [
     "reason",
     "end_ms",
     "channels",
+    "evidence",
 ];
 
 /// Position (1-based, as bound) of a column in [`WRITE_COLUMNS`].
@@ -92,7 +93,7 @@ impl Blobs {
 
 /// An activity's values in the order of [`WRITE_COLUMNS`]. At insert and re-analysis the
 /// derived type is the base type; the application's refresh then brings it up to date.
-fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 42] {
+fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 43] {
     let f = &a.facts;
     [
         &a.sha256,
@@ -137,6 +138,7 @@ fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::T
         &f.base_reason,
         &a.end_ms,
         &a.channels,
+        &f.evidence,
     ]
 }
 
@@ -237,7 +239,7 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
     })
 }
 
-/// [`ACTIVITY_COLUMNS`] (0–23), then the facts (24–36), histograms (37–38) and RPE (39).
+/// [`ACTIVITY_COLUMNS`] (0–23), then the facts (24–37), histograms (38–39) and RPE (40).
 const HISTORY_COLUMNS: &str =
     "a.id, a.sha256, a.source_name, a.format, a.start_ms, a.utc_offset_s, a.sport, \
      a.sub_sport, a.name, a.description, a.gear, a.device, a.duration_s, a.moving_s, a.distance_m, \
@@ -245,7 +247,7 @@ const HISTORY_COLUMNS: &str =
      (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id), \
      a.base_type, a.base_reason, a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr, \
      a.best_30min_lthr, a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct, \
-     a.best_efforts, a.hr_pace, a.settled_hr_pace, a.hr_hist, a.pace_hist, r.rpe \
+     a.best_efforts, a.hr_pace, a.settled_hr_pace, a.evidence, a.hr_hist, a.pace_hist, r.rpe \
      FROM activities a LEFT JOIN activity_rpe r ON r.activity_id = a.id";
 
 /// A blob column read without copying (`None` for NULL).
@@ -288,10 +290,11 @@ fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
             best_efforts: efforts.unwrap_or_default(),
             hr_pace: hr_pace.unwrap_or_default(),
             settled_hr_pace: settled.unwrap_or_default(),
+            evidence: r.get(37)?,
         },
-        hr_hist: blob_ref(r, 37)?.map(blob::to_f32s).unwrap_or_default(),
-        pace_hist: blob_ref(r, 38)?.map(blob::to_f32s).unwrap_or_default(),
-        rpe: r.get(39)?,
+        hr_hist: blob_ref(r, 38)?.map(blob::to_f32s).unwrap_or_default(),
+        pace_hist: blob_ref(r, 39)?.map(blob::to_f32s).unwrap_or_default(),
+        rpe: r.get(40)?,
         activity,
     })
 }
@@ -667,7 +670,7 @@ struct SqliteBatch<'a> {
 }
 
 impl SqliteBatch<'_> {
-    /// `UPDATE activities SET {set} WHERE id = ?43`, with `?1`…`?42` bound in the order of
+    /// `UPDATE activities SET {set} WHERE id = ?44`, with `?1`…`?43` bound in the order of
     /// [`WRITE_COLUMNS`].
     fn update(&self, id: i64, a: &NewActivity, set: &str) -> Result<()> {
         let b = Blobs::of(a);

@@ -40,9 +40,10 @@ fn a_store_from_a_newer_schema_is_refused_untouched() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The migrations as released up to version 2, and version 3 as an unreleased build had it
-/// (without parts): databases made by them must open.
-const OLD_MIGRATIONS: &[&str] = &[
+/// The migrations as released up to version 3 (frozen copies, whatever `schema.rs` does now),
+/// and version 3 as an unreleased build had it (without parts): databases made by each must
+/// open.
+const V1: &str =
     // 1: originals, activities, duplicates.
     "CREATE TABLE originals (
         sha256 BLOB PRIMARY KEY,
@@ -83,7 +84,9 @@ const OLD_MIGRATIONS: &[&str] = &[
         source_name TEXT NOT NULL,
         reason      TEXT NOT NULL
      ) WITHOUT ROWID;
-     CREATE INDEX duplicates_activity ON duplicates(activity_id);",
+     CREATE INDEX duplicates_activity ON duplicates(activity_id);";
+
+const V2: &str =
     // 2: the athlete's dated profile entries, daily logs, session RPE.
     "CREATE TABLE athlete_entries (
         id        INTEGER PRIMARY KEY,
@@ -101,10 +104,12 @@ const OLD_MIGRATIONS: &[&str] = &[
      CREATE TABLE activity_rpe (
         activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
         rpe         REAL NOT NULL
-     );",
-    // 3: the typed facts reviews read on every run, and the derived type. Rows written before
-    // have summary_version 0 and are re-analysed from their originals when the store is opened
-    // by the application.
+     );";
+
+const V3_UNRELEASED: &str =
+    // 3 as an unreleased build had it: the typed facts reviews read on every run, and the
+    // derived type, without parts. Rows written before have summary_version 0 and are
+    // re-analysed from their originals when the store is opened by the application.
     "ALTER TABLE activities ADD COLUMN summary_version INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE activities ADD COLUMN base_type TEXT;
      ALTER TABLE activities ADD COLUMN base_reason TEXT;
@@ -127,55 +132,140 @@ const OLD_MIGRATIONS: &[&str] = &[
      CREATE TABLE profile_periods (
         from_date TEXT PRIMARY KEY,
         profile   TEXT NOT NULL
-     ) WITHOUT ROWID;",
+     ) WITHOUT ROWID;";
+
+const V3: &str =
+    // 3 as released, over an empty version 2: the activities table rebuilt with the typed facts,
+    // the derived type, parts and spans; duplicates with their spans; profile periods.
+    "DROP TABLE activities;
+     CREATE TABLE activities (
+        id                INTEGER PRIMARY KEY,
+        sha256            BLOB NOT NULL REFERENCES originals(sha256),
+        part              INTEGER NOT NULL DEFAULT 0,
+        parts             INTEGER NOT NULL DEFAULT 1,
+        source_name       TEXT NOT NULL,
+        format            TEXT NOT NULL,
+        start_ms          INTEGER,
+        utc_offset_s      INTEGER,
+        sport             INTEGER,
+        sub_sport         INTEGER,
+        name              TEXT,
+        description       TEXT,
+        gear              TEXT,
+        device            TEXT,
+        duration_s        REAL,
+        moving_s          REAL,
+        distance_m        REAL,
+        ascent_m          REAL,
+        avg_hr            REAL,
+        max_hr            INTEGER,
+        samples           INTEGER NOT NULL,
+        richness          REAL NOT NULL,
+        summary           TEXT NOT NULL,
+        hr_hist           BLOB,
+        pace_hist         BLOB,
+        label             TEXT,
+        summary_version   INTEGER NOT NULL DEFAULT 0,
+        base_type         TEXT,
+        base_reason       TEXT,
+        confidence        REAL,
+        settled_hr        REAL,
+        hr_coverage       REAL,
+        best_30s_hr       REAL,
+        best_30min_lthr   REAL,
+        gap_pace_s_per_km REAL,
+        efficiency_factor REAL,
+        decoupling_pct    REAL,
+        best_efforts      BLOB,
+        hr_pace           BLOB,
+        settled_hr_pace   BLOB,
+        run_type          TEXT,
+        reason            TEXT,
+        end_ms            INTEGER,
+        span_start_ms     INTEGER,
+        span_end_ms       INTEGER,
+        channels          INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (sha256, part)
+     );
+     CREATE INDEX activities_start ON activities(start_ms);
+     CREATE INDEX activities_summary_version ON activities(summary_version);
+     CREATE INDEX activities_span ON activities(span_start_ms);
+     CREATE TABLE profile_periods (
+        from_date TEXT PRIMARY KEY,
+        profile   TEXT NOT NULL
+     ) WITHOUT ROWID;
+     ALTER TABLE duplicates ADD COLUMN start_ms INTEGER;
+     ALTER TABLE duplicates ADD COLUMN end_ms INTEGER;
+     ALTER TABLE duplicates ADD COLUMN sport INTEGER;";
+
+/// Every earlier schema: its name, the SQL that made it, its `user_version`.
+const EARLIER: &[(&str, &[&str], i64)] = &[
+    ("version 1", &[V1], 1),
+    ("version 2", &[V1, V2], 2),
+    ("unreleased version 3", &[V1, V2, V3_UNRELEASED], 3),
+    ("version 3", &[V1, V2, V3], 3),
 ];
 
-/// A database at `version` made by the old migrations, holding one activity with a duplicate,
-/// an RPE and a label.
-fn old_database(path: &std::path::Path, version: usize) {
+/// A database of an earlier schema, holding one activity with a duplicate, a label and (from
+/// version 2) an RPE, as that schema's build wrote it.
+fn old_database(path: &std::path::Path, schema: &[&str], version: i64) {
     let _ = std::fs::remove_file(path);
     let c = rusqlite::Connection::open(path).expect("raw");
-    for sql in &OLD_MIGRATIONS[..version] {
+    for sql in schema {
         c.execute_batch(sql).expect("old migration");
     }
-    c.pragma_update(None, "user_version", version as i64).expect("version");
+    c.pragma_update(None, "user_version", version).expect("version");
     c.execute_batch(
         "INSERT INTO originals VALUES (x'01', 'a.fit', 1, x'00'), (x'02', 'a.gpx', 1, x'00');
          INSERT INTO activities (id, sha256, source_name, format, start_ms, duration_s, samples,
                                  richness, summary, label)
              VALUES (7, x'01', 'a.fit', 'fit', 1700000000000, 3600.0, 3600, 3600.0, '{}', 'long');
-         INSERT INTO duplicates VALUES (x'02', 7, 'a.gpx', 'same run');
-         INSERT INTO activity_rpe VALUES (7, 5.0);",
+         INSERT INTO duplicates (sha256, activity_id, source_name, reason)
+             VALUES (x'02', 7, 'a.gpx', 'same run');",
     )
     .expect("rows");
+    if version >= 2 {
+        c.execute_batch("INSERT INTO activity_rpe VALUES (7, 5.0);").expect("rpe");
+    }
+    if schema.contains(&V3) {
+        c.execute_batch(
+            "UPDATE activities SET end_ms = 1700003600000, span_start_ms = 1700000000000,
+                                   span_end_ms = 1700003600000 WHERE id = 7;",
+        )
+        .expect("span");
+    }
 }
 
 #[test]
-fn version_2_and_unreleased_version_3_databases_gain_parts_keeping_every_row() {
+fn a_store_of_every_earlier_schema_opens_keeping_every_row_with_no_evidence() {
     let dir = std::env::temp_dir().join(format!("slowburn-store-migrate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    for version in [2, 3] {
-        let path = dir.join(format!("v{version}.sqlite"));
-        old_database(&path, version);
+    for (i, &(name, schema, version)) in EARLIER.iter().enumerate() {
+        let path = dir.join(format!("old-{i}.sqlite"));
+        old_database(&path, schema, version);
         let s = SqliteStore::open(&path).expect("migrated");
         assert_eq!(s.integrity_check().expect("check"), "ok");
         let r = s.history_row(7).expect("kept its id");
-        assert_eq!(r.activity.label.as_deref(), Some("long"), "v{version}");
-        assert_eq!(r.rpe, Some(5.0), "v{version}");
-        assert_eq!(r.activity.duplicates, 1, "v{version}");
+        assert_eq!(r.activity.label.as_deref(), Some("long"), "{name}");
+        assert_eq!(r.rpe, (version >= 2).then_some(5.0), "{name}");
+        assert_eq!(r.activity.duplicates, 1, "{name}");
+        assert_eq!(r.facts.evidence, None, "{name}: no evidence before version 4");
         assert_eq!(s.activity_part(7).expect("part"), PartOf::WHOLE);
         assert_eq!(s.counts().expect("counts"), (1, 1, 2));
         assert_eq!(s.stale_summaries(3).expect("stale"), vec![7], "re-analysed on open");
         drop(s);
         let c = rusqlite::Connection::open(&path).expect("raw");
         let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
-        assert_eq!(v, slowburn_store::SCHEMA_VERSION);
-        let span: (Option<i64>, Option<i64>) = c
-            .query_row("SELECT span_start_ms, span_end_ms FROM activities WHERE id = 7", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+        assert_eq!(v, slowburn_store::SCHEMA_VERSION, "{name}");
+        let (span, evidence): ((Option<i64>, Option<i64>), Option<String>) = c
+            .query_row(
+                "SELECT span_start_ms, span_end_ms, evidence FROM activities WHERE id = 7",
+                [],
+                |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)),
+            )
             .expect("span");
-        assert_eq!(span, (Some(1_700_000_000_000), Some(1_700_003_600_000)));
+        assert_eq!(span, (Some(1_700_000_000_000), Some(1_700_003_600_000)), "{name}");
+        assert_eq!(evidence, None, "{name}: the evidence column is there and NULL");
         let fk: Option<String> = c.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).ok();
         assert_eq!(fk, None);
         // Opening again changes nothing.
@@ -183,6 +273,15 @@ fn version_2_and_unreleased_version_3_databases_gain_parts_keeping_every_row() {
         let before = SqliteStore::open(&path).expect("reopen").canonical_dump().expect("dump");
         let after = SqliteStore::open(&path).expect("reopen").canonical_dump().expect("dump");
         assert_eq!(before, after);
+        // The migrated store takes evidence like a new one.
+        let mut s = SqliteStore::open(&path).expect("reopen");
+        let mut a = contract::activity(9, 1_800_000_000_000, 60.0, 1);
+        a.facts.evidence = Some(contract::evidence(9, "steady"));
+        let mut b = s.batch().expect("batch");
+        b.insert_original(&a.sha256, "n.fit", 1, b"n").expect("orig");
+        let id = b.insert_activity(&a).expect("insert");
+        b.commit().expect("commit");
+        assert_eq!(s.history_row(id).expect("row").facts.evidence, a.facts.evidence, "{name}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -52,6 +52,7 @@ pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) ->
                 HrPaceRow { hr: 139, pace_s_per_km: 335.0, seconds: 120.0 },
                 HrPaceRow { hr: 141, pace_s_per_km: 329.0, seconds: 300.0 },
             ],
+            evidence: Some(evidence(sha, "steady")),
         },
         richness: samples as f64,
         hr_hist: vec![1.5; 256],
@@ -59,6 +60,13 @@ pub(crate) fn activity(sha: u8, start_ms: i64, duration_s: f64, samples: i64) ->
         end_ms: Some(start_ms + (duration_s * 1000.0) as i64),
         channels: 0b1011,
     }
+}
+
+/// Classification evidence as core might write it (the store keeps it opaque).
+pub(crate) fn evidence(sha: u8, kind: &str) -> String {
+    format!(
+        r#"{{"parts":[{{"kind":"{kind}","s":1800.5,"hr":141.25}}],"sha":{sha},"note":"ü \"q\""}}"#
+    )
 }
 
 /// Part `part` of `parts` of the file `sha`.
@@ -120,6 +128,7 @@ pub(crate) fn all(make: &dyn Fn() -> Box<dyn Store>) {
     export_names_fill_only_what_is_missing(make().as_mut());
     the_dump_does_not_depend_on_insertion_order(make);
     a_whole_file_found_to_be_multisport_becomes_its_parts(make().as_mut());
+    evidence_is_kept_by_every_write_and_read_by_every_reader(make().as_mut());
 }
 
 pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store) {
@@ -409,4 +418,59 @@ pub(crate) fn a_whole_file_found_to_be_multisport_becomes_its_parts(s: &mut dyn 
     let first = s.history_row(id).expect("row");
     assert_eq!((first.rpe, first.activity.data.name.as_deref()), (Some(8.0), Some("Brick")));
     assert_eq!(s.counts().expect("counts"), (2, 0, 1));
+}
+
+/// The evidence one activity holds, as the history snapshot and the single row read it (they
+/// must agree).
+fn evidence_of(s: &dyn Store, id: i64) -> Option<String> {
+    let one = s.history_row(id).expect("row").facts.evidence;
+    let all = s.history(&Filter::default()).expect("history");
+    let snap = all.activities.iter().find(|r| r.activity.id == id).expect("in the snapshot");
+    assert_eq!(snap.facts.evidence, one, "snapshot and single row agree on {id}");
+    one
+}
+
+pub(crate) fn evidence_is_kept_by_every_write_and_read_by_every_reader(s: &mut dyn Store) {
+    let t0 = 1_700_000_000_000;
+    // Insert: with evidence and without.
+    let a = activity(80, t0, 3600.0, 100);
+    let id = insert(s, &a);
+    assert_eq!(evidence_of(s, id), a.facts.evidence);
+    let mut bare = activity(81, t0 + 86_400_000, 3600.0, 100);
+    bare.facts.evidence = None;
+    let bare_id = insert(s, &bare);
+    assert_eq!(evidence_of(s, bare_id), None, "no evidence is NULL, not an empty text");
+    // Replace with a richer recording: its evidence, not the old one's.
+    let mut rich = activity(82, t0 + 10_000, 3600.0, 3600);
+    rich.facts.evidence = Some(evidence(82, "intervals"));
+    let mut b = s.batch().expect("batch");
+    b.insert_original(&rich.sha256, "rich.fit", 1, b"r").expect("orig");
+    b.replace_activity(id, &rich, "richer").expect("replace");
+    b.commit().expect("commit");
+    assert_eq!(evidence_of(s, id), rich.facts.evidence);
+    // Re-analysis writes what core computed now, None included.
+    let mut again = rich.clone();
+    again.facts.evidence = Some(evidence(82, "tempo"));
+    let mut b = s.batch().expect("batch");
+    b.update_analysis(id, &again).expect("update");
+    b.update_analysis(bare_id, &activity(81, t0 + 86_400_000, 3600.0, 100)).expect("update");
+    b.commit().expect("commit");
+    assert_eq!(evidence_of(s, id), again.facts.evidence);
+    assert_eq!(evidence_of(s, bare_id), Some(evidence(81, "steady")), "filled by re-analysis");
+    again.facts.evidence = None;
+    let mut b = s.batch().expect("batch");
+    b.update_analysis(id, &again).expect("update");
+    b.commit().expect("commit");
+    assert_eq!(evidence_of(s, id), None, "cleared by a re-analysis that has none");
+    // A whole file split into its legs: each leg its own evidence.
+    let mut legs =
+        [part_of(81, 0, 2, t0 + 86_400_000, 1800.0), part_of(81, 1, 2, t0 + 88_200_000, 1800.0)];
+    legs[0].facts.evidence = Some(evidence(81, "swim"));
+    legs[1].facts.evidence = Some(evidence(81, "run"));
+    let mut b = s.batch().expect("batch");
+    let ids = b.split_activity(bare_id, &legs).expect("split");
+    b.commit().expect("commit");
+    assert_eq!(evidence_of(s, ids[0]), legs[0].facts.evidence);
+    assert_eq!(evidence_of(s, ids[1]), legs[1].facts.evidence);
+    assert!(s.canonical_dump().expect("dump").contains("swim"), "the dump holds the evidence");
 }
