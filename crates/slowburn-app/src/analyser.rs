@@ -61,6 +61,8 @@ pub fn facts_of(s: &RunSummary) -> Facts {
             .unwrap_or_default(),
         hr_pace: rows(&s.hr_pace),
         settled_hr_pace: rows(&s.settled_hr_pace),
+        // Evidence of plain values: serde_json cannot fail on it.
+        evidence: s.evidence.as_ref().and_then(|e| serde_json::to_string(e).ok()),
     }
 }
 

@@ -16,7 +16,7 @@ use slowburn_core::athlete::{
     estimate_lthr, estimate_max_hr, estimate_resting_hr, EffortKind, Estimates, HrEffort,
     LthrEffort, LthrEffortKind,
 };
-use slowburn_core::classify::{Reason, RunType};
+use slowburn_core::classify::{self, Reason, RunType};
 use slowburn_core::load::LoadParams;
 use slowburn_core::review::{ActivityInput, Effort, ProfilePeriod};
 use slowburn_core::summary::HrPacePoint;
@@ -58,8 +58,11 @@ fn points(rows: &[HrPaceRow]) -> Vec<HrPacePoint> {
 pub struct RunFacts {
     pub start_ms: i64,
     pub label: Option<RunType>,
-    /// The derived type and reason as stored (before the label).
-    pub derived: Option<(RunType, Reason)>,
+    /// The derived type as stored (before the label).
+    pub derived: Option<DerivedType>,
+    /// What the file says (see `slowburn_core::classify::Evidence`); `None` for rows written
+    /// before it was kept.
+    pub evidence: Option<classify::Evidence>,
     /// What the file alone said.
     pub base: Option<(RunType, Reason)>,
     pub confidence: Option<f64>,
@@ -84,6 +87,16 @@ impl RunFacts {
             _ => EffortKind::Other,
         }
     }
+}
+
+/// A run's derived type: what the evidence, the profile of its date and the norms decide.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DerivedType {
+    pub run_type: RunType,
+    pub reason: Reason,
+    pub confidence: Option<f64>,
+    /// The evidence that decided it, in words.
+    pub why: Option<String>,
 }
 
 fn typed(t: Option<&str>, r: Option<&str>) -> Option<(RunType, Reason)> {
@@ -122,14 +135,24 @@ pub(crate) fn run_of(r: HistoryRow) -> Result<(ActivityInput, RunFacts, Activity
     };
     let f = r.facts;
     let label = r.activity.label.as_deref().and_then(RunType::from_user);
+    let stored = &r.activity.derived;
     let derived =
-        typed(r.activity.derived.run_type.as_deref(), r.activity.derived.reason.as_deref());
+        typed(stored.run_type.as_deref(), stored.reason.as_deref()).map(|(t, why)| DerivedType {
+            run_type: t,
+            reason: why,
+            confidence: stored.confidence,
+            why: stored.why.clone(),
+        });
+    // Evidence that does not parse (written by another version) is as good as none: the run is
+    // re-analysed from its original when the summary version changes.
+    let evidence =
+        f.evidence.as_deref().and_then(|e| serde_json::from_str::<classify::Evidence>(e).ok());
     let mut a = ActivityInput::new(r.activity.id, start);
     a.duration_s = d.duration_s.unwrap_or(0.0);
     a.moving_s = d.moving_s.or(d.duration_s).unwrap_or(0.0);
     a.distance_m = d.distance_m.unwrap_or(0.0);
     a.sport = d.sport;
-    a.run_type = label.or(derived.map(|d| d.0));
+    a.run_type = label.or(derived.as_ref().map(|d| d.run_type));
     for (slot, v) in a.hr_hist.iter_mut().zip(&r.hr_hist) {
         *slot = f64::from(*v);
     }
@@ -151,6 +174,7 @@ pub(crate) fn run_of(r: HistoryRow) -> Result<(ActivityInput, RunFacts, Activity
         start_ms,
         label,
         derived,
+        evidence,
         base: typed(f.base_type.as_deref(), f.base_reason.as_deref()),
         confidence: f.confidence,
         settled_hr: f.settled_hr,

@@ -405,19 +405,24 @@ impl App {
             _ => None,
         };
         let assessed = run.map(|(a, _)| review::assess(a, period, settings));
-        let (run_type, reason, confidence) = match run {
-            Some((_, f)) if f.label.is_some() => {
-                (f.label.map(|t| t.name().to_owned()), Some("user_label".to_owned()), Some(1.0))
-            }
+        let (run_type, reason, confidence, why) = match run {
+            Some((_, f)) if f.label.is_some() => (
+                f.label.map(|t| t.name().to_owned()),
+                Some("user_label".to_owned()),
+                Some(1.0),
+                Some("your label".to_owned()),
+            ),
             Some((_, f)) => (
-                f.derived.map(|t| t.0.name().to_owned()),
-                f.derived.map(|t| t.1.name().to_owned()),
-                f.confidence,
+                f.derived.as_ref().map(|t| t.run_type.name().to_owned()),
+                f.derived.as_ref().map(|t| t.reason.name().to_owned()),
+                f.derived.as_ref().and_then(|t| t.confidence).or(f.confidence),
+                f.derived.as_ref().and_then(|t| t.why.clone()),
             ),
             None => (
                 row.label.clone().or(row.derived.run_type.clone()),
                 row.derived.reason.clone(),
-                None,
+                row.derived.confidence,
+                row.derived.why.clone(),
             ),
         };
         RunRow {
@@ -435,6 +440,7 @@ impl App {
             run_type,
             reason,
             confidence,
+            why,
             intensity: assessed.as_ref().and_then(|a| a.session).map(|s| s.name().to_owned()),
             load: assessed.as_ref().map(|a| a.load.trimp),
             load_method: assessed.as_ref().map(|a| a.load.method.name().to_owned()),
@@ -601,22 +607,22 @@ impl App {
                 if f.label.is_some() {
                     Some(Reason::UserLabel)
                 } else {
-                    f.derived.map(|d| d.1)
+                    f.derived.as_ref().map(|d| d.reason)
                 }
             });
         }
         let type_note = match (r.label.is_some(), r.reason.as_deref().and_then(Reason::from_name)) {
             (true, _) => Some("your label".to_owned()),
-            (false, Some(reason)) => Some(match r.confidence {
-                Some(c) if c < slowburn_report::text::LOW_CONFIDENCE => {
-                    format!(
-                        "classified by {}, not sure: {:.0} % confidence",
-                        reason.words(),
-                        c * 100.0
-                    )
-                }
-                _ => format!("classified by {}", reason.words()),
-            }),
+            (false, Some(reason)) => {
+                let evidence =
+                    r.why.clone().unwrap_or_else(|| format!("classified by {}", reason.words()));
+                Some(match r.confidence {
+                    Some(c) if c < slowburn_report::text::LOW_CONFIDENCE => {
+                        format!("{evidence} — not sure: {:.0} % confidence", c * 100.0)
+                    }
+                    _ => evidence,
+                })
+            }
             _ => None,
         };
         let profile = on.map(|(p, prof)| {

@@ -33,6 +33,7 @@ use slowburn_formats::Recording;
 
 use crate::athlete::Profile;
 use crate::metrics::{RunMetrics, Track};
+use crate::segment::{segment, Part, PartKind, Segmentation};
 use crate::zones::{Domain, ZoneTable};
 
 /// What a run was.
@@ -325,28 +326,27 @@ pub const SETTLED_WINDOW_S: (f64, f64) = (180.0, 900.0);
 /// The measurements classification rests on (kept for explanations and tests).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Features {
-    /// Median heart rate of minutes 3–15 of moving time (the whole run if shorter).
+    /// Median heart rate of the run's main part: the work when there is a work part, else
+    /// minutes 3–15 of moving time (the whole run if shorter), bpm.
     pub settled_hr: Option<f64>,
     /// Median heart rate over moving time.
     pub median_hr: Option<f64>,
     /// Median moving speed, m/s.
     pub median_speed_mps: Option<f64>,
-    /// The easy-pace reference (30th percentile of moving speed), m/s.
+    /// The easy running's speed (see [`crate::segment`]), m/s.
     pub base_speed_mps: Option<f64>,
     /// Median cadence, steps/min.
     pub median_cadence_spm: Option<f64>,
-    /// Short accelerations (8–45 s) in the second half.
+    /// Strides found (see [`crate::segment`]).
     pub strides: u32,
-    /// Work repetitions found (laps or speed).
+    /// Work parts found (signal, else laps).
     pub reps: u32,
-    /// Mean work repetition length, s.
+    /// Mean work part length, s.
     pub rep_mean_s: Option<f64>,
-    /// Mean grade-adjusted speed of the work, m/s.
+    /// Mean effort speed of the work, m/s.
     pub rep_speed_mps: Option<f64>,
-    /// Mean heart rate of the second half of each rep, bpm.
+    /// Mean heart rate of the second half of each work part, bpm.
     pub rep_hr: Option<f64>,
-    /// Fraction of the work's heart-rate time in the hard domain.
-    pub rep_hard_fraction: Option<f64>,
 }
 
 /// A run's type, why, and how sure.
@@ -356,10 +356,13 @@ pub struct Classification {
     pub reason: Reason,
     /// 0–1.
     pub confidence: f64,
+    /// The evidence that decided it, in words ("long: 1 h 52 min, your easy runs are 55 min
+    /// on median").
+    pub why: String,
     pub features: Features,
 }
 
-/// Everything classification reads.
+/// Everything classification reads besides the evidence.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub profile: &'a Profile,
@@ -368,91 +371,531 @@ pub struct Context<'a> {
     pub hints: Hints<'a>,
 }
 
-/// Classify one run from its prepared track and metrics.
-#[must_use]
-pub fn classify(track: &Track<'_>, metrics: &RunMetrics, cx: &Context<'_>) -> Classification {
-    let mut features = Features::default();
-    let verdict = decide(track, metrics, cx, &mut features);
-    let (run_type, reason, confidence) = verdict;
-    Classification { run_type, reason, confidence: confidence.clamp(0.0, 1.0), features }
+/// How strongly a run's name says race.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RaceWords {
+    /// A word that means a race ("race", "parkrun", "Wettkampf", …).
+    Strong,
+    /// A race distance ("10k", "marathon"): a race only if the run was not easy.
+    Distance,
+    #[default]
+    None,
 }
 
-type Decision = (RunType, Reason, f64);
+/// Work parts from the device's laps marked warm-up / active / rest / cool-down (FIT lap
+/// `intensity`): the fallback when the signal shows no structure (no speed, a treadmill).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LapWork {
+    pub reps: u32,
+    pub mean_s: f64,
+    /// Moving seconds before the first work lap.
+    #[serde(default)]
+    pub start_s: f64,
+    #[serde(default)]
+    pub distance_m: f64,
+    pub speed_mps: Option<f64>,
+    pub hr: Option<f64>,
+}
 
-fn decide(track: &Track<'_>, metrics: &RunMetrics, cx: &Context<'_>, f: &mut Features) -> Decision {
-    if let Some(label) = cx.hints.label {
-        return (label, Reason::UserLabel, 1.0);
+/// What a run's file says, without the athlete's profile or norms: its parts from the signal,
+/// the heart rate of its main part, the race words of its name. Import stores it; the type is
+/// decided from it ([`decide`]) with the profile of the run's date and the athlete's norms, and
+/// decided again, without reading the file, whenever those change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Evidence {
+    pub moving_s: f64,
+    pub distance_m: Option<f64>,
+    /// A type the file alone decides (the sport, a walking gait, too short to type).
+    pub fixed: Option<(RunType, Reason, f64)>,
+    /// Heart rate covers at least [`MIN_HR_COVERAGE_TO_TYPE`] of the moving time.
+    pub hr_covers: bool,
+    /// Median heart rate of minutes 3–15 (the continuous run's settled heart rate), bpm.
+    pub settled_hr: Option<f64>,
+    pub median_hr: Option<f64>,
+    pub median_speed_mps: Option<f64>,
+    pub median_cadence_spm: Option<f64>,
+    pub segments: Segmentation,
+    pub laps: Option<LapWork>,
+    pub race_words: RaceWords,
+}
+
+impl Evidence {
+    /// The heart rate of the work parts: the block's median, or the mean of the reps' second
+    /// halves.
+    #[must_use]
+    pub fn work_hr(&self) -> Option<f64> {
+        if !self.hr_covers {
+            return None;
+        }
+        let work: Vec<&Part> = self.segments.work().collect();
+        if let [b] = work[..] {
+            return b.hr.or(b.hr_late);
+        }
+        let (s, w) = work.iter().fold((0.0, 0.0), |(s, w), p| match p.hr_late {
+            Some(h) => (s + h * p.duration_s, w + p.duration_s),
+            None => (s, w),
+        });
+        (w > 0.0).then(|| s / w)
     }
-    let rec = track.recording();
-    if let Some(t) = by_sport(rec, metrics) {
-        return (t, Reason::Sport, 0.95);
-    }
+}
+
+/// Gather a run's evidence from its prepared track and metrics (profile-free: `metrics` is read
+/// only for distance, moving time, heart-rate coverage and climbing).
+#[must_use]
+pub fn evidence(track: &Track<'_>, metrics: &RunMetrics, name: Option<&str>) -> Evidence {
     let dist = Distributions::new(track);
-    f.settled_hr = dist.settled_hr;
-    f.median_hr = dist.median_hr;
-    f.median_speed_mps = dist.median_speed;
-    f.base_speed_mps = dist.base_speed;
-    f.median_cadence_spm = dist.median_cadence;
-    if let Some(t) = walking(&dist, metrics) {
-        return (t, Reason::WalkingGait, 0.8);
-    }
-    // A few minutes say too little to name a workout: counted as easy running, and not sure.
-    if metrics.moving_s < TOO_SHORT_TO_TYPE_S {
-        return (RunType::Easy, Reason::Default, 0.2);
-    }
-    // Heart rate over too little of the run says nothing about the run: type it by pace then.
     let hr_covers =
         metrics.moving_s > 0.0 && metrics.hr_moving_s / metrics.moving_s >= MIN_HR_COVERAGE_TO_TYPE;
-    let intensity = Intensity::of(f.settled_hr.or(f.median_hr).filter(|_| hr_covers), cx);
-    if cx.hints.race {
-        return (RunType::Race, Reason::RaceFlag, 0.95);
+    let mut ev = Evidence {
+        moving_s: metrics.moving_s,
+        distance_m: metrics.distance_m,
+        fixed: None,
+        hr_covers,
+        settled_hr: dist.settled_hr,
+        median_hr: dist.median_hr,
+        median_speed_mps: dist.median_speed,
+        median_cadence_spm: dist.median_cadence,
+        segments: Segmentation::default(),
+        laps: None,
+        race_words: name.map_or(RaceWords::None, race_words),
+    };
+    if let Some(t) = by_sport(track.recording(), metrics) {
+        ev.fixed = Some((t, Reason::Sport, 0.95));
+    } else if let Some(t) = walking(&dist, metrics) {
+        ev.fixed = Some((t, Reason::WalkingGait, 0.8));
+    } else if metrics.moving_s < TOO_SHORT_TO_TYPE_S {
+        // A few minutes say too little to name a workout: counted as easy running, not sure.
+        ev.fixed = Some((RunType::Easy, Reason::Default, 0.2));
     }
-    if let Some(name) = cx.hints.name {
-        // A race is mostly the race: judge the whole run's median, not the warm-up.
-        let overall = Intensity::of(f.median_hr, cx);
-        match race_words(name) {
-            RaceWords::Strong => return (RunType::Race, Reason::RaceName, 0.9),
-            RaceWords::Distance if overall.is_none_or(|i| i.domain != Domain::Easy) => {
-                return (RunType::Race, Reason::RaceName, 0.75)
-            }
-            _ => {}
-        }
+    if ev.fixed.is_none() {
+        ev.segments = segment(track);
+        ev.laps = lap_structure(&lap_rows(track));
+    }
+    ev
+}
+
+/// Classify one run from its prepared track and metrics: [`evidence`], then [`decide`].
+#[must_use]
+pub fn classify(track: &Track<'_>, metrics: &RunMetrics, cx: &Context<'_>) -> Classification {
+    decide(&evidence(track, metrics, cx.hints.name), cx)
+}
+
+type Decision = (RunType, Reason, f64, String);
+
+/// What a run was, from its evidence, the profile of its date and the athlete's norms.
+/// Deterministic, no allocation but the explanation; cheap enough to re-decide ten years.
+#[must_use]
+pub fn decide(ev: &Evidence, cx: &Context<'_>) -> Classification {
+    let seg = &ev.segments;
+    let work: Vec<&Part> = seg.work().collect();
+    let mut f = Features {
+        settled_hr: ev.settled_hr.or(ev.median_hr),
+        median_hr: ev.median_hr,
+        median_speed_mps: ev.median_speed_mps,
+        base_speed_mps: seg.base_mps,
+        median_cadence_spm: ev.median_cadence_spm,
+        strides: seg.strides.count,
+        ..Features::default()
+    };
+    let (run_type, reason, confidence, why) = decide_inner(ev, &work, cx, &mut f);
+    Classification { run_type, reason, confidence: confidence.clamp(0.0, 1.0), why, features: f }
+}
+
+fn pct(hr: f64, max: Option<u8>) -> String {
+    match max {
+        Some(m) if m > 0 => format!("{:.0} % of max HR", 100.0 * hr / f64::from(m)),
+        _ => format!("{hr:.0} bpm"),
+    }
+}
+
+fn decide_inner(ev: &Evidence, work: &[&Part], cx: &Context<'_>, f: &mut Features) -> Decision {
+    if let Some(label) = cx.hints.label {
+        return (label, Reason::UserLabel, 1.0, "your label".to_owned());
+    }
+    if let Some((t, r, c)) = ev.fixed {
+        return (t, r, c, r.words().to_owned());
+    }
+    if cx.hints.race {
+        return (RunType::Race, Reason::RaceFlag, 0.95, "flagged as a race".to_owned());
+    }
+    if ev.race_words == RaceWords::Strong {
+        return (RunType::Race, Reason::RaceName, 0.9, "a race word in its name".to_owned());
+    }
+    let max = cx.profile.max_hr();
+    let hr = |h: Option<f64>| h.filter(|_| ev.hr_covers);
+    let main = Intensity::of(hr(f.settled_hr), cx);
+    // A race distance in the name of a run that was not easy.
+    if ev.race_words == RaceWords::Distance
+        && Intensity::of(hr(ev.median_hr), cx).is_none_or(|i| i.domain != Domain::Easy)
+    {
+        return (RunType::Race, Reason::RaceName, 0.75, "a race distance in its name".to_owned());
     }
 
-    // Structure from laps, then from speed.
-    let laps = lap_rows(track, cx.zones);
-    if let Some(s) = lap_structure(&laps) {
-        return structured(s, Reason::LapRepetitions, Reason::LapBlock, cx, f);
-    }
-    let smooth = smoothed_speed(track, 15, effort_speed);
-    if let Some(median) = dist.median_speed {
-        if let Some(s) = speed_reps(track, &smooth, median, cx.zones) {
-            return structured(s, Reason::SpeedRepetitions, Reason::SpeedBlock, cx, f);
+    // Workout laps (warm-up / active / rest / cool-down) that agree with the signal — it found
+    // work — say how the work is divided: one active lap is one block, however the terrain
+    // broke its speed. Irregular pieces whose gaps never let the heart rate recover are one
+    // block too (a tempo over hills).
+    let lap_block = ev.laps.filter(|l| l.reps == 1 && !work.is_empty());
+    let merged = if let Some(l) = lap_block {
+        Some(block_of(work, Some(l)))
+    } else if irregular_without_recovery(ev, work) {
+        Some(block_of(work, None))
+    } else {
+        None
+    };
+    let one: Vec<&Part>;
+    let work: &[&Part] = match &merged {
+        Some(b) => {
+            one = vec![b];
+            &one
+        }
+        None => work,
+    };
+    // Repetitions from the signal.
+    if work.len() >= 2 {
+        let first = work[0];
+        let last = work[work.len() - 1];
+        let span = last.start_s + last.duration_s - first.start_s;
+        let worked: f64 = work.iter().map(|p| p.duration_s).sum();
+        let dist: f64 = work.iter().map(|p| p.distance_m).sum();
+        // Two or three long pieces with short breaks: a race with a stop, not a session.
+        if worked >= 0.9 * span {
+            if let Some(d) = race_effort(span, dist, hr(ev.work_hr()), dist / worked, cx) {
+                return d;
+            }
+        }
+        let total_ok = worked >= 240.0;
+        let shape_ok =
+            work.len() >= 3 || work.iter().all(|p| p.duration_s >= THRESHOLD_MIN_REP_S - 60.0);
+        let work_hr = hr(ev.work_hr());
+        if total_ok && shape_ok && confirmed_by_hr(ev, work_hr, max) {
+            f.settled_hr = work_hr;
+            let w = Work {
+                reps: work.len() as u32,
+                mean_s: worked / work.len() as f64,
+                speed_mps: Some(
+                    work.iter().map(|p| p.effort_mps * p.duration_s).sum::<f64>() / worked,
+                ),
+                hr: work_hr,
+            };
+            return structured(w, Reason::SpeedRepetitions, cx, f, max);
         }
     }
-    if let Some(conf) = race_effort(metrics, &dist, cx) {
-        return (RunType::Race, Reason::RaceEffort, conf);
-    }
-    let hard = intensity.is_some_and(|i| i.domain == Domain::Hard);
-    if let Some(median) = dist.median_speed.filter(|_| !hard) {
-        f.strides = count_strides(track, median, metrics.moving_s);
-        if f.strides >= 3 {
-            return (RunType::EasyWithStrides, Reason::Strides, 0.85);
+    // One sustained block.
+    if let [b] = work {
+        let bhr = hr(b.hr.or(b.hr_late));
+        if b.duration_s >= MIN_BLOCK_S && confirmed_by_hr(ev, bhr, max) {
+            if let Some(d) = race_effort(b.duration_s, b.distance_m, bhr, b.effort_mps, cx) {
+                return d;
+            }
+            f.settled_hr = bhr;
+            f.reps = 1;
+            f.rep_mean_s = Some(b.duration_s);
+            f.rep_speed_mps = Some(b.effort_mps);
+            f.rep_hr = bhr;
+            let words = |t: &str| {
+                format!(
+                    "{t}: {} at {} after a {} warm-up",
+                    duration_words(b.duration_s),
+                    bhr.map_or("a faster pace".to_owned(), |h| pct(h, max)),
+                    duration_words(b.start_s)
+                )
+            };
+            match Intensity::of(bhr, cx) {
+                Some(i) if i.tempo || i.domain == Domain::Hard => {
+                    return (RunType::Tempo, Reason::SpeedBlock, i.sure(0.8), words("tempo"));
+                }
+                Some(i) if i.domain == Domain::Moderate => {
+                    return (RunType::Steady, Reason::SpeedBlock, i.sure(0.7), words("steady"));
+                }
+                Some(_) => {}
+                None => {
+                    let tp = cx.profile.threshold_pace_s_per_km();
+                    if tp.is_some_and(|tp| b.effort_mps * tp / 1000.0 >= 0.88) {
+                        return (RunType::Tempo, Reason::SpeedBlock, 0.55, words("tempo"));
+                    }
+                }
+            }
         }
     }
-    if let Some(base) = dist.base_speed {
-        if let Some(s) = speed_block(track, &smooth, base, cx.zones) {
-            return structured(s, Reason::SpeedRepetitions, Reason::SpeedBlock, cx, f);
+    // Workout laps, when the signal shows no work (no speed, a treadmill).
+    if work.is_empty() && ev.segments.strides.count < 3 {
+        if let Some(l) = ev.laps {
+            let w = Work { reps: l.reps, mean_s: l.mean_s, speed_mps: l.speed_mps, hr: hr(l.hr) };
+            if l.reps == 1 {
+                f.reps = 1;
+                f.rep_mean_s = Some(l.mean_s);
+                return (
+                    RunType::Tempo,
+                    Reason::LapBlock,
+                    0.7,
+                    format!("tempo: one work lap of {}", duration_words(l.mean_s)),
+                );
+            }
+            return structured(w, Reason::LapRepetitions, cx, f, max);
         }
     }
-    if !hard {
-        if let Some(conf) = long_run(metrics.moving_s, &cx.norms) {
-            return (RunType::Long, Reason::Duration, conf);
+    // A continuous race effort.
+    let whole_hr = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run).and_then(|p| p.hr);
+    if let (Some(d), true) = (ev.distance_m, work.is_empty()) {
+        let speed = d / ev.moving_s.max(1.0);
+        if let Some(dec) = race_effort(ev.moving_s, d, hr(whole_hr.or(ev.median_hr)), speed, cx) {
+            return dec;
         }
     }
-    match intensity {
-        Some(i) => by_intensity(i, metrics.moving_s),
-        None => by_pace(dist.median_speed, cx, metrics.moving_s),
+    // Strides.
+    f.settled_hr = ev.settled_hr.or(ev.median_hr);
+    let st = ev.segments.strides;
+    let hard = main.is_some_and(|i| i.domain == Domain::Hard);
+    if st.count >= 3 && !hard {
+        // Short fast pieces that drive the heart rate up are short intervals or hill reps
+        // (strides leave it near easy).
+        let driven =
+            Intensity::of(hr(st.hr), cx).is_some_and(|i| i.tempo || i.domain == Domain::Hard);
+        if st.count >= 4 && driven {
+            return (
+                RunType::Intervals,
+                Reason::SpeedRepetitions,
+                0.6,
+                format!("intervals: {} short reps of {:.0} s", st.count, st.mean_s),
+            );
+        }
+        return (
+            RunType::EasyWithStrides,
+            Reason::Strides,
+            0.85,
+            format!("{} strides of {:.0} s", st.count, st.mean_s),
+        );
+    }
+    // Long: clearly longer than usual, and easy.
+    let easy = match main {
+        Some(i) => {
+            i.domain == Domain::Easy
+                || hr(f.settled_hr).zip(cx.zones).is_some_and(|(h, z)| {
+                    z.domain_of(
+                        (h - f64::from(RECOVERY_TOLERANCE_BPM)).round().clamp(0.0, 255.0) as u8
+                    ) == Domain::Easy
+                })
+        }
+        None => {
+            by_pace(ev.median_speed_mps, cx, ev.moving_s).0 != RunType::Steady
+                && by_pace(ev.median_speed_mps, cx, ev.moving_s).0 != RunType::Tempo
+        }
+    };
+    if easy {
+        if let Some((conf, why)) = long_run(ev.moving_s, &cx.norms) {
+            return (RunType::Long, Reason::Duration, conf, why);
+        }
+    }
+    if let Some(i) = main {
+        let (t, r, c) = by_intensity(i, ev.moving_s);
+        let h = hr(f.settled_hr).unwrap_or(0.0);
+        return (t, r, c, format!("{}: settled at {}", t.words(), pct(h, max)));
+    }
+    let (t, r, c) = by_pace(ev.median_speed_mps, cx, ev.moving_s);
+    let why = match r {
+        Reason::Pace => format!("{}: by pace (no heart rate)", t.words()),
+        _ => "too little data to tell".to_owned(),
+    };
+    (t, r, c, why)
+}
+
+/// Seconds in words for an explanation: "1 h 52 min", "55 min", "4 min 10 s", "35 s".
+fn duration_words(s: f64) -> String {
+    let t = s.max(0.0).round() as u64;
+    if t >= 3600 {
+        format!("{} h {:02} min", t / 3600, (t % 3600 + 30) / 60)
+    } else if t >= 600 {
+        format!("{} min", (t + 30) / 60)
+    } else if t >= 60 && t % 60 != 0 {
+        format!("{} min {:02} s", t / 60, t % 60)
+    } else if t >= 60 {
+        format!("{} min", t / 60)
+    } else {
+        format!("{t} s")
+    }
+}
+
+/// One part from the first work part's start to the last one's end (or the active lap's).
+fn block_of(work: &[&Part], lap: Option<LapWork>) -> Part {
+    let first = work[0];
+    let last = work[work.len() - 1];
+    let mut b = Part {
+        kind: PartKind::Work,
+        start_s: first.start_s,
+        duration_s: last.start_s + last.duration_s - first.start_s,
+        distance_m: work.iter().map(|p| p.distance_m).sum(),
+        effort_mps: 0.0,
+        hr: None,
+        hr_late: None,
+        stopped_s: 0.0,
+    };
+    let t: f64 = work.iter().map(|p| p.duration_s).sum();
+    b.effort_mps = work.iter().map(|p| p.effort_mps * p.duration_s).sum::<f64>() / t.max(1.0);
+    b.hr = {
+        let (s, w) = work
+            .iter()
+            .filter_map(|p| p.hr.map(|h| (h * p.duration_s, p.duration_s)))
+            .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+        (w > 0.0).then(|| s / w)
+    };
+    b.hr_late = last.hr_late;
+    if let Some(l) = lap {
+        b.start_s = l.start_s;
+        b.duration_s = l.mean_s;
+        if l.distance_m > 0.0 {
+            b.distance_m = l.distance_m;
+        }
+        if let Some(v) = l.speed_mps {
+            b.effort_mps = v;
+        }
+        b.hr = b.hr.or(l.hr);
+    }
+    b
+}
+
+/// Three or more work pieces of very different lengths (coefficient of variation above 0.6)
+/// whose gaps keep the heart rate within 12 bpm of the work's: one effort over uneven ground,
+/// not a session of reps (reps are of a set length, and a recovery lets the heart rate fall
+/// 15–30 bpm).
+fn irregular_without_recovery(ev: &Evidence, work: &[&Part]) -> bool {
+    if work.len() < 3 {
+        return false;
+    }
+    let n = work.len() as f64;
+    let mean = work.iter().map(|p| p.duration_s).sum::<f64>() / n;
+    let var = work.iter().map(|p| (p.duration_s - mean).powi(2)).sum::<f64>() / n;
+    if var.sqrt() <= 0.6 * mean {
+        return false;
+    }
+    let (Some(whr), first, last) = (ev.work_hr(), work[0].start_s, work[work.len() - 1].start_s)
+    else {
+        return false;
+    };
+    let gaps: Vec<f64> = ev
+        .segments
+        .parts
+        .iter()
+        .filter(|p| p.kind == PartKind::Recovery && p.start_s > first && p.start_s < last)
+        .filter_map(|p| p.hr)
+        .collect();
+    !gaps.is_empty() && gaps.iter().sum::<f64>() / gaps.len() as f64 >= whr - 12.0
+}
+
+/// Work is run harder than the rest: its heart rate at least this many bpm above the mean of
+/// the warm-up, recoveries and cool-down (a few bpm is pace drifting on a continuous run; a
+/// tempo block, a race or reps are 15–40 bpm above the jog).
+pub const WORK_HR_RISE_BPM: f64 = 10.0;
+
+/// Work is at least this share of max heart rate (threshold reps run at 87–91 %, `VO2max` reps
+/// above 90 %, a tempo at 80–88 %; even short reps' second halves pass 80 %).
+pub const WORK_MIN_FROM_MAX: f64 = 0.75;
+
+/// The work's heart rate confirms the structure the speed shows (always, without heart rate).
+fn confirmed_by_hr(ev: &Evidence, work_hr: Option<f64>, max: Option<u8>) -> bool {
+    let Some(h) = work_hr else {
+        return true;
+    };
+    if max.is_some_and(|m| h < WORK_MIN_FROM_MAX * f64::from(m)) {
+        return false;
+    }
+    let (s, w) = ev
+        .segments
+        .parts
+        .iter()
+        .filter(|p| p.kind != PartKind::Work)
+        .filter_map(|p| p.hr.map(|h| (h, p.duration_s)))
+        .fold((0.0, 0.0), |(s, w), (h, d)| (s + h * d, w + d));
+    w <= 0.0 || h >= s / w + WORK_HR_RISE_BPM
+}
+
+/// A work part this long or longer is a block (a tempo run, a race) when it is the only one, s.
+pub const MIN_BLOCK_S: f64 = 6.0 * 60.0;
+
+/// Standard race distances (m) with their names.
+pub const RACE_DISTANCES: [(f64, &str); 9] = [
+    (5_000.0, "5 km"),
+    (8_000.0, "8 km"),
+    (10_000.0, "10 km"),
+    (15_000.0, "15 km"),
+    (16_093.4, "10 miles"),
+    (21_097.5, "half marathon"),
+    (25_000.0, "25 km"),
+    (30_000.0, "30 km"),
+    (42_195.0, "marathon"),
+];
+
+/// The share of max heart rate a race of `duration_s` is run at: about 97 % over 15 min or
+/// less, falling by 4.4 points per e-fold of duration (5 km 94–97 %, 10 km 91–94 %, half
+/// marathon 87–91 %, marathon 81–87 %; Daniels' and Friel's race intensities).
+#[must_use]
+pub fn race_hr_fraction(duration_s: f64) -> f64 {
+    let t = (duration_s / 900.0).max(1.0);
+    (0.97 - 0.044 * t.ln()).max(0.78)
+}
+
+/// A race effort's heart rate may be this far below [`race_hr_fraction`] (a cool day, a
+/// cautious start, a sensor reading low).
+pub const RACE_HR_MARGIN: f64 = 0.04;
+
+/// Race speed as a share of threshold speed, by distance (Daniels' VDOT tables: 5 km ≈ 104 %,
+/// 10 km ≈ 100 %, half ≈ 95 %, marathon ≈ 89 %).
+fn race_speed_ratio(d: f64) -> f64 {
+    if d <= 5_500.0 {
+        1.04
+    } else if d <= 11_000.0 {
+        1.0
+    } else if d <= 17_000.0 {
+        0.97
+    } else if d <= 26_000.0 {
+        0.95
+    } else {
+        0.89
+    }
+}
+
+/// A sustained best effort: a continuous part over a standard race distance at a heart rate
+/// near the race intensity for its duration, and — when threshold pace is known — at about race
+/// pace for the distance. Without heart rate, pace alone (less sure).
+fn race_effort(
+    duration_s: f64,
+    distance_m: f64,
+    hr: Option<f64>,
+    effort_mps: f64,
+    cx: &Context<'_>,
+) -> Option<Decision> {
+    let &(d, name) = RACE_DISTANCES
+        .iter()
+        .find(|(d, _)| distance_m >= 0.96 * d && distance_m <= 1.07 * d + 100.0)?;
+    let pace_ok = cx
+        .profile
+        .threshold_pace_s_per_km()
+        .filter(|&tp| tp > 0.0)
+        .map(|tp| effort_mps * tp / 1000.0 >= race_speed_ratio(d) - 0.08);
+    let max = cx.profile.max_hr().map(f64::from);
+    let time = duration_words(duration_s);
+    match (hr, max) {
+        (Some(h), Some(m)) => {
+            let need = race_hr_fraction(duration_s) - RACE_HR_MARGIN;
+            if h / m >= need && pace_ok != Some(false) {
+                let conf = if pace_ok == Some(true) { 0.85 } else { 0.75 };
+                let why = format!(
+                    "race: a {name} effort in {time} at {:.0} % of max HR (a race is run at about {:.0} %)",
+                    100.0 * h / m,
+                    100.0 * race_hr_fraction(duration_s)
+                );
+                return Some((RunType::Race, Reason::RaceEffort, conf, why));
+            }
+            None
+        }
+        _ if pace_ok == Some(true) => Some((
+            RunType::Race,
+            Reason::RaceEffort,
+            0.45,
+            format!("race: a {name} in {time} at about race pace (no heart rate)"),
+        )),
+        _ => None,
     }
 }
 
@@ -492,14 +935,6 @@ fn walking(dist: &Distributions, metrics: &RunMetrics) -> Option<RunType> {
         (None, None) => false,
     };
     walk.then(|| if hilly(metrics) { RunType::Hike } else { RunType::Walk })
-}
-
-enum RaceWords {
-    /// A word that means a race.
-    Strong,
-    /// A race distance ("10k", "marathon"): a race only if the run was not easy.
-    Distance,
-    None,
 }
 
 /// Words that mean a race, in several languages (lower case, whole words or phrases).
@@ -590,7 +1025,6 @@ fn race_words(name: &str) -> RaceWords {
 /// Percentiles of speed, heart rate and cadence over moving time, from fixed histograms.
 struct Distributions {
     median_speed: Option<f64>,
-    base_speed: Option<f64>,
     median_hr: Option<f64>,
     settled_hr: Option<f64>,
     median_cadence: Option<f64>,
@@ -656,7 +1090,6 @@ impl Distributions {
         let median_hr = bpm(&hr);
         Distributions {
             median_speed: quantile(&speed, 0.5, SPEED_BIN),
-            base_speed: quantile(&speed, 0.3, SPEED_BIN),
             median_hr,
             settled_hr: settled_hr.or(median_hr),
             median_cadence: bpm(&cadence),
@@ -670,21 +1103,47 @@ struct Intensity {
     domain: Domain,
     /// In the lowest zone of a model with at least four zones.
     lowest_zone: bool,
+    /// In the upper half of the moderate domain or above: at least 80 % of max HR (tempo and
+    /// threshold running; the grey zone's steady running is below).
+    tempo: bool,
+    /// Distance to the nearest boundary that decides the type, bpm.
+    margin: f64,
 }
+
+/// Share of max HR from which continuous running is tempo rather than steady.
+pub const TEMPO_FROM_MAX: f64 = 0.80;
 
 impl Intensity {
     fn of(hr: Option<f64>, cx: &Context<'_>) -> Option<Intensity> {
         let hr = hr?;
         let bpm = hr.round().clamp(0.0, 255.0) as u8;
+        let max = cx.profile.max_hr().map(f64::from);
+        let margin_of =
+            |bounds: &[f64]| bounds.iter().map(|b| (hr - b).abs()).fold(f64::INFINITY, f64::min);
         if let Some(z) = cx.zones {
             let under_ceiling = bpm.saturating_sub(RECOVERY_TOLERANCE_BPM);
+            let lowest = z.zones().len() >= 4 && z.zone_of(under_ceiling) == 0;
+            let domain = z.domain_of(bpm);
+            let mut bounds = vec![f64::from(z.moderate_from()), f64::from(z.hard_from())];
+            if let Some(first) = z.zones().first() {
+                bounds.push(f64::from(first.high_bpm) + 0.5 + f64::from(RECOVERY_TOLERANCE_BPM));
+            }
+            let tempo = match max {
+                Some(m) => {
+                    bounds.push(TEMPO_FROM_MAX * m);
+                    hr >= TEMPO_FROM_MAX * m
+                }
+                None => domain == Domain::Hard,
+            };
             return Some(Intensity {
-                domain: z.domain_of(bpm),
-                lowest_zone: z.zones().len() >= 4 && z.zone_of(under_ceiling) == 0,
+                domain,
+                lowest_zone: lowest,
+                tempo,
+                margin: margin_of(&bounds),
             });
         }
         // No zone table: fall back on % of max heart rate (60/70/90 %).
-        let max = f64::from(cx.profile.max_hr()?);
+        let max = max?;
         let f = hr / max;
         Some(Intensity {
             domain: if f < 0.7 {
@@ -695,24 +1154,43 @@ impl Intensity {
                 Domain::Hard
             },
             lowest_zone: hr - f64::from(RECOVERY_TOLERANCE_BPM) < 0.6 * max,
+            tempo: f >= TEMPO_FROM_MAX,
+            margin: margin_of(&[
+                0.6 * max + f64::from(RECOVERY_TOLERANCE_BPM),
+                0.7 * max,
+                0.8 * max,
+                0.9 * max,
+            ]),
         })
+    }
+
+    /// A confidence lowered near a boundary (sensor scatter and day-to-day variation are about
+    /// ±2 bpm): within 1 bpm it is a guess.
+    fn sure(self, c: f64) -> f64 {
+        if self.margin < 1.0 {
+            c.min(0.45)
+        } else if self.margin < 2.5 {
+            c.min(0.6)
+        } else {
+            c
+        }
     }
 }
 
-fn by_intensity(i: Intensity, moving_s: f64) -> Decision {
-    match i.domain {
-        Domain::Easy if i.lowest_zone && moving_s <= RECOVERY_MAX_S => {
-            (RunType::Recovery, Reason::HeartRate, 0.8)
-        }
-        Domain::Easy => (RunType::Easy, Reason::HeartRate, 0.85),
-        Domain::Moderate => (RunType::Steady, Reason::HeartRate, 0.8),
-        Domain::Hard => (RunType::Tempo, Reason::HeartRate, 0.6),
-    }
+fn by_intensity(i: Intensity, moving_s: f64) -> (RunType, Reason, f64) {
+    let (t, c) = match i.domain {
+        Domain::Easy if i.lowest_zone && moving_s <= RECOVERY_MAX_S => (RunType::Recovery, 0.8),
+        Domain::Easy => (RunType::Easy, 0.85),
+        Domain::Moderate if !i.tempo => (RunType::Steady, 0.8),
+        Domain::Moderate => (RunType::Tempo, 0.7),
+        Domain::Hard => (RunType::Tempo, 0.6),
+    };
+    (t, Reason::HeartRate, i.sure(c))
 }
 
 /// Without heart rate: the median pace against threshold pace (Friel's pace zones: slower than
 /// 129 % of threshold pace is recovery, 114–129 % easy, 101–113 % steady, faster tempo).
-fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> Decision {
+fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> (RunType, Reason, f64) {
     let (Some(v), Some(tp)) = (median_speed, cx.profile.threshold_pace_s_per_km()) else {
         return (RunType::Easy, Reason::Default, 0.3);
     };
@@ -729,62 +1207,27 @@ fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> Decisi
     (t, Reason::Pace, 0.5)
 }
 
-/// The type a run's settled heart rate gives against the athlete's zones (or % of max HR when
-/// there is no zone table) — the decision [`classify`] takes for an unstructured run. Used to
-/// re-type, from the stored summary alone, runs that were classified before any heart-rate
-/// profile was known (their reason is [`Reason::Default`] or [`Reason::Pace`]).
-#[must_use]
-pub fn type_from_heart_rate(
-    settled_hr: f64,
-    moving_s: f64,
-    profile: &Profile,
-    zones: Option<&ZoneTable>,
-) -> Option<(RunType, Reason)> {
-    let cx = Context { profile, zones, norms: Norms::default(), hints: Hints::default() };
-    let (t, r, _) = by_intensity(Intensity::of(Some(settled_hr), &cx)?, moving_s);
-    Some((t, r))
-}
-
-/// The final type of a run classified without norms (`Norms::default()`), given the athlete's
-/// norms: an unstructured easy, recovery or steady run that is long by the norms becomes a
-/// long run. Everything else stands. This is the only place norms enter, so a stored history
-/// can be re-normed in order, cheaply and deterministically, without re-reading any file.
-#[must_use]
-pub fn apply_norms(
-    base: RunType,
-    reason: Reason,
-    moving_s: f64,
-    norms: &Norms,
-) -> (RunType, Reason) {
-    let by_effort = matches!(reason, Reason::HeartRate | Reason::Pace | Reason::Default);
-    if by_effort
-        && matches!(base, RunType::Recovery | RunType::Easy | RunType::Steady)
-        && long_run(moving_s, norms).is_some()
-    {
-        return (RunType::Long, Reason::Duration);
-    }
-    (base, reason)
-}
-
 /// Long by the athlete's norms: at least [`LONG_ABSOLUTE_S`]; or [`LONG_RATIO`] × the median
 /// easy run; or [`LONG_RATIO_WEEK`] × the median and longer than every run of the past week.
-fn long_run(moving_s: f64, norms: &Norms) -> Option<f64> {
+/// With the confidence and the norm it used, in words.
+fn long_run(moving_s: f64, norms: &Norms) -> Option<(f64, String)> {
+    let median = norms.median_easy_s.filter(|&m| m > 0.0);
+    let usual = median
+        .map_or(String::new(), |m| format!(", your easy runs are {} on median", duration_words(m)));
+    let t = duration_words(moving_s);
     if moving_s >= LONG_ABSOLUTE_S {
-        return Some(0.9);
+        return Some((0.9, format!("long: {t}{usual}")));
     }
     if moving_s < LONG_MIN_S {
         return None;
     }
-    let median = norms.median_easy_s?;
-    if median <= 0.0 {
-        return None;
-    }
+    let median = median?;
     let ratio = moving_s / median;
     let longest_of_week = norms.longest_recent_s.is_none_or(|l| moving_s > l);
     if ratio >= LONG_RATIO && longest_of_week {
-        Some(0.85)
+        Some((0.85, format!("long: {t}{usual}")))
     } else if ratio >= LONG_RATIO_WEEK && longest_of_week {
-        Some(0.7)
+        Some((0.7, format!("long: {t}{usual}, and your longest run of the week")))
     } else {
         None
     }
@@ -800,8 +1243,7 @@ struct LapRow {
     flat: [f64; 2],
     /// Heart rate of the lap's second half: [sum·w, w].
     hr_late: [f64; 2],
-    hr_w: f64,
-    hard_w: f64,
+    dist: f64,
 }
 
 /// Grade factor within 10 % of the flat's: grade within about −3 % … +2 %.
@@ -809,10 +1251,11 @@ fn is_flat(track: &Track<'_>, i: usize) -> bool {
     (track.grade_factor(i) - 1.0).abs() < 0.1
 }
 
-/// Laps measured from the samples they cover (by start time). O(n + laps).
-fn lap_rows(track: &Track<'_>, zones: Option<&ZoneTable>) -> Vec<LapRow> {
+/// Laps measured from the samples they cover (by start time), only when some lap is marked
+/// warm-up, rest or cool-down. O(n + laps).
+fn lap_rows(track: &Track<'_>) -> Vec<LapRow> {
     let laps = &track.recording().laps;
-    if laps.len() < 2 {
+    if laps.len() < 2 || !laps.iter().any(|l| matches!(l.intensity, Some(1..=3))) {
         return Vec::new();
     }
     let mut rows: Vec<LapRow> =
@@ -832,6 +1275,7 @@ fn lap_rows(track: &Track<'_>, zones: Option<&ZoneTable>) -> Vec<LapRow> {
             if mv > 0.0 {
                 let row = &mut rows[k];
                 row.moving_s += mv;
+                row.dist += dist[i] - dist[j];
                 let gap =
                     if track.speed(j) > 0.0 { track.gap_speed(j) / track.speed(j) } else { 1.0 };
                 row.gap_dist += (dist[i] - dist[j]) * gap;
@@ -852,16 +1296,11 @@ fn lap_rows(track: &Track<'_>, zones: Option<&ZoneTable>) -> Vec<LapRow> {
             k += 1;
             t_in = 0.0;
         }
-        let mv = track.moving_s(i);
-        t_in += mv;
+        t_in += track.moving_s(i);
         let row = &mut rows[k];
         if let Some(h) = track.hr(i) {
-            let w = track.hr_weight(i);
-            row.hr_w += w;
-            if zones.is_some_and(|z| z.domain_of(h) == Domain::Hard) {
-                row.hard_w += w;
-            }
             if t_in >= row.moving_s / 2.0 {
+                let w = track.hr_weight(i);
                 row.hr_late[0] += f64::from(h) * w;
                 row.hr_late[1] += w;
             }
@@ -875,11 +1314,8 @@ fn lap_rows(track: &Track<'_>, zones: Option<&ZoneTable>) -> Vec<LapRow> {
 struct Work {
     reps: u32,
     mean_s: f64,
-    /// Raw speed on the flat parts when they are at least 30 % of the work, else
-    /// grade-adjusted speed: grade models misjudge how runners pace hills.
     speed_mps: Option<f64>,
     hr: Option<f64>,
-    hard_fraction: Option<f64>,
 }
 
 /// Flat speed when the flat is at least 30 % of the work, else grade-adjusted speed.
@@ -893,15 +1329,14 @@ fn work_speed(flat: [f64; 2], gap_dist: f64, total_s: f64) -> Option<f64> {
     }
 }
 
-/// Structure from FIT lap intensities: warm-up 2, active 0, rest 1, cool-down 3.
-fn lap_structure(rows: &[LapRow]) -> Option<Work> {
-    let marked = rows.iter().any(|r| matches!(r.intensity, Some(1..=3)));
-    if !marked {
-        return None;
-    }
+/// Structure from FIT lap intensities: warm-up 2, active 0, rest 1, cool-down 3. Active laps
+/// shorter than [`crate::segment::MIN_WORK_S`] are strides, not work.
+fn lap_structure(rows: &[LapRow]) -> Option<LapWork> {
     let rests = rows.iter().filter(|r| r.intensity == Some(1) && r.moving_s > 0.0).count();
-    let work: Vec<&LapRow> =
-        rows.iter().filter(|r| r.intensity == Some(0) && r.moving_s >= 20.0).collect();
+    let work: Vec<&LapRow> = rows
+        .iter()
+        .filter(|r| r.intensity == Some(0) && r.moving_s >= crate::segment::MIN_WORK_S)
+        .collect();
     if work.is_empty() || (rests == 0 && work.len() > 1) {
         return None;
     }
@@ -910,198 +1345,17 @@ fn lap_structure(rows: &[LapRow]) -> Option<Work> {
     let flat = work.iter().fold([0.0, 0.0], |a, r| [a[0] + r.flat[0], a[1] + r.flat[1]]);
     let hr_late: [f64; 2] =
         work.iter().fold([0.0, 0.0], |a, r| [a[0] + r.hr_late[0], a[1] + r.hr_late[1]]);
-    let hr_w: f64 = work.iter().map(|r| r.hr_w).sum();
-    let hard: f64 = work.iter().map(|r| r.hard_w).sum();
-    Some(Work {
+    let first = rows
+        .iter()
+        .position(|r| r.intensity == Some(0) && r.moving_s >= crate::segment::MIN_WORK_S)?;
+    Some(LapWork {
         reps: work.len() as u32,
         mean_s: total_s / work.len() as f64,
+        start_s: rows[..first].iter().map(|r| r.moving_s).sum(),
+        distance_m: work.iter().map(|r| r.dist).sum(),
         speed_mps: work_speed(flat, gap, total_s),
         hr: (hr_late[1] > 0.0).then(|| hr_late[0] / hr_late[1]),
-        hard_fraction: (hr_w > 0.0).then(|| hard / hr_w),
     })
-}
-
-/// Effort speed: the lower of raw and grade-adjusted speed, so running downhill (fast but
-/// cheap) and uphill (slow, and over-credited by a grade model) never looks like a rep.
-fn effort_speed(track: &Track<'_>, i: usize) -> f64 {
-    track.speed(i).min(track.gap_speed(i))
-}
-
-/// Speed smoothed by a centred moving average over `window` samples.
-fn smoothed_speed(
-    track: &Track<'_>,
-    window: usize,
-    speed: fn(&Track<'_>, usize) -> f64,
-) -> Vec<f32> {
-    let n = track.len();
-    let half = window / 2;
-    let mut out = vec![0.0_f32; n];
-    let (mut lo, mut hi, mut sum) = (0usize, 0usize, 0.0_f64);
-    for (i, o) in out.iter_mut().enumerate() {
-        while hi < (i + half + 1).min(n) {
-            sum += speed(track, hi);
-            hi += 1;
-        }
-        while lo < i.saturating_sub(half) {
-            sum -= speed(track, lo);
-            lo += 1;
-        }
-        *o = (sum / (hi - lo) as f64) as f32;
-    }
-    out
-}
-
-/// Stretches where the smoothed speed is at least `threshold`; calls
-/// `f(start_moving_s, duration_s, first_index, last_index)` for each. Slower gaps under 5 s of
-/// moving time are bridged.
-fn fast_stretches(
-    track: &Track<'_>,
-    smooth: &[f32],
-    threshold: f64,
-    mut f: impl FnMut(f64, f64, usize, usize),
-) {
-    struct Open {
-        start: f64,
-        first: usize,
-        last: usize,
-        slow_s: f64,
-    }
-    let mut now = 0.0;
-    let mut open: Option<Open> = None;
-    for (i, &v) in smooth.iter().enumerate().take(track.len()) {
-        let mv = track.moving_s(i);
-        if mv <= 0.0 {
-            continue;
-        }
-        let fast = f64::from(v) >= threshold;
-        match (&mut open, fast) {
-            (None, true) => open = Some(Open { start: now, first: i, last: i, slow_s: 0.0 }),
-            (Some(o), true) => {
-                o.last = i;
-                o.slow_s = 0.0;
-            }
-            (Some(o), false) => {
-                o.slow_s += mv;
-                if o.slow_s >= 5.0 {
-                    f(o.start, now + mv - o.slow_s - o.start, o.first, o.last);
-                    open = None;
-                }
-            }
-            (None, false) => {}
-        }
-        now += mv;
-    }
-    if let Some(o) = open {
-        f(o.start, now - o.slow_s - o.start, o.first, o.last);
-    }
-}
-
-/// Moving seconds in a track.
-fn total_moving(track: &Track<'_>) -> f64 {
-    (0..track.len()).map(|i| track.moving_s(i)).sum()
-}
-
-/// Repetitions from the speed trace: stretches of 45 s to 25 min at least 15 % faster than the
-/// run's median speed (reps are the smaller part of a session, so the median is the easy and
-/// jogging pace): three or more, or two of at least 5 min.
-fn speed_reps(
-    track: &Track<'_>,
-    smooth: &[f32],
-    median: f64,
-    zones: Option<&ZoneTable>,
-) -> Option<Work> {
-    if median < 1.0 {
-        return None;
-    }
-    let mut count = 0u32;
-    let mut long_blocks = 0u32;
-    let mut total = 0.0;
-    let mut acc = WorkAcc::default();
-    fast_stretches(track, smooth, median * 1.15, |_, dur, a, b| {
-        if (45.0..=1500.0).contains(&dur) {
-            count += 1;
-            total += dur;
-            long_blocks += u32::from(dur >= 300.0);
-            acc.add(track, a, b, zones);
-        }
-    });
-    (count >= 3 || (count == 2 && long_blocks == 2)).then(|| acc.work(count, total))
-}
-
-/// One sustained block from the speed trace (a tempo run without laps): a single stretch of at
-/// least 10 min at least 18 % faster than the easy-pace reference (the 30th percentile of
-/// speed), with at least 5 min of slower running before and after it.
-fn speed_block(
-    track: &Track<'_>,
-    smooth: &[f32],
-    base: f64,
-    zones: Option<&ZoneTable>,
-) -> Option<Work> {
-    if base < 1.0 {
-        return None;
-    }
-    let mut count = 0u32;
-    let mut block = (0.0, 0.0);
-    let mut acc = WorkAcc::default();
-    fast_stretches(track, smooth, base * 1.18, |start, dur, a, b| {
-        if dur >= 45.0 {
-            count += 1;
-            block = (start, dur);
-            acc.add(track, a, b, zones);
-        }
-    });
-    let (start, dur) = block;
-    let ok = count == 1
-        && (600.0..=5400.0).contains(&dur)
-        && start >= 300.0
-        && total_moving(track) - start - dur >= 300.0;
-    ok.then(|| acc.work(1, dur))
-}
-
-#[derive(Default)]
-struct WorkAcc {
-    gap_dist: f64,
-    moving: f64,
-    flat: [f64; 2],
-    hr_late: [f64; 2],
-    hr_w: f64,
-    hard_w: f64,
-}
-
-impl WorkAcc {
-    fn add(&mut self, track: &Track<'_>, a: usize, b: usize, zones: Option<&ZoneTable>) {
-        let mid = a + (b - a) / 2;
-        for i in a..=b.min(track.len().saturating_sub(1)) {
-            let mv = track.moving_s(i);
-            self.moving += mv;
-            self.gap_dist += track.gap_speed(i) * mv;
-            if is_flat(track, i) {
-                self.flat[0] += track.speed(i) * mv;
-                self.flat[1] += mv;
-            }
-            if let Some(h) = track.hr(i) {
-                let w = track.hr_weight(i);
-                self.hr_w += w;
-                if zones.is_some_and(|z| z.domain_of(h) == Domain::Hard) {
-                    self.hard_w += w;
-                }
-                if i >= mid {
-                    self.hr_late[0] += f64::from(h) * w;
-                    self.hr_late[1] += w;
-                }
-            }
-        }
-    }
-
-    fn work(&self, reps: u32, total: f64) -> Work {
-        Work {
-            reps,
-            mean_s: total / f64::from(reps.max(1)),
-            speed_mps: work_speed(self.flat, self.gap_dist, self.moving),
-            hr: (self.hr_late[1] > 0.0).then(|| self.hr_late[0] / self.hr_late[1]),
-            hard_fraction: (self.hr_w > 0.0).then(|| self.hard_w / self.hr_w),
-        }
-    }
 }
 
 /// Reps at or above this fraction of threshold speed are `VO2max` intervals (threshold work is
@@ -1117,21 +1371,17 @@ pub const THRESHOLD_MIN_REP_S: f64 = 360.0;
 
 fn structured(
     w: Work,
-    reps_reason: Reason,
-    block_reason: Reason,
+    reason: Reason,
     cx: &Context<'_>,
     f: &mut Features,
+    max: Option<u8>,
 ) -> Decision {
     f.reps = w.reps;
     f.rep_mean_s = Some(w.mean_s);
     f.rep_speed_mps = w.speed_mps;
     f.rep_hr = w.hr;
-    f.rep_hard_fraction = w.hard_fraction;
-    if w.reps <= 1 {
-        return (RunType::Tempo, block_reason, 0.8);
-    }
-    // Threshold or VO2max: speed against threshold pace, else heart rate against LTHR, else the
-    // hard domain, else rep length.
+    // Threshold or VO2max: rep length when it decides, else speed against threshold pace, else
+    // heart rate against LTHR, else rep length again.
     let by_speed = match (w.speed_mps, cx.profile.threshold_pace_s_per_km()) {
         (Some(v), Some(tp)) if tp > 0.0 => Some(v * tp / 1000.0 >= VO2_SPEED_RATIO),
         _ => None,
@@ -1146,67 +1396,17 @@ fn structured(
         (false, 0.85)
     } else {
         match by_speed {
-            Some(v) => (v, 0.85),
+            Some(v) => (v, 0.8),
             None => match by_hr() {
-                Some(v) => (v, 0.75),
-                None => (w.mean_s < THRESHOLD_MIN_REP_S, 0.6),
+                Some(v) => (v, 0.7),
+                None => (w.mean_s < THRESHOLD_MIN_REP_S, 0.55),
             },
         }
     };
-    if vo2 {
-        (RunType::Intervals, reps_reason, conf)
-    } else {
-        (RunType::Threshold, reps_reason, conf)
-    }
-}
-
-/// Short accelerations (8–45 s, at least 25 % and 0.7 m/s faster than the run's median speed)
-/// in the second half of the run.
-fn count_strides(track: &Track<'_>, base: f64, moving_s: f64) -> u32 {
-    if base < 1.0 || moving_s <= 0.0 {
-        return 0;
-    }
-    let smooth = smoothed_speed(track, 5, effort_speed);
-    let threshold = (base * 1.25).max(base + 0.7);
-    let mut n = 0;
-    fast_stretches(track, &smooth, threshold, |start, dur, _, _| {
-        if (8.0..=45.0).contains(&dur) && start + dur / 2.0 >= moving_s / 2.0 {
-            n += 1;
-        }
-    });
-    n
-}
-
-/// A continuous hard effort over a standard race distance (5 km and up) that makes up most of
-/// the run: its pace at least about race pace for the distance (against threshold pace when
-/// known: 5 km 100 %, 10 km 97 %, half 92 %, marathon 85 % of threshold speed), or its heart
-/// rate in the hard domain (moderate for the half and marathon).
-fn race_effort(metrics: &RunMetrics, dist: &Distributions, cx: &Context<'_>) -> Option<f64> {
-    let total = metrics.distance_m?;
-    let tp = cx.profile.threshold_pace_s_per_km();
-    for (d, min_ratio) in [(42_195.0, 0.85), (21_097.5, 0.92), (10_000.0, 0.97), (5_000.0, 1.0)] {
-        if total < d * 0.995 || total > d * 1.6 + 3_000.0 {
-            continue;
-        }
-        let Some(best) = metrics.best_efforts.iter().find(|b| (b.distance_m - d).abs() < 1.0)
-        else {
-            continue;
-        };
-        let speed_ratio = tp.map(|tp| d / best.time_s * tp / 1000.0);
-        let fast = match speed_ratio {
-            Some(r) => r >= min_ratio,
-            None => false,
-        };
-        // The race effort is most of the run's time.
-        let share = best.time_s / metrics.moving_s.max(1.0);
-        let hr_ok = Intensity::of(dist.median_hr, cx).is_some_and(|i| {
-            i.domain == Domain::Hard || (d > 20_000.0 && i.domain == Domain::Moderate)
-        });
-        if fast && share >= 0.5 && (hr_ok || dist.median_hr.is_none()) {
-            return Some(0.7);
-        }
-    }
-    None
+    let t = if vo2 { RunType::Intervals } else { RunType::Threshold };
+    let at = w.hr.map_or(String::new(), |h| format!(" at {}", pct(h, max)));
+    let why = format!("{}: {} × {}{at}", t.words(), w.reps, duration_words(w.mean_s));
+    (t, reason, conf, why)
 }
 
 #[cfg(test)]
@@ -1386,8 +1586,15 @@ mod tests {
         segs.push((600, 2.7, 125));
         ints.push(3);
         let c = classify_with(&run(&segs, Some(&ints)), Norms::default(), Hints::default());
-        assert_eq!((c.run_type, c.reason), (RunType::Intervals, Reason::LapRepetitions), "{c:?}");
+        // The signal shows the structure the laps mark.
+        assert_eq!((c.run_type, c.reason), (RunType::Intervals, Reason::SpeedRepetitions), "{c:?}");
         assert_eq!(c.features.reps, 6);
+        // Without speed (a treadmill without a foot pod) the laps tell.
+        let mut treadmill = run(&segs, Some(&ints));
+        treadmill.samples.speed_mps.iter_mut().for_each(|v| *v = None);
+        treadmill.samples.distance_m.iter_mut().for_each(|v| *v = None);
+        let c = classify_with(&treadmill, Norms::default(), Hints::default());
+        assert_eq!((c.run_type, c.reason), (RunType::Intervals, Reason::LapRepetitions), "{c:?}");
         // 3 × 10 min at threshold pace (4.17 m/s) with 2 min jogs: threshold.
         let segs = [
             (900, 2.9, 125),
@@ -1407,7 +1614,7 @@ mod tests {
         // Warm-up, 25 min block, cool-down: tempo.
         let segs = [(900, 2.9, 125), (1500, 3.9, 160), (600, 2.7, 125)];
         let c = classify_with(&run(&segs, Some(&[2, 0, 3])), Norms::default(), Hints::default());
-        assert_eq!((c.run_type, c.reason), (RunType::Tempo, Reason::LapBlock));
+        assert_eq!((c.run_type, c.reason), (RunType::Tempo, Reason::SpeedBlock));
     }
 
     #[test]
@@ -1435,10 +1642,16 @@ mod tests {
         segs.push((240, 2.9, 125));
         let c = classify_with(&run(&segs, None), Norms::default(), Hints::default());
         assert_eq!((c.run_type, c.features.strides), (RunType::EasyWithStrides, 6), "{c:?}");
-        // The same accelerations early in the run are not strides.
-        let mut early = vec![(300, 2.9, 125)];
-        early.extend_from_slice(&segs[1..13]);
-        early.push((2100, 2.9, 125));
+        // A lap per stride and per walk-back changes nothing.
+        let mut ints = vec![0];
+        ints.extend([0, 1].repeat(6));
+        ints.push(0);
+        let c = classify_with(&run(&segs, Some(&ints)), Norms::default(), Hints::default());
+        assert_eq!((c.run_type, c.features.strides), (RunType::EasyWithStrides, 6), "{c:?}");
+        // Pick-ups in the first minutes are the warm-up, not strides.
+        let mut early = vec![(60, 2.9, 125)];
+        early.extend_from_slice(&segs[1..7]);
+        early.push((2400, 2.9, 125));
         assert_eq!(type_of(&run(&early, None)), RunType::Easy);
     }
 
@@ -1514,55 +1727,35 @@ mod tests {
     }
 
     #[test]
-    fn a_settled_heart_rate_types_a_run_against_the_zones() {
-        let mut athlete = crate::athlete::Athlete::new();
-        let mut e = crate::athlete::ProfileEntry::new(jiff::civil::date(2020, 1, 1));
-        e.max_hr = Some(190);
-        athlete.push(e);
-        let p = athlete.at(jiff::civil::date(2024, 1, 1));
-        let z = crate::zones::ZoneModel::PercentMax.zones(&p).expect("zones");
-        // 60–70 % of 190 is Zone 2 (easy); 75 % is moderate (steady).
+    fn evidence_is_decided_again_with_the_profile_and_norms() {
+        let d = jiff::civil::date(2024, 1, 1);
+        let empty = Profile::empty(d);
+        let p = profile();
+        let zones = ZoneModel::PercentMax.zones(&p).unwrap();
+        let decide_with = |rec: &Recording, prof: &Profile, z: Option<&ZoneTable>, norms| {
+            let track = Track::new(rec, &rec.samples.heart_rate);
+            let m = measure(&track, &empty, None);
+            let ev = evidence(&track, &m, None);
+            decide(&ev, &Context { profile: prof, zones: z, norms, hints: Hints::default() })
+        };
+        let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0) };
+        // 75 % of max: without a profile nothing to tell; with one, steady — and long or not,
+        // steady stays steady.
+        let steady = run(&[(3700, 3.0, 143)], None);
+        let c = decide_with(&steady, &empty, None, Norms::default());
+        assert_eq!((c.run_type, c.reason), (RunType::Easy, Reason::Default));
+        let c = decide_with(&steady, &p, Some(&zones), norms);
+        assert_eq!((c.run_type, c.reason), (RunType::Steady, Reason::HeartRate));
+        // An easy run half again as long as usual is long, and says against what.
+        let easy = run(&[(3700, 3.0, 125)], None);
+        let c = decide_with(&easy, &p, Some(&zones), norms);
+        assert_eq!((c.run_type, c.reason), (RunType::Long, Reason::Duration));
+        assert_eq!(c.why, "long: 1 h 02 min, your easy runs are 40 min on median");
+        let c = decide_with(&easy, &p, Some(&zones), Norms::default());
+        assert_eq!(c.run_type, RunType::Easy);
         assert_eq!(
-            type_from_heart_rate(125.0, 3000.0, &p, Some(&z)),
-            Some((RunType::Easy, Reason::HeartRate))
-        );
-        assert_eq!(
-            type_from_heart_rate(143.0, 3000.0, &p, Some(&z)),
-            Some((RunType::Steady, Reason::HeartRate))
-        );
-        assert_eq!(
-            type_from_heart_rate(100.0, 1800.0, &p, Some(&z)),
-            Some((RunType::Recovery, Reason::HeartRate))
-        );
-        assert_eq!(
-            type_from_heart_rate(
-                125.0,
-                3000.0,
-                &crate::athlete::Profile::empty(jiff::civil::date(2024, 1, 1)),
-                None
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn norms_promote_only_unstructured_easy_running() {
-        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0) };
-        assert_eq!(
-            apply_norms(RunType::Easy, Reason::HeartRate, 3700.0, &n),
-            (RunType::Long, Reason::Duration)
-        );
-        assert_eq!(
-            apply_norms(RunType::Easy, Reason::HeartRate, 2500.0, &n),
-            (RunType::Easy, Reason::HeartRate)
-        );
-        assert_eq!(
-            apply_norms(RunType::Intervals, Reason::LapRepetitions, 3700.0, &n),
-            (RunType::Intervals, Reason::LapRepetitions)
-        );
-        assert_eq!(
-            apply_norms(RunType::Tempo, Reason::HeartRate, 3700.0, &n),
-            (RunType::Tempo, Reason::HeartRate)
+            decide_with(&run(&[(1800, 2.6, 100)], None), &p, Some(&zones), norms).run_type,
+            RunType::Recovery
         );
     }
 

@@ -13,6 +13,7 @@ pub mod hist;
 pub mod load;
 pub mod metrics;
 pub mod review;
+pub mod segment;
 pub mod sport;
 pub mod summary;
 pub mod trends;

@@ -36,7 +36,7 @@ use crate::zones::{hr_pace_samples, ZoneModel};
 /// and `distance_source` (the one distance), `elapsed_s` (clock jumps left out), `hr_trusted`
 /// and `above_max_hr`; moving time from the recording's own timing however sparse, world-record
 /// checks on best efforts, and the pace histogram from moving time.
-pub const SUMMARY_VERSION: u32 = 4;
+pub const SUMMARY_VERSION: u32 = 5;
 
 /// Least share of moving time with heart rate for the heart rate to carry the run's type and
 /// zones (about half; the classifier's threshold).
@@ -153,6 +153,15 @@ pub struct RunSummary {
     pub settled_hr: Option<f64>,
     pub reason: Option<Reason>,
     pub confidence: Option<f64>,
+    /// The evidence that decided the type, in words ("tempo: 26 min at 86 % of max HR after a
+    /// 15 min warm-up").
+    #[serde(default)]
+    pub why: Option<String>,
+    /// What the file says the run was, without profile or norms: its parts from the signal
+    /// (warm-up, work, recoveries, cool-down, strides) and their measurements; what the type
+    /// is decided from, at import and again whenever the profile or the norms change.
+    #[serde(default)]
+    pub evidence: Option<classify::Evidence>,
     /// Per-run metrics (see [`crate::metrics`]) against the profile of the run's date.
     pub metrics: Option<RunMetrics>,
     /// Plain-language findings on this run.
@@ -329,6 +338,8 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
     let mut analysis = (None, None, None, None, Vec::new());
     let mut settled_hr = None;
     let mut above_max_hr = None;
+    let mut why = None;
+    let mut evidence = None;
     if let Some(cx) = cx {
         let zones = ZoneModel::PercentMax.zones(cx.profile).ok();
         let metrics = measure(&track, cx.profile, zones.as_ref());
@@ -339,9 +350,9 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
                 duration_words(b.time_s)
             ));
         }
-        let c = classify::classify(
-            &track,
-            &metrics,
+        let ev = classify::evidence(&track, &metrics, cx.name);
+        let c = classify::decide(
+            &ev,
             &classify::Context {
                 profile: cx.profile,
                 zones: zones.as_ref(),
@@ -354,6 +365,8 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
             Some(t) if cx.label.is_none() => (t, Reason::Sport, 0.9),
             _ => (c.run_type, c.reason, c.confidence),
         };
+        why = Some(if reason == c.reason { c.why.clone() } else { reason.words().to_owned() });
+        evidence = Some(ev);
         let notes = verdicts(run_type, &metrics, zones.as_ref(), Some(&cleaned))
             .into_iter()
             .map(|v| VerdictNote {
@@ -380,6 +393,8 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
         base_reason: reason,
         settled_hr,
         confidence,
+        why,
+        evidence,
         metrics,
         verdicts: verdict_notes,
         laps: rec

@@ -543,6 +543,18 @@ impl ZoneTable {
         self
     }
 
+    /// First bpm of the moderate domain (256 when there is none).
+    #[must_use]
+    pub fn moderate_from(&self) -> u16 {
+        self.moderate_from
+    }
+
+    /// First bpm of the hard domain (256 when there is none).
+    #[must_use]
+    pub fn hard_from(&self) -> u16 {
+        self.hard_from
+    }
+
     /// The zones, lowest first.
     #[must_use]
     pub fn zones(&self) -> &[Zone] {

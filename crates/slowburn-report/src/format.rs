@@ -88,3 +88,63 @@ mod tests {
         assert_eq!(km(-0.4), "0.00 km");
     }
 }
+
+/// A run's parts in words: "2.0 km warm-up · 4 × 8:00 at 4:12 /km, 162 bpm, 1:30 jog · 1.5 km
+/// cool-down"; "continuous · 6 strides of 20 s". `None` for a continuous run without strides.
+#[must_use]
+pub fn parts(s: &slowburn_core::segment::Segmentation) -> Option<String> {
+    use slowburn_core::segment::PartKind;
+    let work: Vec<_> = s.work().collect();
+    let mut out: Vec<String> = Vec::new();
+    if work.is_empty() {
+        if s.strides.count == 0 {
+            return None;
+        }
+        out.push("continuous".to_owned());
+    }
+    if let Some(w) = s.parts.iter().find(|p| p.kind == PartKind::WarmUp) {
+        out.push(format!("{} warm-up", km(w.distance_m).replace(".00 km", " km")));
+    }
+    if !work.is_empty() {
+        let n = work.len();
+        let t: f64 = work.iter().map(|p| p.duration_s).sum();
+        let d: f64 = work.iter().map(|p| p.distance_m).sum();
+        let mean = t / n as f64;
+        let spread =
+            (work.iter().map(|p| (p.duration_s - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+        let lengths = if n == 1 || spread <= 0.2 * mean {
+            if n == 1 {
+                duration(mean)
+            } else {
+                format!("{n} × {}", duration(mean))
+            }
+        } else {
+            work.iter().map(|p| duration(p.duration_s)).collect::<Vec<_>>().join(", ")
+        };
+        let (hs, hw) = work
+            .iter()
+            .filter_map(|p| p.hr_late.or(p.hr).map(|h| (h * p.duration_s, p.duration_s)))
+            .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+        let hr = if hw > 0.0 { format!(", {:.0} bpm", hs / hw) } else { String::new() };
+        let rec: Vec<_> = s.parts.iter().filter(|p| p.kind == PartKind::Recovery).collect();
+        let rest = if rec.is_empty() {
+            String::new()
+        } else {
+            let moving: f64 = rec.iter().map(|p| p.duration_s).sum::<f64>() / rec.len() as f64;
+            let stopped: f64 = rec.iter().map(|p| p.stopped_s).sum::<f64>() / rec.len() as f64;
+            if stopped > moving {
+                format!(", {} rest", duration(moving + stopped))
+            } else {
+                format!(", {} jog", duration(moving))
+            }
+        };
+        out.push(format!("{lengths} at {}{hr}{rest}", pace(d / t.max(1.0))));
+    }
+    if let Some(c) = s.parts.iter().find(|p| p.kind == PartKind::CoolDown) {
+        out.push(format!("{} cool-down", km(c.distance_m).replace(".00 km", " km")));
+    }
+    if s.strides.count > 0 {
+        out.push(format!("{} strides of {:.0} s", s.strides.count, s.strides.mean_s));
+    }
+    Some(out.join(" · "))
+}

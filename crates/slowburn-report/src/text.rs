@@ -206,6 +206,9 @@ pub fn activity(d: &ActivityDetail) -> String {
             r.intensity.as_deref().map_or(String::new(), |i| format!("; a {i} session"));
         o.push_str(&format!("  {:<10} {}{how}{intensity}\n", "type", type_text(r)));
     }
+    if let Some(p) = d.summary.evidence.as_ref().and_then(|e| format::parts(&e.segments)) {
+        o.push_str(&format!("  {:<10} {p}\n", "parts"));
+    }
     for v in &d.verdicts {
         let mark = match v.severity.as_str() {
             "warning" => "!",

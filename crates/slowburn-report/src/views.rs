@@ -72,6 +72,9 @@ pub struct RunRow {
     pub reason: Option<String>,
     /// How sure the classification is (0–1); 1 for a label.
     pub confidence: Option<f64>,
+    /// The evidence that decided the type, in words ("tempo: 26 min at 86 % of max HR after a
+    /// 15 min warm-up").
+    pub why: Option<String>,
     /// The session's intensity domain: `easy`, `moderate`, `hard` (null when unknown).
     pub intensity: Option<String>,
     /// The session's load (Banister TRIMP or its equivalent) and how it was computed.

@@ -131,11 +131,16 @@ pub struct Facts {
 }
 
 /// What the application derives from the facts and the athlete's profile and norms: the run's
-/// final type and the reason. Brought up to date whenever a fact changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// final type, the reason, how sure, and the evidence in words. Brought up to date whenever a
+/// fact changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Derived {
     pub run_type: Option<String>,
     pub reason: Option<String>,
+    /// 0–1.
+    pub confidence: Option<f64>,
+    /// "long: 1 h 52 min, your easy runs are 55 min on median".
+    pub why: Option<String>,
 }
 
 /// Which part of its original file an activity is: a multisport file (triathlon, brick) gives

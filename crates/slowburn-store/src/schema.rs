@@ -71,8 +71,11 @@ const MIGRATIONS: &[&str] = &[
     // 3: see `migrate_3` (the table is rebuilt, which SQL alone cannot do safely).
     "",
     // 4: the classification evidence core computed at import (JSON owned by core), from which
-    // the application re-decides the type. NULL for rows written before.
-    "ALTER TABLE activities ADD COLUMN evidence TEXT;",
+    // the application re-decides the type, NULL for rows written before; and the derived type's
+    // confidence and explanation beside its type and reason.
+    "ALTER TABLE activities ADD COLUMN evidence TEXT;
+     ALTER TABLE activities ADD COLUMN derived_confidence REAL;
+     ALTER TABLE activities ADD COLUMN why TEXT;",
 ];
 
 /// The activities table of version 3. An activity is one part of an original file (a

@@ -19,7 +19,7 @@ pub struct SqliteStore {
 }
 
 /// The columns written for an activity, in the order of [`activity_values`].
-const WRITE_COLUMNS: [&str; 43] = [
+const WRITE_COLUMNS: [&str; 45] = [
     "sha256",
     "part",
     "parts",
@@ -63,6 +63,8 @@ const WRITE_COLUMNS: [&str; 43] = [
     "end_ms",
     "channels",
     "evidence",
+    "derived_confidence",
+    "why",
 ];
 
 /// Position (1-based, as bound) of a column in [`WRITE_COLUMNS`].
@@ -93,7 +95,8 @@ impl Blobs {
 
 /// An activity's values in the order of [`WRITE_COLUMNS`]. At insert and re-analysis the
 /// derived type is the base type; the application's refresh then brings it up to date.
-fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 43] {
+fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::ToSql; 45] {
+    const NO_TEXT: Option<String> = None;
     let f = &a.facts;
     [
         &a.sha256,
@@ -139,6 +142,8 @@ fn activity_values<'a>(a: &'a NewActivity, b: &'a Blobs) -> [&'a dyn rusqlite::T
         &a.end_ms,
         &a.channels,
         &f.evidence,
+        &f.confidence,
+        &NO_TEXT,
     ]
 }
 
@@ -186,7 +191,7 @@ const ACTIVITY_COLUMNS: &str =
     "a.id, a.sha256, a.source_name, a.format, a.start_ms, a.utc_offset_s, a.sport, \
      a.sub_sport, a.name, a.description, a.gear, a.device, a.duration_s, a.moving_s, a.distance_m, \
      a.ascent_m, a.avg_hr, a.max_hr, a.samples, a.label, a.run_type, a.reason, a.summary_version, \
-     (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id)";
+     (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id), a.derived_confidence, a.why";
 
 /// A stored `YYYY-MM-DD` as a date (a conversion error names the table and the value).
 fn date_at(r: &rusqlite::Row<'_>, i: usize, table: &'static str) -> rusqlite::Result<Date> {
@@ -233,7 +238,12 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
             samples: r.get(18)?,
         },
         label: r.get(19)?,
-        derived: Derived { run_type: r.get(20)?, reason: r.get(21)? },
+        derived: Derived {
+            run_type: r.get(20)?,
+            reason: r.get(21)?,
+            confidence: r.get("derived_confidence")?,
+            why: r.get("why")?,
+        },
         summary_version: r.get(22)?,
         duplicates: r.get(23)?,
     })
@@ -247,7 +257,8 @@ const HISTORY_COLUMNS: &str =
      (SELECT count(*) FROM duplicates d WHERE d.activity_id = a.id), \
      a.base_type, a.base_reason, a.confidence, a.settled_hr, a.hr_coverage, a.best_30s_hr, \
      a.best_30min_lthr, a.gap_pace_s_per_km, a.efficiency_factor, a.decoupling_pct, \
-     a.best_efforts, a.hr_pace, a.settled_hr_pace, a.evidence, a.hr_hist, a.pace_hist, r.rpe \
+     a.best_efforts, a.hr_pace, a.settled_hr_pace, a.evidence, a.hr_hist, a.pace_hist, r.rpe, \
+     a.derived_confidence, a.why \
      FROM activities a LEFT JOIN activity_rpe r ON r.activity_id = a.id";
 
 /// A blob column read without copying (`None` for NULL).
@@ -581,10 +592,12 @@ impl Store for SqliteStore {
     fn set_derived(&mut self, updates: &[(i64, Derived)], periods: &[PeriodRow]) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
-            let mut st = tx
-                .prepare_cached("UPDATE activities SET run_type = ?2, reason = ?3 WHERE id = ?1")?;
+            let mut st = tx.prepare_cached(
+                "UPDATE activities SET run_type = ?2, reason = ?3, derived_confidence = ?4, \
+                     why = ?5 WHERE id = ?1",
+            )?;
             for (id, d) in updates {
-                st.execute(params![id, d.run_type, d.reason])?;
+                st.execute(params![id, d.run_type, d.reason, d.confidence, d.why])?;
             }
             tx.execute("DELETE FROM profile_periods", [])?;
             let mut st = tx.prepare_cached(

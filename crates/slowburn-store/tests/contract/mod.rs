@@ -347,7 +347,12 @@ pub(crate) fn athlete_entries_logs_rpe_and_labels_are_kept(s: &mut dyn Store) {
 pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store) {
     let a = activity(5, 1_700_000_000_000, 3600.0, 10);
     let id = insert(s, &a);
-    let d = Derived { run_type: Some("long".into()), reason: Some("duration".into()) };
+    let d = Derived {
+        run_type: Some("long".into()),
+        reason: Some("duration".into()),
+        confidence: Some(0.85),
+        why: Some("long: 1 h 52 min, your easy runs are 55 min on median".into()),
+    };
     let period = |from: &str, p: &str| PeriodRow { from_date: day(from), profile: p.into() };
     let periods = vec![period("2026-01-01", "{\"a\":1}"), period("2026-02-01", "{\"a\":2}")];
     s.set_derived(&[(id, d.clone())], &periods).expect("derived");
@@ -362,7 +367,10 @@ pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store
     let mut b = s.batch().expect("batch");
     b.update_analysis(id, &a).expect("update");
     b.commit().expect("commit");
-    assert_eq!(s.activity(id).expect("row").derived.run_type.as_deref(), Some("easy"));
+    let reset = s.activity(id).expect("row").derived;
+    assert_eq!(reset.run_type.as_deref(), Some("easy"));
+    assert_eq!(reset.why, None, "re-analysis leaves the explanation to the refresh");
+    assert_eq!(s.history_row(id).expect("row").activity.derived, reset);
 }
 
 pub(crate) fn filters_select_by_time_and_sport(s: &mut dyn Store) {
