@@ -83,8 +83,9 @@ pub(crate) fn run(a: &FieldAthlete, s: &Session, r: &mut Rng) -> Vec<Tick> {
             let grade = slope.clamp(-0.12, 0.12) * 100.0;
             // Target speed and the standing state.
             let (mut target, walking, standing) = match g.effort {
-                Effort::Hr(p) => (a.rel_for(p) * vt * form, false, false),
-                Effort::Rel(x) => (x * vt, false, false),
+                // Nobody jogs slower than about 8:45 /km: a slow runner's easy HR is higher.
+                Effort::Hr(p) => ((a.rel_for(p) * vt * form).max(1.9), false, false),
+                Effort::Rel(x) => ((x * vt).max(1.9), false, false),
                 Effort::Walk(w) => (w, true, false),
                 Effort::Stand => (0.0, false, true),
             };
