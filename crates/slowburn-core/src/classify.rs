@@ -251,7 +251,9 @@ pub struct Hints<'a> {
 /// The athlete's own recent norms, gathered by the caller from the classified history.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Norms {
-    /// Median moving time of recent (e.g. 28 days) recovery, easy, steady and strides runs, s.
+    /// Median moving time of recent (28 days) easy runs and easy runs with strides, s:
+    /// recovery runs are short and steady runs are their own kind, so neither is the usual easy
+    /// run.
     pub median_easy_s: Option<f64>,
     /// Longest moving time of any run in the 6.5 days before this one, s.
     pub longest_recent_s: Option<f64>,
@@ -285,10 +287,7 @@ impl Norms {
                 continue;
             }
             if age <= NORM_WINDOW_DAYS
-                && matches!(
-                    r.run_type,
-                    RunType::Recovery | RunType::Easy | RunType::Steady | RunType::EasyWithStrides
-                )
+                && matches!(r.run_type, RunType::Easy | RunType::EasyWithStrides)
             {
                 easy.push(r.moving_s);
             }
@@ -554,17 +553,7 @@ fn decide_inner(ev: &Evidence, work: &[&Part], cx: &Context<'_>, f: &mut Feature
     };
     // Repetitions from the signal.
     if work.len() >= 2 {
-        let first = work[0];
-        let last = work[work.len() - 1];
-        let span = last.start_s + last.duration_s - first.start_s;
         let worked: f64 = work.iter().map(|p| p.duration_s).sum();
-        let dist: f64 = work.iter().map(|p| p.distance_m).sum();
-        // Two or three long pieces with short breaks: a race with a stop, not a session.
-        if worked >= 0.9 * span {
-            if let Some(d) = race_effort(span, dist, hr(ev.work_hr()), dist / worked, cx) {
-                return d;
-            }
-        }
         let total_ok = worked >= 240.0;
         let shape_ok =
             work.len() >= 3 || work.iter().all(|p| p.duration_s >= THRESHOLD_MIN_REP_S - 60.0);
@@ -814,15 +803,12 @@ fn confirmed_by_hr(ev: &Evidence, work_hr: Option<f64>, max: Option<u8>) -> bool
 pub const MIN_BLOCK_S: f64 = 6.0 * 60.0;
 
 /// Standard race distances (m) with their names.
-pub const RACE_DISTANCES: [(f64, &str); 9] = [
+pub const RACE_DISTANCES: [(f64, &str); 6] = [
     (5_000.0, "5 km"),
-    (8_000.0, "8 km"),
     (10_000.0, "10 km"),
     (15_000.0, "15 km"),
     (16_093.4, "10 miles"),
     (21_097.5, "half marathon"),
-    (25_000.0, "25 km"),
-    (30_000.0, "30 km"),
     (42_195.0, "marathon"),
 ];
 
@@ -834,6 +820,11 @@ pub fn race_hr_fraction(duration_s: f64) -> f64 {
     let t = (duration_s / 900.0).max(1.0);
     (0.97 - 0.044 * t.ln()).max(0.78)
 }
+
+/// A race may be this much slower than race pace for its distance from threshold pace (a hilly
+/// course, a hot day, a threshold pace set optimistically), as a share of threshold speed; a
+/// tempo run is run at 90–95 % of threshold speed, well below 10 km race pace.
+pub const RACE_PACE_MARGIN: f64 = 0.05;
 
 /// A race effort's heart rate may be this far below [`race_hr_fraction`] (a cool day, a
 /// cautious start, a sensor reading low).
@@ -872,7 +863,7 @@ fn race_effort(
         .profile
         .threshold_pace_s_per_km()
         .filter(|&tp| tp > 0.0)
-        .map(|tp| effort_mps * tp / 1000.0 >= race_speed_ratio(d) - 0.08);
+        .map(|tp| effort_mps * tp / 1000.0 >= race_speed_ratio(d) - RACE_PACE_MARGIN);
     let max = cx.profile.max_hr().map(f64::from);
     let time = duration_words(duration_s);
     match (hr, max) {

@@ -7,7 +7,7 @@
 //!
 //! | artefact | how it shows | what we do |
 //! |---|---|---|
-//! | spike | a jump of ≥ 25 bpm from the level of the previous 10 s, within 5 s, back within 20 s | interpolate |
+//! | spike | a jump of ≥ 25 bpm from the level of the previous 10 s, within 8 s (one gap of "smart" recording), back within 40 s | interpolate |
 //! | dropout | missing or zero (< 30 bpm) readings | interpolate gaps up to 15 s, leave longer ones missing |
 //! | start-up lag | an optical sensor stuck low (< 110 bpm) and flat in the first minutes while speed is already a running pace, then a jump of ≥ 20 bpm | remove |
 //! | flat-line | the identical value for ≥ 120 s (≥ 20 readings) while speed varies (or ≥ 240 s without speed) | remove |
@@ -34,8 +34,8 @@ pub const MIN_VALID_HR: u8 = 30;
 pub const MAX_VALID_HR: u8 = 240;
 /// Smallest departure from the preceding level that makes a spike, bpm.
 pub const SPIKE_MIN_BPM: f64 = 25.0;
-/// Longest spike (first to last off-level reading), s.
-pub const SPIKE_MAX_S: f64 = 20.0;
+/// Longest spike (first to last off-level reading), s: a sensor burst can last half a minute.
+pub const SPIKE_MAX_S: f64 = 40.0;
 /// Longest gap interpolated across, s.
 pub const GAP_MAX_S: f64 = 15.0;
 /// How close heart rate must be to cadence (or twice cadence) to count as locked, bpm.
@@ -50,10 +50,10 @@ pub const RUNNING_SPEED_MPS: f64 = 1.7;
 
 // Internal thresholds, each explained where used.
 const SPIKE_CANDIDATE_STEP: f64 = 15.0;
-const SPIKE_RISE_S: f64 = 5.0;
+const SPIKE_RISE_S: f64 = 8.0;
 const SPIKE_BASELINE_S: f64 = 10.0;
 const SPIKE_RETURN_BPM: f64 = 10.0;
-const CONTIGUOUS_S: f64 = 5.0;
+const CONTIGUOUS_S: f64 = 8.0;
 const LAG_SEARCH_S: f64 = 360.0;
 const LAG_MIN_S: f64 = 20.0;
 const LAG_RISE_S: f64 = 10.0;
@@ -532,7 +532,8 @@ fn spikes(w: &mut Work) {
         {
             s -= 1;
         }
-        // Forward: the first reading back within 10 bpm of the level, within 20 s.
+        // Forward: the first reading back within 10 bpm of the level (or past it), within
+        // SPIKE_MAX_S.
         let ts = w.time(v[s]);
         let mut back = None;
         let mut k = j + 1;
@@ -540,11 +541,13 @@ fn spikes(w: &mut Work) {
             if w.time(v[k]) - w.time(v[k - 1]) > CONTIGUOUS_S {
                 break;
             }
-            if dev(v[k]).abs() <= SPIKE_RETURN_BPM {
+            // Back within 10 bpm of the level, or past it (the heart rate went on falling or
+            // rising while the sensor misread).
+            if dev(v[k]) * sign <= SPIKE_RETURN_BPM {
                 back = Some(k);
                 break;
             }
-            if dev(v[k]) * sign < 0.0 || w.time(v[k]) - ts > SPIKE_MAX_S {
+            if w.time(v[k]) - ts > SPIKE_MAX_S {
                 break;
             }
             k += 1;

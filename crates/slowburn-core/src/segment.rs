@@ -17,8 +17,9 @@
 //!    dip of under [`MERGE_GAP_S`] between them are one (a drinks station, a sharp climb).
 //!    Before the first is the warm-up, between them the recoveries, after the last the
 //!    cool-down.
-//! 4. Strides: on a 5 s smoothing, accelerations of 6–45 s at least 25 % and 0.7 m/s faster
-//!    than the easy running, outside the work and after the first tenth of the run.
+//! 4. Strides: on a 5 s smoothing of raw speed, accelerations of 6–45 s at least 25 % and
+//!    0.7 m/s faster than the median raw speed outside the work, after the first tenth of the
+//!    run.
 //!
 //! Each part carries its moving time, distance, speeds and heart rate (the median after its
 //! first 90 s when it lasts 5 min or more, and the mean of its second half), so what the run
@@ -167,6 +168,7 @@ struct Moving {
     t: Vec<f64>,
     mv: Vec<f32>,
     effort: Vec<f32>,
+    raw: Vec<f32>,
     /// Seconds stopped just before each sample (timer running, not moving).
     stop_before: Vec<f32>,
     total: f64,
@@ -180,6 +182,7 @@ impl Moving {
             t: Vec::with_capacity(n),
             mv: Vec::with_capacity(n),
             effort: Vec::with_capacity(n),
+            raw: Vec::with_capacity(n),
             stop_before: Vec::with_capacity(n),
             total: 0.0,
         };
@@ -201,6 +204,7 @@ impl Moving {
             m.t.push(m.total);
             m.mv.push(mv as f32);
             m.effort.push(effort(track, i) as f32);
+            m.raw.push(track.speed(i) as f32);
             m.stop_before.push(stop as f32);
             m.total += mv;
         }
@@ -213,6 +217,11 @@ impl Moving {
 
     /// Effort speed smoothed over a centred window of `w` moving seconds.
     fn smooth(&self, w: f64) -> Vec<f32> {
+        self.smooth_of(&self.effort, w)
+    }
+
+    /// `col` smoothed over a centred window of `w` moving seconds.
+    fn smooth_of(&self, col: &[f32], w: f64) -> Vec<f32> {
         let n = self.len();
         let mut out = vec![0.0_f32; n];
         let (mut lo, mut hi) = (0usize, 0usize);
@@ -220,16 +229,16 @@ impl Moving {
         for (k, o) in out.iter_mut().enumerate() {
             let mid = self.t[k] + f64::from(self.mv[k]) / 2.0;
             while hi < n && self.t[hi] <= mid + w / 2.0 {
-                sum += f64::from(self.effort[hi]) * f64::from(self.mv[hi]);
+                sum += f64::from(col[hi]) * f64::from(self.mv[hi]);
                 wt += f64::from(self.mv[hi]);
                 hi += 1;
             }
             while lo < hi && self.t[lo] + f64::from(self.mv[lo]) < mid - w / 2.0 {
-                sum -= f64::from(self.effort[lo]) * f64::from(self.mv[lo]);
+                sum -= f64::from(col[lo]) * f64::from(self.mv[lo]);
                 wt -= f64::from(self.mv[lo]);
                 lo += 1;
             }
-            *o = if wt > 1e-9 { (sum / wt) as f32 } else { self.effort[k] };
+            *o = if wt > 1e-9 { (sum / wt) as f32 } else { col[k] };
         }
         out
     }
@@ -345,6 +354,7 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
             })
             .collect();
         work = merge(track, &m, work);
+        work = faster_than_the_rest(track, &m, work, median);
         // Two pieces with only a stop between them are one effort halted (a traffic light, a
         // shoelace); reps with standing rests come three or more.
         if let [a, b] = work[..] {
@@ -432,6 +442,47 @@ fn fast_spans(
     out
 }
 
+/// Work is run faster than the rest in plain speed too: a climb raises the grade-adjusted
+/// speed of a runner who only slows a little, but its raw speed is below the descents' — a
+/// hilly race is not a session of reps. (Hill repeats pass: the jog down is slower than the
+/// run up.) Keeps the stretches whose raw speed is at least [`MIN_RAW_WORK_RATIO`] × the median
+/// raw speed of the running outside all stretches.
+fn faster_than_the_rest(track: &Track<'_>, m: &Moving, work: Vec<Span>, median: f64) -> Vec<Span> {
+    if work.is_empty() {
+        return work;
+    }
+    let mut hist = [0.0_f64; BINS];
+    let mut w = work.iter().peekable();
+    for k in 0..m.len() {
+        while w.peek().is_some_and(|s| s.b <= k) {
+            w.next();
+        }
+        if w.peek().is_some_and(|s| s.a <= k) {
+            continue;
+        }
+        let v = track.speed(m.idx[k] as usize);
+        if v >= 0.6 * median {
+            hist[bin(v)] += f64::from(m.mv[k]);
+        }
+    }
+    let Some(rest) = quantile(&hist, 0.5) else {
+        return work;
+    };
+    work.into_iter()
+        .filter(|s| {
+            let (mut d, mut t) = (0.0, 0.0);
+            for k in s.a..s.b {
+                d += track.speed(m.idx[k] as usize) * f64::from(m.mv[k]);
+                t += f64::from(m.mv[k]);
+            }
+            t > 0.0 && d / t >= MIN_RAW_WORK_RATIO * rest
+        })
+        .collect()
+}
+
+/// Least raw speed of work against the running outside it.
+pub const MIN_RAW_WORK_RATIO: f64 = 1.05;
+
 /// Mean heart rate over `[a, b)` of the moving samples, and over its second half.
 fn mean_hr(track: &Track<'_>, m: &Moving, s: Span) -> (Option<f64>, Option<f64>) {
     let total = duration(m, s);
@@ -483,7 +534,16 @@ fn strides(track: &Track<'_>, m: &Moving, base: Option<f64>, work: &[Span]) -> S
     let Some(base) = base.filter(|&b| b >= 1.0) else {
         return Strides::default();
     };
-    let s5 = m.smooth(STRIDE_WINDOW_S);
+    // Strides are a change of raw speed on any ground (a climb's grade credit is no stride):
+    // against the median raw speed of the easy running.
+    let s5 = m.smooth_of(&m.raw, STRIDE_WINDOW_S);
+    let mut hist = [0.0_f64; BINS];
+    for k in 0..m.len() {
+        if !work.iter().any(|w| (w.a..w.b).contains(&k)) {
+            hist[bin(f64::from(m.raw[k]))] += f64::from(m.mv[k]);
+        }
+    }
+    let base = quantile(&hist, 0.5).unwrap_or(base);
     let threshold = (base * 1.25).max(base + 0.7);
     let mut found = Strides::default();
     let (mut first, mut last) = (None, 0usize);

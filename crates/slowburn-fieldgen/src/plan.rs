@@ -145,7 +145,10 @@ pub(crate) fn session(a: &FieldAthlete, kind: Kind, r: &mut Rng) -> Session {
         treadmill: false,
         race: false,
     };
-    let easy_p = |r: &mut Rng| r.range(0.62, 0.72);
+    // Easy is Zone 2, 60–70 % of max HR; recovery Zone 1, under 60 %; a long run is easy
+    // running, longer (the method's definitions: a run that strays out of its zone is the
+    // next type, and the truth must not straddle the boundaries it is judged by).
+    let easy_p = |r: &mut Rng| r.range(0.62, 0.69);
     let min = |m: f64| End::Time(m * 60.0);
     let seg = |end, effort, role, lap| Segment { end, effort, role, lap, stops: false };
     let auto = match a.auto_lap {
@@ -179,7 +182,7 @@ pub(crate) fn session(a: &FieldAthlete, kind: Kind, r: &mut Rng) -> Session {
     match kind {
         Kind::Recovery => {
             let m = (a.easy_min * r.range(0.5, 0.8)).clamp(20.0, 45.0);
-            let p = r.range(0.55, 0.65);
+            let p = r.range(0.52, 0.59);
             s.segments
                 .push(Segment { stops: true, ..seg(min(m), Effort::Hr(p), Role::Easy, true) });
             s.variant.push(format!("recovery_{m:.0}min"));
@@ -192,7 +195,7 @@ pub(crate) fn session(a: &FieldAthlete, kind: Kind, r: &mut Rng) -> Session {
         }
         Kind::Long => {
             let m = (a.easy_min * a.long_factor * r.range(0.92, 1.08)).max(a.easy_min * 1.4);
-            let p = r.range(0.65, 0.74);
+            let p = easy_p(r);
             s.segments
                 .push(Segment { stops: true, ..seg(min(m), Effort::Hr(p), Role::Easy, true) });
         }
