@@ -257,6 +257,9 @@ pub struct Norms {
     pub median_easy_s: Option<f64>,
     /// Longest moving time of any run in the 6.5 days before this one, s.
     pub longest_recent_s: Option<f64>,
+    /// Median moving time of the long runs of the past [`LONG_NORM_WINDOW_DAYS`], s.
+    #[serde(default)]
+    pub median_long_s: Option<f64>,
 }
 
 /// A run ending at `start_ms` plus `moving_s` that the caller already classified.
@@ -269,6 +272,9 @@ pub struct PastRun {
 
 /// Days of history for [`Norms::median_easy_s`].
 pub const NORM_WINDOW_DAYS: f64 = 28.0;
+/// Days of history for [`Norms::median_long_s`] (six weeks: a long run comes once a week or
+/// two).
+pub const LONG_NORM_WINDOW_DAYS: f64 = 42.0;
 /// Days before a run in which [`Norms::longest_recent_s`] looks (a week, less a margin so last
 /// week's run on the same weekday does not count).
 pub const RECENT_WINDOW_DAYS: f64 = 6.5;
@@ -280,6 +286,7 @@ impl Norms {
     pub fn from_history(history: &[PastRun], start_ms: i64) -> Norms {
         const DAY_MS: f64 = 86_400_000.0;
         let mut easy: Vec<f64> = Vec::new();
+        let mut long: Vec<f64> = Vec::new();
         let mut longest: Option<f64> = None;
         for r in history {
             let age = (start_ms - r.start_ms) as f64 / DAY_MS;
@@ -291,17 +298,26 @@ impl Norms {
             {
                 easy.push(r.moving_s);
             }
+            if age <= LONG_NORM_WINDOW_DAYS && r.run_type == RunType::Long {
+                long.push(r.moving_s);
+            }
             if age <= RECENT_WINDOW_DAYS {
                 longest = Some(longest.map_or(r.moving_s, |l: f64| l.max(r.moving_s)));
             }
         }
-        easy.sort_by(f64::total_cmp);
-        let median_easy_s = match easy.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(easy[n / 2]),
-            n => Some(f64::midpoint(easy[n / 2 - 1], easy[n / 2])),
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            match v.len() {
+                0 => None,
+                n if n % 2 == 1 => Some(v[n / 2]),
+                n => Some(f64::midpoint(v[n / 2 - 1], v[n / 2])),
+            }
         };
-        Norms { median_easy_s, longest_recent_s: longest }
+        Norms {
+            median_easy_s: median(&mut easy),
+            longest_recent_s: longest,
+            median_long_s: median(&mut long),
+        }
     }
 }
 
@@ -309,6 +325,8 @@ impl Norms {
 pub const LONG_ABSOLUTE_S: f64 = 90.0 * 60.0;
 /// A run this many times the median easy run is long.
 pub const LONG_RATIO: f64 = 1.5;
+/// A run at least this share of the runner's median long run is like their long runs.
+pub const LONG_LIKE_SHARE: f64 = 0.9;
 /// A run this many times the median easy run that is also the longest of the past week is long.
 pub const LONG_RATIO_WEEK: f64 = 1.25;
 /// Least moving time for a long run, s.
@@ -1179,8 +1197,9 @@ fn by_intensity(i: Intensity, moving_s: f64) -> (RunType, Reason, f64) {
     (t, Reason::HeartRate, i.sure(c))
 }
 
-/// Without heart rate: the median pace against threshold pace (Friel's pace zones: slower than
-/// 129 % of threshold pace is recovery, 114–129 % easy, 101–113 % steady, faster tempo).
+/// Without heart rate: the median pace against threshold pace (after Friel's pace zones: slower
+/// than 113 % of threshold pace is easy, 101–113 % steady, faster tempo; Friel's recovery band,
+/// slower than 129 %, overlaps many runners' easy pace, so it is not used).
 fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> (RunType, Reason, f64) {
     let (Some(v), Some(tp)) = (median_speed, cx.profile.threshold_pace_s_per_km()) else {
         return (RunType::Easy, Reason::Default, 0.3);
@@ -1189,13 +1208,15 @@ fn by_pace(median_speed: Option<f64>, cx: &Context<'_>, moving_s: f64) -> (RunTy
         return (RunType::Easy, Reason::Default, 0.3);
     }
     let ratio = 1000.0 / v / tp;
-    let t = match ratio {
-        r if r > 1.29 && moving_s <= RECOVERY_MAX_S => RunType::Recovery,
-        r if r > 1.13 => RunType::Easy,
-        r if r > 1.0 => RunType::Steady,
-        _ => RunType::Tempo,
+    // Recovery and easy running overlap in pace (both are far slower than threshold, and a
+    // recovery run is told by heart rate): slower than 113 % is easy, and not sure.
+    let _ = moving_s;
+    let (t, c) = match ratio {
+        r if r > 1.13 => (RunType::Easy, 0.45),
+        r if r > 1.0 => (RunType::Steady, 0.45),
+        _ => (RunType::Tempo, 0.45),
     };
-    (t, Reason::Pace, 0.5)
+    (t, Reason::Pace, c)
 }
 
 /// Long by the athlete's norms: at least [`LONG_ABSOLUTE_S`]; or [`LONG_RATIO`] × the median
@@ -1215,10 +1236,16 @@ fn long_run(moving_s: f64, norms: &Norms) -> Option<(f64, String)> {
     let median = median?;
     let ratio = moving_s / median;
     let longest_of_week = norms.longest_recent_s.is_none_or(|l| moving_s > l);
-    if ratio >= LONG_RATIO && longest_of_week {
+    // As long as the runner's own long runs (90 % of their median): a long run however the
+    // week fell.
+    let like_long = norms.median_long_s.is_some_and(|l| moving_s >= LONG_LIKE_SHARE * l);
+    if ratio >= LONG_RATIO && (longest_of_week || like_long) {
         Some((0.85, format!("long: {t}{usual}")))
     } else if ratio >= LONG_RATIO_WEEK && longest_of_week {
         Some((0.7, format!("long: {t}{usual}, and your longest run of the week")))
+    } else if ratio >= LONG_RATIO_WEEK && like_long {
+        let l = norms.median_long_s.unwrap_or(0.0);
+        Some((0.7, format!("long: {t}{usual}, your long runs {}", duration_words(l))))
     } else {
         None
     }
@@ -1357,6 +1384,9 @@ pub const VO2_SPEED_RATIO: f64 = 1.05;
 pub const VO2_MAX_REP_S: f64 = 150.0;
 /// Reps longer than this are threshold work: `VO2max` reps last 2–5 min (Daniels), s.
 pub const THRESHOLD_LONG_REP_S: f64 = 420.0;
+/// Reps whose second halves reach this share of max HR are `VO2max` work (threshold reps stay
+/// at 86–91 %; reps of 2–5 min at `VO2max` pace drive it to 92–98 %).
+pub const VO2_FROM_MAX: f64 = 0.93;
 /// Reps this long or longer are threshold work when speed and heart rate cannot tell, s.
 pub const THRESHOLD_MIN_REP_S: f64 = 360.0;
 
@@ -1381,10 +1411,16 @@ fn structured(
         (Some(h), Some(l)) => Some(h > f64::from(l) + 3.0),
         _ => None,
     };
+    let near_max = match (w.hr, max) {
+        (Some(h), Some(m)) => Some(h >= VO2_FROM_MAX * f64::from(m)),
+        _ => None,
+    };
     let (vo2, conf) = if w.mean_s < VO2_MAX_REP_S {
         (true, 0.85)
     } else if w.mean_s > THRESHOLD_LONG_REP_S {
         (false, 0.85)
+    } else if near_max == Some(true) {
+        (true, 0.8)
     } else {
         match by_speed {
             Some(v) => (v, 0.8),
@@ -1649,7 +1685,7 @@ mod tests {
     #[test]
     fn long_runs_against_norms() {
         let r = run(&[(4800, 2.9, 125)], None);
-        let norms = Norms { median_easy_s: Some(2700.0), longest_recent_s: Some(3600.0) };
+        let norms = Norms { median_easy_s: Some(2700.0), longest_recent_s: Some(3600.0), median_long_s: None };
         let c = classify_with(&r, norms, Hints::default());
         assert_eq!((c.run_type, c.reason), (RunType::Long, Reason::Duration));
         // Not the longest run of the week: an easy run.
@@ -1701,19 +1737,25 @@ mod tests {
             run(-1, 200.0, RunType::Easy),
         ];
         let n = Norms::from_history(&h, now);
+        // Easy runs only (recovery runs are short, steady runs their own kind).
         assert_eq!(n.median_easy_s, Some(40.0 * 60.0));
         assert_eq!(n.longest_recent_s, Some(80.0 * 60.0));
+        assert_eq!(n.median_long_s, Some(80.0 * 60.0));
+        // A long run six days after the last one is long: it is like the runner's long runs.
+        let again = Norms { longest_recent_s: Some(82.0 * 60.0), ..n };
+        assert!(long_run(75.0 * 60.0, &again).is_some());
+        assert!(long_run(60.0 * 60.0, &again).is_none());
     }
 
     #[test]
     fn long_by_norms() {
-        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0) };
+        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None };
         assert!(long_run(3700.0, &n).is_some()); // 1.54 × median, longest of the week
         assert!(long_run(2950.0, &n).is_none()); // 1.23 ×, not the longest of the week
         assert!(long_run(3100.0, &n).is_some()); // 1.29 ×, longest of the week
         assert!(long_run(5400.0, &Norms::default()).is_some());
         assert!(long_run(3600.0, &Norms::default()).is_none());
-        let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0) };
+        let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0), median_long_s: None };
         assert!(long_run(4200.0, &busy).is_none(), "not the longest of the week");
     }
 
@@ -1729,7 +1771,7 @@ mod tests {
             let ev = evidence(&track, &m, None);
             decide(&ev, &Context { profile: prof, zones: z, norms, hints: Hints::default() })
         };
-        let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0) };
+        let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None };
         // 75 % of max: without a profile nothing to tell; with one, steady — and long or not,
         // steady stays steady.
         let steady = run(&[(3700, 3.0, 143)], None);

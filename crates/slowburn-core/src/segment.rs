@@ -17,7 +17,7 @@
 //!    dip of under [`MERGE_GAP_S`] between them are one (a drinks station, a sharp climb).
 //!    Before the first is the warm-up, between them the recoveries, after the last the
 //!    cool-down.
-//! 4. Strides: on a 5 s smoothing of raw speed, accelerations of 6–45 s at least 25 % and
+//! 4. Strides: on a 5 s smoothing of the lower of raw and effort speed, accelerations of 6–45 s at least 25 % and
 //!    0.7 m/s faster than the median raw speed outside the work, after the first tenth of the
 //!    run.
 //!
@@ -534,9 +534,11 @@ fn strides(track: &Track<'_>, m: &Moving, base: Option<f64>, work: &[Span]) -> S
     let Some(base) = base.filter(|&b| b >= 1.0) else {
         return Strides::default();
     };
-    // Strides are a change of raw speed on any ground (a climb's grade credit is no stride):
-    // against the median raw speed of the easy running.
-    let s5 = m.smooth_of(&m.raw, STRIDE_WINDOW_S);
+    // Strides are fast in raw and in grade-adjusted speed alike (a climb's grade credit is no
+    // stride, nor is the speed a descent gives): the lower of the two, against the median raw
+    // speed of the easy running.
+    let low: Vec<f32> = m.raw.iter().zip(&m.effort).map(|(&r, &e)| r.min(e)).collect();
+    let s5 = m.smooth_of(&low, STRIDE_WINDOW_S);
     let mut hist = [0.0_f64; BINS];
     for k in 0..m.len() {
         if !work.iter().any(|w| (w.a..w.b).contains(&k)) {
