@@ -526,7 +526,8 @@ fn pct(hr: f64, max: Option<u8>) -> String {
     }
 }
 
-fn decide_inner(ev: &Evidence, work: &[&Part], cx: &Context<'_>, f: &mut Features) -> Decision {
+fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features) -> Decision {
+    let work = sig;
     if let Some(label) = cx.hints.label {
         return (label, Reason::UserLabel, 1.0, "your label".to_owned());
     }
@@ -553,7 +554,7 @@ fn decide_inner(ev: &Evidence, work: &[&Part], cx: &Context<'_>, f: &mut Feature
     // work — say how the work is divided: one active lap is one block, however the terrain
     // broke its speed. Irregular pieces whose gaps never let the heart rate recover are one
     // block too (a tempo over hills).
-    let lap_block = ev.laps.filter(|l| l.reps == 1 && !work.is_empty());
+    let lap_block = ev.laps.filter(|l| l.reps == 1 && l.mean_s >= MIN_BLOCK_S);
     let merged = if let Some(l) = lap_block {
         Some(block_of(work, Some(l)))
     } else if irregular_without_recovery(ev, work) {
@@ -592,7 +593,15 @@ fn decide_inner(ev: &Evidence, work: &[&Part], cx: &Context<'_>, f: &mut Feature
     // One sustained block.
     if let [b] = work {
         let bhr = hr(b.hr.or(b.hr_late));
-        if b.duration_s >= MIN_BLOCK_S && confirmed_by_hr(ev, bhr, max) {
+        // A block the watch's workout laps mark needs no rise over the rest (the signal may
+        // show none: a race from the gun), only a heart rate of work.
+        let confirmed = if lap_block.is_some() && sig.len() <= 1 {
+            bhr.zip(max).is_none_or(|(h, m)| h >= WORK_MIN_FROM_MAX * f64::from(m))
+        } else {
+            confirmed_by_hr(ev, bhr, max)
+        };
+        let block_reason = if sig.is_empty() { Reason::LapBlock } else { Reason::SpeedBlock };
+        if b.duration_s >= MIN_BLOCK_S && confirmed {
             if let Some(d) = race_effort(b.duration_s, b.distance_m, bhr, b.effort_mps, cx) {
                 return d;
             }
@@ -611,41 +620,31 @@ fn decide_inner(ev: &Evidence, work: &[&Part], cx: &Context<'_>, f: &mut Feature
             };
             match Intensity::of(bhr, cx) {
                 Some(i) if i.tempo || i.domain == Domain::Hard => {
-                    return (RunType::Tempo, Reason::SpeedBlock, i.sure(0.8), words("tempo"));
+                    return (RunType::Tempo, block_reason, i.sure(0.8), words("tempo"));
                 }
                 Some(i) if i.domain == Domain::Moderate => {
-                    return (RunType::Steady, Reason::SpeedBlock, i.sure(0.7), words("steady"));
+                    return (RunType::Steady, block_reason, i.sure(0.7), words("steady"));
                 }
                 Some(_) => {}
                 None => {
                     let tp = cx.profile.threshold_pace_s_per_km();
                     if tp.is_some_and(|tp| b.effort_mps * tp / 1000.0 >= 0.88) {
-                        return (RunType::Tempo, Reason::SpeedBlock, 0.55, words("tempo"));
+                        return (RunType::Tempo, block_reason, 0.55, words("tempo"));
                     }
                 }
             }
         }
     }
     // Workout laps, when the signal shows no work (no speed, a treadmill).
-    if work.is_empty() && ev.segments.strides.count < 3 {
-        if let Some(l) = ev.laps {
+    if sig.is_empty() && ev.segments.strides.count < 3 {
+        if let Some(l) = ev.laps.filter(|l| l.reps >= 2) {
             let w = Work { reps: l.reps, mean_s: l.mean_s, speed_mps: l.speed_mps, hr: hr(l.hr) };
-            if l.reps == 1 {
-                f.reps = 1;
-                f.rep_mean_s = Some(l.mean_s);
-                return (
-                    RunType::Tempo,
-                    Reason::LapBlock,
-                    0.7,
-                    format!("tempo: one work lap of {}", duration_words(l.mean_s)),
-                );
-            }
             return structured(w, Reason::LapRepetitions, cx, f, max);
         }
     }
     // A continuous race effort.
     let whole_hr = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run).and_then(|p| p.hr);
-    if let (Some(d), true) = (ev.distance_m, work.is_empty()) {
+    if let (Some(d), true) = (ev.distance_m, sig.is_empty()) {
         let speed = d / ev.moving_s.max(1.0);
         if let Some(dec) = race_effort(ev.moving_s, d, hr(whole_hr.or(ev.median_hr)), speed, cx) {
             return dec;
@@ -726,8 +725,26 @@ fn duration_words(s: f64) -> String {
 
 /// One part from the first work part's start to the last one's end (or the active lap's).
 fn block_of(work: &[&Part], lap: Option<LapWork>) -> Part {
-    let first = work[0];
-    let last = work[work.len() - 1];
+    let (Some(first), Some(last)) = (work.first(), work.last()) else {
+        let l = lap.unwrap_or(LapWork {
+            reps: 1,
+            mean_s: 0.0,
+            start_s: 0.0,
+            distance_m: 0.0,
+            speed_mps: None,
+            hr: None,
+        });
+        return Part {
+            kind: PartKind::Work,
+            start_s: l.start_s,
+            duration_s: l.mean_s,
+            distance_m: l.distance_m,
+            effort_mps: l.speed_mps.unwrap_or(0.0),
+            hr: l.hr,
+            hr_late: l.hr,
+            stopped_s: 0.0,
+        };
+    };
     let mut b = Part {
         kind: PartKind::Work,
         start_s: first.start_s,

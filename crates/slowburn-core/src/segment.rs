@@ -444,40 +444,56 @@ fn fast_spans(
 
 /// Work is run faster than the rest in plain speed too: a climb raises the grade-adjusted
 /// speed of a runner who only slows a little, but its raw speed is below the descents' — a
-/// hilly race is not a session of reps. (Hill repeats pass: the jog down is slower than the
-/// run up.) Keeps the stretches whose raw speed is at least [`MIN_RAW_WORK_RATIO`] × the median
-/// raw speed of the running outside all stretches.
+/// hilly race or tempo is not a session of reps. (Hill repeats pass: the jog down is slower
+/// than the run up.) A work stretch must have a raw speed at least [`MIN_RAW_WORK_RATIO`] × that
+/// of the slower running next to it — the recoveries on either side, or for a lone stretch
+/// the median of everything outside it; stretches that fail are dropped and the test repeated.
 fn faster_than_the_rest(track: &Track<'_>, m: &Moving, work: Vec<Span>, median: f64) -> Vec<Span> {
-    if work.is_empty() {
-        return work;
-    }
-    let mut hist = [0.0_f64; BINS];
-    let mut w = work.iter().peekable();
-    for k in 0..m.len() {
-        while w.peek().is_some_and(|s| s.b <= k) {
-            w.next();
+    let raw = |s: Span| {
+        let (mut d, mut t) = (0.0, 0.0);
+        for k in s.a..s.b {
+            d += track.speed(m.idx[k] as usize) * f64::from(m.mv[k]);
+            t += f64::from(m.mv[k]);
         }
-        if w.peek().is_some_and(|s| s.a <= k) {
-            continue;
-        }
-        let v = track.speed(m.idx[k] as usize);
-        if v >= 0.6 * median {
-            hist[bin(v)] += f64::from(m.mv[k]);
-        }
-    }
-    let Some(rest) = quantile(&hist, 0.5) else {
-        return work;
+        (t > 0.0).then(|| d / t)
     };
-    work.into_iter()
-        .filter(|s| {
-            let (mut d, mut t) = (0.0, 0.0);
-            for k in s.a..s.b {
-                d += track.speed(m.idx[k] as usize) * f64::from(m.mv[k]);
-                t += f64::from(m.mv[k]);
+    let mut work = work;
+    for _ in 0..3 {
+        let n = work.len();
+        if n == 0 {
+            return work;
+        }
+        let keep: Vec<bool> = if n == 1 {
+            let mut hist = [0.0_f64; BINS];
+            for k in (0..work[0].a).chain(work[0].b..m.len()) {
+                let v = track.speed(m.idx[k] as usize);
+                if v >= 0.6 * median {
+                    hist[bin(v)] += f64::from(m.mv[k]);
+                }
             }
-            t > 0.0 && d / t >= MIN_RAW_WORK_RATIO * rest
-        })
-        .collect()
+            let rest = quantile(&hist, 0.5);
+            vec![match (raw(work[0]), rest) {
+                (Some(w), Some(r)) => w >= MIN_RAW_WORK_RATIO * r,
+                _ => true,
+            }]
+        } else {
+            let gaps: Vec<Option<f64>> =
+                (1..n).map(|k| raw(Span { a: work[k - 1].b, b: work[k].a })).collect();
+            (0..n)
+                .map(|k| {
+                    let before = if k > 0 { gaps[k - 1] } else { None };
+                    let after = gaps.get(k).copied().flatten();
+                    let next = before.into_iter().chain(after).fold(0.0, f64::max);
+                    raw(work[k]).is_none_or(|w| w >= MIN_RAW_WORK_RATIO * next)
+                })
+                .collect()
+        };
+        if keep.iter().all(|&k| k) {
+            return work;
+        }
+        work = work.into_iter().zip(keep).filter(|(_, k)| *k).map(|(w, _)| w).collect();
+    }
+    work
 }
 
 /// Least raw speed of work against the running outside it.
