@@ -260,6 +260,10 @@ pub struct Norms {
     /// Median moving time of the long runs of the past [`LONG_NORM_WINDOW_DAYS`], s.
     #[serde(default)]
     pub median_long_s: Option<f64>,
+    /// Hours from the end of the last hard session, race or long run to this run's start, when
+    /// it was within [`AFTER_HARD_H`].
+    #[serde(default)]
+    pub hours_since_hard: Option<f64>,
 }
 
 /// A run ending at `start_ms` plus `moving_s` that the caller already classified.
@@ -272,6 +276,13 @@ pub struct PastRun {
 
 /// Days of history for [`Norms::median_easy_s`].
 pub const NORM_WINDOW_DAYS: f64 = 28.0;
+/// A run starting within this many hours of the end of a hard session, race or long run is
+/// "the day after" (a morning run after an evening session is too).
+pub const AFTER_HARD_H: f64 = 40.0;
+/// The day after a hard day, a run shorter than the usual easy run with its settled heart rate
+/// in the lowest third of Zone 2 (below this share of max HR) is the recovery run it was meant to
+/// be — run a little too fast, which its verdicts say.
+pub const RECOVERY_AFTER_HARD_MAX: f64 = 0.63;
 /// Days of history for [`Norms::median_long_s`] (six weeks: a long run comes once a week or
 /// two).
 pub const LONG_NORM_WINDOW_DAYS: f64 = 42.0;
@@ -288,6 +299,7 @@ impl Norms {
         let mut easy: Vec<f64> = Vec::new();
         let mut long: Vec<f64> = Vec::new();
         let mut longest: Option<f64> = None;
+        let mut since_hard: Option<f64> = None;
         for r in history {
             let age = (start_ms - r.start_ms) as f64 / DAY_MS;
             if age <= 0.0 || !r.run_type.is_run() {
@@ -297,6 +309,14 @@ impl Norms {
                 && matches!(r.run_type, RunType::Easy | RunType::EasyWithStrides)
             {
                 easy.push(r.moving_s);
+            }
+            let hard = matches!(
+                r.run_type,
+                RunType::Race | RunType::Tempo | RunType::Threshold | RunType::Intervals | RunType::Long
+            );
+            let h = (start_ms as f64 - r.start_ms as f64 - r.moving_s * 1000.0) / 3_600_000.0;
+            if hard && (0.0..=AFTER_HARD_H).contains(&h) {
+                since_hard = Some(since_hard.map_or(h, |s: f64| s.min(h)));
             }
             if age <= LONG_NORM_WINDOW_DAYS && r.run_type == RunType::Long {
                 long.push(r.moving_s);
@@ -317,6 +337,7 @@ impl Norms {
             median_easy_s: median(&mut easy),
             longest_recent_s: longest,
             median_long_s: median(&mut long),
+            hours_since_hard: since_hard,
         }
     }
 }
@@ -333,8 +354,9 @@ pub const LONG_RATIO_WEEK: f64 = 1.25;
 pub const LONG_MIN_S: f64 = 25.0 * 60.0;
 /// Longest recovery run (a longer run in Zone 1 is an easy run), s.
 pub const RECOVERY_MAX_S: f64 = 60.0 * 60.0;
-/// A recovery run is run under Zone 1's ceiling; a settled heart rate up to this many bpm
-/// above it still counts as Zone 1 (sensor scatter and day-to-day variation are about ±2 bpm).
+/// A recovery run is run under Zone 1's ceiling, an easy run under the easy domain's; a settled
+/// heart rate up to this many bpm above a ceiling still counts as under it (sensor scatter and
+/// day-to-day variation are about ±2 bpm).
 /// The verdicts then say how long the run spent above Zone 1.
 pub const RECOVERY_TOLERANCE_BPM: u8 = 2;
 /// Heart-rate settling window: moving seconds from … to … .
@@ -645,7 +667,8 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     // A continuous race effort.
     let whole_hr = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run).and_then(|p| p.hr);
     if let (Some(d), true) = (ev.distance_m, sig.is_empty()) {
-        let speed = d / ev.moving_s.max(1.0);
+        let whole = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run);
+        let speed = whole.map_or(d / ev.moving_s.max(1.0), |p| p.effort_mps);
         if let Some(dec) = race_effort(ev.moving_s, d, hr(whole_hr.or(ev.median_hr)), speed, cx) {
             return dec;
         }
@@ -658,7 +681,8 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
         // Short fast pieces that drive the heart rate up are short intervals or hill reps
         // (strides leave it near easy).
         let driven =
-            Intensity::of(hr(st.hr), cx).is_some_and(|i| i.tempo || i.domain == Domain::Hard);
+            Intensity::of(hr(st.hr), cx).is_some_and(|i| i.tempo || i.domain == Domain::Hard)
+                && hr(st.hr).zip(hr(f.settled_hr)).is_none_or(|(s, h)| s >= h + 10.0);
         if st.count >= 4 && driven {
             return (
                 RunType::Intervals,
@@ -697,6 +721,24 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     if let Some(i) = main {
         let (t, r, c) = by_intensity(i, ev.moving_s);
         let h = hr(f.settled_hr).unwrap_or(0.0);
+        if t == RunType::Easy {
+            if let (Some(hours), Some(m)) = (cx.norms.hours_since_hard, max) {
+                let short = cx.norms.median_easy_s.is_none_or(|e| ev.moving_s <= 0.85 * e)
+                    && ev.moving_s <= RECOVERY_MAX_S;
+                if short && h < RECOVERY_AFTER_HARD_MAX * f64::from(m) {
+                    return (
+                        RunType::Recovery,
+                        Reason::HeartRate,
+                        0.6,
+                        format!(
+                            "recovery: {} after a hard day ({hours:.0} h), settled at {} — above Zone 1",
+                            duration_words(ev.moving_s),
+                            pct(h, max)
+                        ),
+                    );
+                }
+            }
+        }
         return (t, r, c, format!("{}: settled at {}", t.words(), pct(h, max)));
     }
     let (t, r, c) = by_pace(ev.median_speed_mps, cx, ev.moving_s);
@@ -1149,7 +1191,12 @@ impl Intensity {
         if let Some(z) = cx.zones {
             let under_ceiling = bpm.saturating_sub(RECOVERY_TOLERANCE_BPM);
             let lowest = z.zones().len() >= 4 && z.zone_of(under_ceiling) == 0;
-            let domain = z.domain_of(bpm);
+            // Within the tolerance above the easy domain's ceiling is still easy (sensor scatter
+            // and day-to-day variation); the grey-band verdict says it was at the top.
+            let domain = match z.domain_of(bpm) {
+                Domain::Moderate if z.domain_of(under_ceiling) == Domain::Easy => Domain::Easy,
+                d => d,
+            };
             let mut bounds = vec![f64::from(z.moderate_from()), f64::from(z.hard_from())];
             if let Some(first) = z.zones().first() {
                 bounds.push(f64::from(first.high_bpm) + 0.5 + f64::from(RECOVERY_TOLERANCE_BPM));
@@ -1172,7 +1219,7 @@ impl Intensity {
         let max = max?;
         let f = hr / max;
         Some(Intensity {
-            domain: if f < 0.7 {
+            domain: if hr - f64::from(RECOVERY_TOLERANCE_BPM) < 0.7 * max {
                 Domain::Easy
             } else if f < 0.9 {
                 Domain::Moderate
@@ -1702,7 +1749,7 @@ mod tests {
     #[test]
     fn long_runs_against_norms() {
         let r = run(&[(4800, 2.9, 125)], None);
-        let norms = Norms { median_easy_s: Some(2700.0), longest_recent_s: Some(3600.0), median_long_s: None };
+        let norms = Norms { median_easy_s: Some(2700.0), longest_recent_s: Some(3600.0), median_long_s: None, hours_since_hard: None };
         let c = classify_with(&r, norms, Hints::default());
         assert_eq!((c.run_type, c.reason), (RunType::Long, Reason::Duration));
         // Not the longest run of the week: an easy run.
@@ -1766,13 +1813,13 @@ mod tests {
 
     #[test]
     fn long_by_norms() {
-        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None };
+        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None, hours_since_hard: None };
         assert!(long_run(3700.0, &n).is_some()); // 1.54 × median, longest of the week
         assert!(long_run(2950.0, &n).is_none()); // 1.23 ×, not the longest of the week
         assert!(long_run(3100.0, &n).is_some()); // 1.29 ×, longest of the week
         assert!(long_run(5400.0, &Norms::default()).is_some());
         assert!(long_run(3600.0, &Norms::default()).is_none());
-        let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0), median_long_s: None };
+        let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0), median_long_s: None, hours_since_hard: None };
         assert!(long_run(4200.0, &busy).is_none(), "not the longest of the week");
     }
 
@@ -1788,7 +1835,7 @@ mod tests {
             let ev = evidence(&track, &m, None);
             decide(&ev, &Context { profile: prof, zones: z, norms, hints: Hints::default() })
         };
-        let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None };
+        let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None, hours_since_hard: None };
         // 75 % of max: without a profile nothing to tell; with one, steady — and long or not,
         // steady stays steady.
         let steady = run(&[(3700, 3.0, 143)], None);

@@ -139,9 +139,9 @@ pub const MERGE_GAP_S: f64 = 25.0;
 /// Least share of the speed variance Otsu's split must explain for a run to have work parts.
 pub const MIN_SPLIT_EFFECTIVENESS: f64 = 0.6;
 /// Longest slower stretch inside one work part when the heart rate shows no recovery, s.
-pub const MERGE_HR_GAP_S: f64 = 180.0;
+pub const MERGE_HR_GAP_S: f64 = 360.0;
 /// A recovery lets the heart rate fall more than this below the work's (second half), bpm.
-pub const MERGE_HR_DROP_BPM: f64 = 5.0;
+pub const MERGE_HR_DROP_BPM: f64 = 8.0;
 /// Strides: 6 to 45 s, at least 25 % and 0.7 m/s faster than the easy running.
 pub const STRIDE_S: (f64, f64) = (6.0, 45.0);
 
@@ -332,6 +332,8 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
         *h = 0.0;
     }
     let split = otsu(&hist);
+    let dbg = std::env::var_os("SEG_DEBUG").is_some();
+    if dbg { eprintln!("otsu {split:?} median {median}"); }
     let structured = split.filter(|&(_, m0, m1, w1, eta)| {
         m1 >= MIN_WORK_RATIO * m0 && w1 >= MIN_WORK_S && eta >= MIN_SPLIT_EFFECTIVENESS
     });
@@ -353,7 +355,10 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
                 duration(&m, *s) >= MIN_WORK_S && mean_effort(&m, *s) >= MIN_WORK_RATIO * base
             })
             .collect();
+        if dbg { eprintln!("spans {:?}", work.iter().map(|w| (m.t[w.a], duration(&m, *w))).collect::<Vec<_>>()); }
         work = merge(track, &m, work);
+        if dbg { eprintln!("merged {:?}", work.iter().map(|w| (m.t[w.a], duration(&m, *w))).collect::<Vec<_>>()); }
+        work = work_by_heart_rate(track, &m, work);
         work = faster_than_the_rest(track, &m, work, median);
         // Two pieces with only a stop between them are one effort halted (a traffic light, a
         // shoelace); reps with standing rests come three or more.
@@ -458,12 +463,12 @@ fn faster_than_the_rest(track: &Track<'_>, m: &Moving, work: Vec<Span>, median: 
         (t > 0.0).then(|| d / t)
     };
     let mut work = work;
-    for _ in 0..3 {
+    for _ in 0..work.len() {
         let n = work.len();
         if n == 0 {
             return work;
         }
-        let keep: Vec<bool> = if n == 1 {
+        let ratio: Vec<f64> = if n == 1 {
             let mut hist = [0.0_f64; BINS];
             for k in (0..work[0].a).chain(work[0].b..m.len()) {
                 let v = track.speed(m.idx[k] as usize);
@@ -473,28 +478,76 @@ fn faster_than_the_rest(track: &Track<'_>, m: &Moving, work: Vec<Span>, median: 
             }
             let rest = quantile(&hist, 0.5);
             vec![match (raw(work[0]), rest) {
-                (Some(w), Some(r)) => w >= MIN_RAW_WORK_RATIO * r,
-                _ => true,
+                (Some(w), Some(r)) if r > 0.0 => w / r,
+                _ => f64::INFINITY,
             }]
         } else {
-            let gaps: Vec<Option<f64>> =
-                (1..n).map(|k| raw(Span { a: work[k - 1].b, b: work[k].a })).collect();
+            // Gaps under a minute are dips inside one effort, too short to compare with.
+            let gaps: Vec<Option<f64>> = (1..n)
+                .map(|k| {
+                    let g = Span { a: work[k - 1].b, b: work[k].a };
+                    if duration(m, g) >= 60.0 {
+                        raw(g)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             (0..n)
                 .map(|k| {
                     let before = if k > 0 { gaps[k - 1] } else { None };
                     let after = gaps.get(k).copied().flatten();
                     let next = before.into_iter().chain(after).fold(0.0, f64::max);
-                    raw(work[k]).is_none_or(|w| w >= MIN_RAW_WORK_RATIO * next)
+                    match raw(work[k]) {
+                        Some(w) if next > 0.0 => w / next,
+                        _ => f64::INFINITY,
+                    }
                 })
                 .collect()
         };
-        if keep.iter().all(|&k| k) {
-            return work;
+        // Drop the one that fails worst, then judge the rest again: its gaps change.
+        let worst = (0..n).min_by(|&a, &b| ratio[a].total_cmp(&ratio[b]));
+        match worst {
+            Some(k) if ratio[k] < MIN_RAW_WORK_RATIO => {
+                work.remove(k);
+            }
+            _ => return work,
         }
-        work = work.into_iter().zip(keep).filter(|(_, k)| *k).map(|(w, _)| w).collect();
     }
     work
 }
+
+/// Work raises the heart rate: a stretch of a minute or more whose second half is neither
+/// [`WORK_HR_RISE_BPM`] above the running just before it nor 10 bpm above the running before the
+/// first stretch is a descent or a pace wobble, not work (kept when there is no heart rate).
+fn work_by_heart_rate(track: &Track<'_>, m: &Moving, work: Vec<Span>) -> Vec<Span> {
+    let mut prev_end = 0;
+    let mut out = Vec::with_capacity(work.len());
+    // The easy running before the first stretch: work is well above it whatever came between.
+    let warm = work.first().and_then(|w| mean_hr(track, m, Span { a: 0, b: w.a }).0);
+    for w in work {
+        let before = Span { a: prev_end, b: w.a };
+        prev_end = w.b;
+        if duration(m, w) < 60.0 || before.b <= before.a {
+            out.push(w);
+            continue;
+        }
+        let late = mean_hr(track, m, w).1;
+        let keep = match (late, mean_hr(track, m, before).0) {
+            (Some(late), Some(prior)) => {
+                late >= prior + WORK_HR_RISE_BPM || warm.is_some_and(|h| late >= h + 10.0)
+            }
+            _ => true,
+        };
+        if keep {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Least rise of a work stretch's heart rate over the running before it, bpm.
+pub const WORK_HR_RISE_BPM: f64 = 4.0;
 
 /// Least raw speed of work against the running outside it.
 pub const MIN_RAW_WORK_RATIO: f64 = 1.05;
@@ -521,8 +574,9 @@ fn mean_hr(track: &Track<'_>, m: &Moving, s: Span) -> (Option<f64>, Option<f64>)
 
 /// Two work stretches are one when what lies between them is no recovery: under
 /// [`MERGE_GAP_S`] of slower running, or up to [`MERGE_HR_GAP_S`] in which the heart rate
-/// stays within [`MERGE_HR_DROP_BPM`] of the work's (a climb, a turn, a drinks station — a
-/// recovery lets it fall 15–30 bpm within a minute). Never across a long stop.
+/// stays within [`MERGE_HR_DROP_BPM`] of the work's (a climb in a race, a turn, a drinks
+/// station — a recovery lets it fall 15–30 bpm within a minute or two). Never across a long
+/// stop.
 fn merge(track: &Track<'_>, m: &Moving, work: Vec<Span>) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::with_capacity(work.len());
     for w in work {
