@@ -46,7 +46,12 @@ fn bench(c: &mut Criterion) {
     };
     let profile = Athlete::from_entries(vec![entry]).at(date);
     let zones = ZoneModel::PercentMax.zones(&profile).ok();
-    let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(4200.0), median_long_s: None, hours_since_hard: None };
+    let norms = Norms {
+        median_easy_s: Some(2400.0),
+        longest_recent_s: Some(4200.0),
+        median_long_s: None,
+        hours_since_hard: None,
+    };
 
     let mut g = c.benchmark_group("summarise");
     g.throughput(Throughput::Elements(rec.samples.len() as u64));

@@ -312,7 +312,11 @@ impl Norms {
             }
             let hard = matches!(
                 r.run_type,
-                RunType::Race | RunType::Tempo | RunType::Threshold | RunType::Intervals | RunType::Long
+                RunType::Race
+                    | RunType::Tempo
+                    | RunType::Threshold
+                    | RunType::Intervals
+                    | RunType::Long
             );
             let h = (start_ms as f64 - r.start_ms as f64 - r.moving_s * 1000.0) / 3_600_000.0;
             if hard && (0.0..=AFTER_HARD_H).contains(&h) {
@@ -680,9 +684,9 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     if st.count >= 3 && !hard {
         // Short fast pieces that drive the heart rate up are short intervals or hill reps
         // (strides leave it near easy).
-        let driven =
-            Intensity::of(hr(st.hr), cx).is_some_and(|i| i.tempo || i.domain == Domain::Hard)
-                && hr(st.hr).zip(hr(f.settled_hr)).is_none_or(|(s, h)| s >= h + 10.0);
+        let driven = Intensity::of(hr(st.hr), cx)
+            .is_some_and(|i| i.tempo || i.domain == Domain::Hard)
+            && hr(st.hr).zip(hr(f.settled_hr)).is_none_or(|(s, h)| s >= h + 10.0);
         if st.count >= 4 && driven {
             return (
                 RunType::Intervals,
@@ -1171,15 +1175,17 @@ struct Intensity {
     domain: Domain,
     /// In the lowest zone of a model with at least four zones.
     lowest_zone: bool,
-    /// In the upper half of the moderate domain or above: at least 80 % of max HR (tempo and
-    /// threshold running; the grey zone's steady running is below).
+    /// At least [`TEMPO_FROM_MAX`] of max HR (tempo and threshold running; the grey zone's
+    /// steady running is below).
     tempo: bool,
     /// Distance to the nearest boundary that decides the type, bpm.
     margin: f64,
 }
 
-/// Share of max HR from which continuous running is tempo rather than steady.
-pub const TEMPO_FROM_MAX: f64 = 0.80;
+/// Share of max HR from which continuous running is tempo rather than steady: steady running
+/// and marathon pace sit at 75–83 % of max HR, tempo and threshold running at 84–90 % (Daniels'
+/// M and T intensities).
+pub const TEMPO_FROM_MAX: f64 = 0.82;
 
 impl Intensity {
     fn of(hr: Option<f64>, cx: &Context<'_>) -> Option<Intensity> {
@@ -1749,7 +1755,12 @@ mod tests {
     #[test]
     fn long_runs_against_norms() {
         let r = run(&[(4800, 2.9, 125)], None);
-        let norms = Norms { median_easy_s: Some(2700.0), longest_recent_s: Some(3600.0), median_long_s: None, hours_since_hard: None };
+        let norms = Norms {
+            median_easy_s: Some(2700.0),
+            longest_recent_s: Some(3600.0),
+            median_long_s: None,
+            hours_since_hard: None,
+        };
         let c = classify_with(&r, norms, Hints::default());
         assert_eq!((c.run_type, c.reason), (RunType::Long, Reason::Duration));
         // Not the longest run of the week: an easy run.
@@ -1813,13 +1824,23 @@ mod tests {
 
     #[test]
     fn long_by_norms() {
-        let n = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None, hours_since_hard: None };
+        let n = Norms {
+            median_easy_s: Some(2400.0),
+            longest_recent_s: Some(3000.0),
+            median_long_s: None,
+            hours_since_hard: None,
+        };
         assert!(long_run(3700.0, &n).is_some()); // 1.54 × median, longest of the week
         assert!(long_run(2950.0, &n).is_none()); // 1.23 ×, not the longest of the week
         assert!(long_run(3100.0, &n).is_some()); // 1.29 ×, longest of the week
         assert!(long_run(5400.0, &Norms::default()).is_some());
         assert!(long_run(3600.0, &Norms::default()).is_none());
-        let busy = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(6000.0), median_long_s: None, hours_since_hard: None };
+        let busy = Norms {
+            median_easy_s: Some(2400.0),
+            longest_recent_s: Some(6000.0),
+            median_long_s: None,
+            hours_since_hard: None,
+        };
         assert!(long_run(4200.0, &busy).is_none(), "not the longest of the week");
     }
 
@@ -1835,7 +1856,12 @@ mod tests {
             let ev = evidence(&track, &m, None);
             decide(&ev, &Context { profile: prof, zones: z, norms, hints: Hints::default() })
         };
-        let norms = Norms { median_easy_s: Some(2400.0), longest_recent_s: Some(3000.0), median_long_s: None, hours_since_hard: None };
+        let norms = Norms {
+            median_easy_s: Some(2400.0),
+            longest_recent_s: Some(3000.0),
+            median_long_s: None,
+            hours_since_hard: None,
+        };
         // 75 % of max: without a profile nothing to tell; with one, steady — and long or not,
         // steady stays steady.
         let steady = run(&[(3700, 3.0, 143)], None);

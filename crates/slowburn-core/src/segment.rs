@@ -332,8 +332,6 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
         *h = 0.0;
     }
     let split = otsu(&hist);
-    let dbg = std::env::var_os("SEG_DEBUG").is_some();
-    if dbg { eprintln!("otsu {split:?} median {median}"); }
     let structured = split.filter(|&(_, m0, m1, w1, eta)| {
         m1 >= MIN_WORK_RATIO * m0 && w1 >= MIN_WORK_S && eta >= MIN_SPLIT_EFFECTIVENESS
     });
@@ -355,9 +353,8 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
                 duration(&m, *s) >= MIN_WORK_S && mean_effort(&m, *s) >= MIN_WORK_RATIO * base
             })
             .collect();
-        if dbg { eprintln!("spans {:?}", work.iter().map(|w| (m.t[w.a], duration(&m, *w))).collect::<Vec<_>>()); }
         work = merge(track, &m, work);
-        if dbg { eprintln!("merged {:?}", work.iter().map(|w| (m.t[w.a], duration(&m, *w))).collect::<Vec<_>>()); }
+        work = rejoin_split_reps(&m, work);
         work = work_by_heart_rate(track, &m, work);
         work = faster_than_the_rest(track, &m, work, median);
         // Two pieces with only a stop between them are one effort halted (a traffic light, a
@@ -515,6 +512,36 @@ fn faster_than_the_rest(track: &Track<'_>, m: &Moving, work: Vec<Span>, median: 
         }
     }
     work
+}
+
+/// A rep cut in two by a stop (a traffic light): two neighbouring pieces with no running
+/// between them, each shorter than the session's typical rep and together about as long as it
+/// (within 25 %), are one rep. Standing rests between reps do not qualify: each piece is a whole
+/// rep there.
+fn rejoin_split_reps(m: &Moving, work: Vec<Span>) -> Vec<Span> {
+    if work.len() < 3 {
+        return work;
+    }
+    let mut d: Vec<f64> = work.iter().map(|w| duration(m, *w)).collect();
+    d.sort_by(f64::total_cmp);
+    let typical = d[d.len() / 2];
+    let mut out: Vec<Span> = Vec::with_capacity(work.len());
+    for w in work {
+        if let Some(last) = out.last_mut() {
+            let (a, b) = (duration(m, *last), duration(m, w));
+            let between = duration(m, Span { a: last.b, b: w.a });
+            if between < MERGE_GAP_S
+                && a < 0.85 * typical
+                && b < 0.85 * typical
+                && (a + b - typical).abs() <= 0.25 * typical
+            {
+                last.b = w.b;
+                continue;
+            }
+        }
+        out.push(w);
+    }
+    out
 }
 
 /// Work raises the heart rate: a stretch of a minute or more whose second half is neither
