@@ -255,7 +255,8 @@ pub struct Norms {
     /// recovery runs are short and steady runs are their own kind, so neither is the usual easy
     /// run.
     pub median_easy_s: Option<f64>,
-    /// Longest moving time of any run in the 6.5 days before this one, s.
+    /// Longest moving time of the recovery, easy, strides and long runs in the 6.5 days before
+    /// this one, s.
     pub longest_recent_s: Option<f64>,
     /// Median moving time of the long runs of the past [`LONG_NORM_WINDOW_DAYS`], s.
     #[serde(default)]
@@ -325,7 +326,13 @@ impl Norms {
             if age <= LONG_NORM_WINDOW_DAYS && r.run_type == RunType::Long {
                 long.push(r.moving_s);
             }
-            if age <= RECENT_WINDOW_DAYS {
+            // The longest *aerobic* run: a session's warm-up and cool-down make it long in
+            // minutes without making it a long run.
+            let aerobic = matches!(
+                r.run_type,
+                RunType::Recovery | RunType::Easy | RunType::EasyWithStrides | RunType::Long
+            );
+            if age <= RECENT_WINDOW_DAYS && aerobic {
                 longest = Some(longest.map_or(r.moving_s, |l: f64| l.max(r.moving_s)));
             }
         }
@@ -727,9 +734,15 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
         let h = hr(f.settled_hr).unwrap_or(0.0);
         if t == RunType::Easy {
             if let (Some(hours), Some(m)) = (cx.norms.hours_since_hard, max) {
-                let short = cx.norms.median_easy_s.is_none_or(|e| ev.moving_s <= 0.85 * e)
-                    && ev.moving_s <= RECOVERY_MAX_S;
-                if short && h < RECOVERY_AFTER_HARD_MAX * f64::from(m) {
+                let share = cx.norms.median_easy_s.map(|e| ev.moving_s / e);
+                let low = h < RECOVERY_AFTER_HARD_MAX * f64::from(m);
+                // Clearly shorter than usual (three quarters), or shorter and low in Zone 2.
+                let recovery = ev.moving_s <= RECOVERY_MAX_S
+                    && match share {
+                        Some(x) => x <= 0.75 || (x <= 0.85 && low),
+                        None => low,
+                    };
+                if recovery {
                     return (
                         RunType::Recovery,
                         Reason::HeartRate,
@@ -909,7 +922,7 @@ pub const RACE_PACE_MARGIN: f64 = 0.05;
 
 /// A race effort's heart rate may be this far below [`race_hr_fraction`] (a cool day, a
 /// cautious start, a sensor reading low).
-pub const RACE_HR_MARGIN: f64 = 0.04;
+pub const RACE_HR_MARGIN: f64 = 0.03;
 
 /// Race speed as a share of threshold speed, by distance (Daniels' VDOT tables: 5 km ≈ 104 %,
 /// 10 km ≈ 100 %, half ≈ 95 %, marathon ≈ 89 %).
@@ -961,12 +974,8 @@ fn race_effort(
             }
             None
         }
-        _ if pace_ok == Some(true) => Some((
-            RunType::Race,
-            Reason::RaceEffort,
-            0.45,
-            format!("race: a {name} in {time} at about race pace (no heart rate)"),
-        )),
+        // Without heart rate a hard effort over a race distance is not told from a tempo run:
+        // only a name, a flag or a label make it a race.
         _ => None,
     }
 }
@@ -1485,11 +1494,17 @@ fn structured(
         (Some(h), Some(m)) => Some(h >= VO2_FROM_MAX * f64::from(m)),
         _ => None,
     };
+    // Reps of up to 5 min whose second halves pass 90 % of max: `VO2max` work (cruise
+    // intervals are longer or lower).
+    let near_90 = match (w.hr, max) {
+        (Some(h), Some(m)) => Some(h >= 0.90 * f64::from(m)),
+        _ => None,
+    };
     let (vo2, conf) = if w.mean_s < VO2_MAX_REP_S {
         (true, 0.85)
     } else if w.mean_s > THRESHOLD_LONG_REP_S {
         (false, 0.85)
-    } else if near_max == Some(true) {
+    } else if near_max == Some(true) || (w.mean_s <= 300.0 && near_90 == Some(true)) {
         (true, 0.8)
     } else {
         match by_speed {
