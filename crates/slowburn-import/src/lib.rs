@@ -16,6 +16,7 @@
 //! recognised by SHA-256 and cost only a hash). The analysis is passed in ([`Analyser`]), so
 //! this crate wires formats, core and store together without owning any metric.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -410,10 +411,38 @@ pub fn import(
         report.files.push(FileResult::new(name, Outcome::Failed { reason }));
     }
     progress.start(walk.entries.len() as u64);
-    for chunk in walk.entries.chunks(options.batch_size.max(1)) {
-        import_chunk(store, chunk, analyser, &garmin, &mut report)?;
-        progress.advance(chunk.len() as u64);
-    }
+    // The originals stored before this import: what needs no decoding. Read once, so the
+    // stage that reads, hashes, decodes, analyses and compresses needs no store and runs on
+    // its own thread while the writer stores the chunk before (the two overlap: on two cores
+    // the writer's inserts no longer wait for the analysis, nor the analysis for the inserts).
+    let known: HashSet<[u8; 32]> =
+        store.original_list()?.into_iter().map(|o| o.sha256).collect();
+    let garmin = &garmin;
+    let known = &known;
+    let result = std::thread::scope(|scope| -> Result<(), ImportError> {
+        // One chunk staged ahead of the writer: memory stays at about two chunks.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Staged<'_>>(1);
+        let entries = &walk.entries;
+        let batch_size = options.batch_size.max(1);
+        scope.spawn(move || {
+            for chunk in entries.chunks(batch_size) {
+                if tx.send(stage(chunk, analyser, garmin, known)).is_err() {
+                    // The writer stopped (an error): nothing more to stage.
+                    break;
+                }
+            }
+        });
+        // SHA-256s this import stored: a later chunk's copy of the same bytes is "already
+        // imported", as if read from the store.
+        let mut stored: HashSet<[u8; 32]> = HashSet::new();
+        for staged in rx {
+            let n = staged.chunk.len() as u64;
+            write_chunk(store, staged, garmin, &mut stored, &mut report)?;
+            progress.advance(n);
+        }
+        Ok(())
+    });
+    result?;
     progress.finish();
     report.elapsed = started.elapsed();
     Ok(report)
@@ -427,13 +456,21 @@ enum Slot {
     Todo,
 }
 
-fn import_chunk(
-    store: &mut dyn Store,
-    chunk: &[Entry],
+/// A chunk read, hashed, decoded, analysed and compressed: all but the writing.
+struct Staged<'a> {
+    chunk: &'a [Entry],
+    slots: Vec<Slot>,
+    known: Vec<Loaded<'a>>,
+    todo: Vec<Loaded<'a>>,
+    prepared: Vec<Prepared>,
+}
+
+fn stage<'a>(
+    chunk: &'a [Entry],
     analyser: &dyn Analyser,
     garmin: &GarminIndex,
-    report: &mut Report,
-) -> Result<(), ImportError> {
+    stored_before: &HashSet<[u8; 32]>,
+) -> Staged<'a> {
     // Read and hash in parallel.
     let loaded: Vec<Result<Loaded<'_>, String>> = chunk
         .par_iter()
@@ -451,8 +488,7 @@ fn import_chunk(
         match l {
             Err(reason) => slots.push(Slot::Done(Outcome::Failed { reason })),
             Ok(l) => {
-                report.bytes += l.bytes.len() as u64;
-                if store.has_original(&l.sha)? {
+                if stored_before.contains(&l.sha) {
                     slots.push(Slot::Known);
                     known.push(l);
                 } else {
@@ -464,10 +500,27 @@ fn import_chunk(
     }
     // Decode, analyse and compress in parallel.
     let prepared: Vec<Prepared> = todo.par_iter().map(|l| prepare(l, analyser, garmin)).collect();
+    Staged { chunk, slots, known, todo, prepared }
+}
+
+fn write_chunk(
+    store: &mut dyn Store,
+    staged: Staged<'_>,
+    garmin: &GarminIndex,
+    stored: &mut HashSet<[u8; 32]>,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let Staged { chunk, slots, known, todo, prepared } = staged;
+    for l in known.iter().chain(&todo) {
+        report.bytes += l.bytes.len() as u64;
+    }
+    // Bytes an earlier chunk of this import stored are already imported (as a store lookup
+    // before the chunk would have found); the work prepared for them is dropped.
+    let again: Vec<bool> = todo.iter().map(|l| stored.contains(&l.sha)).collect();
     // One writer, one transaction.
     let mut batch = store.batch()?;
     let mut known = known.iter();
-    let mut p_iter = todo.iter().zip(prepared);
+    let mut p_iter = todo.iter().zip(prepared).zip(again);
     let mut results = Vec::with_capacity(slots.len());
     for slot in slots {
         let internal = || {
@@ -489,16 +542,29 @@ fn import_chunk(
                 FileResult::new(String::new(), outcome)
             }
             Slot::Todo => {
-                let Some((l, p)) = p_iter.next() else {
+                let Some(((l, p), again)) = p_iter.next() else {
                     results.push(internal());
                     continue;
                 };
-                write_one(batch.as_mut(), l, p, garmin, report)?
+                if again {
+                    let (outcome, added) =
+                        already_stored(batch.as_mut(), l, garmin, "already imported")?;
+                    report.metadata_added += added;
+                    FileResult::new(String::new(), outcome)
+                } else {
+                    write_one(batch.as_mut(), l, p, garmin, report)?
+                }
             }
         };
         results.push(file);
     }
     batch.commit()?;
+    for l in &todo {
+        // Only what was stored (a file that failed or was skipped is tried again, as before).
+        if store.has_original(&l.sha)? {
+            stored.insert(l.sha);
+        }
+    }
     for (entry, mut file) in chunk.iter().zip(results) {
         match file.outcome {
             Outcome::Imported { .. } => report.imported += 1,
