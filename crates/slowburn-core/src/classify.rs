@@ -521,6 +521,10 @@ pub fn evidence(track: &Track<'_>, metrics: &RunMetrics, name: Option<&str>) -> 
     if ev.fixed.is_none() {
         ev.segments = segment(track);
         ev.laps = lap_structure(&lap_rows(track));
+        // A workout's single work lap is the block (see `decide`): the parts say so too.
+        if let Some(l) = ev.laps.filter(|l| l.reps == 1 && l.mean_s >= MIN_BLOCK_S) {
+            ev.segments = crate::segment::block(track, &ev.segments, l.start_s, l.mean_s);
+        }
     }
     ev
 }
@@ -706,7 +710,7 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
             RunType::EasyWithStrides,
             Reason::Strides,
             0.85,
-            format!("{} strides of {:.0} s", st.count, st.mean_s),
+            format!("easy with strides: {} strides of {:.0} s", st.count, st.mean_s),
         );
     }
     // Long: clearly longer than usual, and easy.

@@ -299,11 +299,18 @@ pub fn assess(a: &ActivityInput, period: Option<&ProfilePeriod>, s: &ReviewSetti
         }
         RunType::Walk | RunType::Hike | RunType::OtherSport => None,
     });
-    let session = match domains_s {
+    let by_time = match domains_s {
         Some(d) if d[2] >= s.hard_block_s => Some(Domain::Hard),
         Some(d) if d[1] + d[2] >= s.hard_block_s => Some(Domain::Moderate),
         Some(_) => Some(Domain::Easy),
         None => typed_session,
+    };
+    // A session counts by its goal when that is harder than its heart-rate time says (Seiler's
+    // session-goal count): short reps barely move the heart rate into the hard zones, and an
+    // interval session is a hard day all the same.
+    let session = match (by_time, typed_session) {
+        (Some(t), Some(g)) if g > t && g != Domain::Easy => Some(g),
+        (t, _) => t,
     };
     let hard_type = matches!(
         a.run_type,

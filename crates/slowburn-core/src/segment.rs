@@ -386,6 +386,37 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
     Segmentation { parts, base_mps: base, strides }
 }
 
+/// The parts of a run whose watch workout marks one work lap: warm-up, the lap's `duration_s`
+/// from `start_s` (moving seconds), cool-down — however the terrain broke the speed inside it.
+/// Strides and the easy speed are the signal's.
+#[must_use]
+pub fn block(
+    track: &Track<'_>,
+    signal: &Segmentation,
+    start_s: f64,
+    duration_s: f64,
+) -> Segmentation {
+    let m = Moving::of(track);
+    let n = m.len();
+    if n == 0 {
+        return signal.clone();
+    }
+    let at = |t: f64| m.t.partition_point(|&x| x < t).min(n);
+    let (a, b) = (at(start_s), at(start_s + duration_s));
+    if b <= a {
+        return signal.clone();
+    }
+    let mut parts = Vec::with_capacity(3);
+    if a > 0 {
+        parts.push(measure(track, &m, Span { a: 0, b: a }, PartKind::WarmUp));
+    }
+    parts.push(measure(track, &m, Span { a, b }, PartKind::Work));
+    if b < n {
+        parts.push(measure(track, &m, Span { a: b, b: n }, PartKind::CoolDown));
+    }
+    Segmentation { parts, base_mps: signal.base_mps, strides: signal.strides }
+}
+
 fn duration(m: &Moving, s: Span) -> f64 {
     m.mv[s.a..s.b].iter().map(|&x| f64::from(x)).sum()
 }

@@ -415,13 +415,13 @@ pub fn import(
     // stage that reads, hashes, decodes, analyses and compresses needs no store and runs on
     // its own thread while the writer stores the chunk before (the two overlap: on two cores
     // the writer's inserts no longer wait for the analysis, nor the analysis for the inserts).
-    let known: HashSet<[u8; 32]> =
-        store.original_list()?.into_iter().map(|o| o.sha256).collect();
+    let known: HashSet<[u8; 32]> = store.original_list()?.into_iter().map(|o| o.sha256).collect();
     let garmin = &garmin;
     let known = &known;
     let result = std::thread::scope(|scope| -> Result<(), ImportError> {
-        // One chunk staged ahead of the writer: memory stays at about two chunks.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Staged<'_>>(1);
+        // The next chunk is staged while the writer stores this one, and handed over only when
+        // the writer is ready: memory stays at about two chunks.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Staged<'_>>(0);
         let entries = &walk.entries;
         let batch_size = options.batch_size.max(1);
         scope.spawn(move || {

@@ -202,8 +202,10 @@ pub fn activity(d: &ActivityDetail) -> String {
     o.push_str(&format!("#{} {title}\n", r.id));
     if r.run_type.is_some() {
         let how = d.type_note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
-        let intensity =
-            r.intensity.as_deref().map_or(String::new(), |i| format!("; a {i} session"));
+        let intensity = r.intensity.as_deref().map_or(String::new(), |i| {
+            let article = if i.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            format!("; {article} {i} session")
+        });
         o.push_str(&format!("  {:<10} {}{how}{intensity}\n", "type", type_text(r)));
     }
     if let Some(p) = d.summary.evidence.as_ref().and_then(|e| format::parts(&e.segments)) {
