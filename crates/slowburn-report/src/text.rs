@@ -208,7 +208,26 @@ pub fn activity(d: &ActivityDetail) -> String {
         });
         o.push_str(&format!("  {:<10} {}{how}{intensity}\n", "type", type_text(r)));
     }
-    if let Some(p) = d.summary.evidence.as_ref().and_then(|e| format::parts(&e.segments)) {
+    // The work parts as the decision used them: a run typed by its intensity, a long run or
+    // strides is continuous, whatever pieces the signal offered.
+    let structured = matches!(
+        r.reason.as_deref(),
+        Some("speed_repetitions" | "speed_block" | "lap_block" | "lap_repetitions" | "race_effort")
+    );
+    let parts = d.summary.evidence.as_ref().and_then(|e| {
+        if structured {
+            format::parts(&e.segments)
+        } else {
+            let mut continuous = e.segments.clone();
+            continuous.parts.retain(|p| p.kind != slowburn_core::segment::PartKind::Work);
+            continuous
+                .parts
+                .iter_mut()
+                .for_each(|p| p.kind = slowburn_core::segment::PartKind::Run);
+            format::parts(&continuous)
+        }
+    });
+    if let Some(p) = parts {
         o.push_str(&format!("  {:<10} {p}\n", "parts"));
     }
     for v in &d.verdicts {
