@@ -770,10 +770,10 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     (t, r, c, why)
 }
 
-/// Seconds in words for an explanation: "1 h 52 min", "55 min", "4 min 10 s", "35 s".
+/// Seconds in words for an explanation: "1 h 52 min", "55 min", "75 min", "4 min 10 s", "35 s".
 fn duration_words(s: f64) -> String {
     let t = s.max(0.0).round() as u64;
-    if t >= 3600 {
+    if t >= 5400 {
         format!("{} h {:02} min", t / 3600, (t % 3600 + 30) / 60)
     } else if t >= 600 {
         format!("{} min", (t + 30) / 60)
@@ -1863,6 +1863,56 @@ mod tests {
         assert!(long_run(4200.0, &busy).is_none(), "not the longest of the week");
     }
 
+    /// The cases issue 13 names, each as a runner records it (max HR 190, threshold 4:00 /km).
+    #[test]
+    fn the_runs_the_old_rules_got_wrong() {
+        let none = Hints::default();
+        let t = |segs: &[(usize, f64, u8)], norms| {
+            let c = classify_with(&run(segs, None), norms, none);
+            (c.run_type, c)
+        };
+        // A 10 km race with a warm-up jog, a start pen and a cool-down in the same file.
+        let (ty, c) = t(
+            &[(900, 2.8, 125), (180, 0.0, 110), (2381, 4.2, 176), (600, 2.6, 130)],
+            Norms::default(),
+        );
+        assert_eq!(ty, RunType::Race, "{c:?}");
+        assert!(c.why.starts_with("race: a 10 km effort"), "{}", c.why);
+        // A 5 km at 95 % of max with no warm-up.
+        let (ty, c) = t(&[(1190, 4.4, 181)], Norms::default());
+        assert_eq!(ty, RunType::Race, "{c:?}");
+        // A half marathon at 89 % (whatever its laps).
+        let (ty, c) = t(&[(5480, 3.85, 170)], Norms::default());
+        assert_eq!(ty, RunType::Race, "{c:?}");
+        // A tempo without laps: warm-up, 27 min at 85 %, cool-down.
+        let (ty, c) = t(&[(900, 2.9, 125), (1620, 3.9, 162), (600, 2.7, 128)], Norms::default());
+        assert_eq!((ty, c.reason), (RunType::Tempo, Reason::SpeedBlock), "{c:?}");
+        assert_eq!(c.why, "tempo: 27 min at 85 % of max HR after a 15 min warm-up");
+        // Threshold reps in one lap after a 16-minute warm-up.
+        let mut segs = vec![(960, 2.9, 125)];
+        for _ in 0..3 {
+            segs.extend([(600, 4.15, 168), (120, 2.4, 140)]);
+        }
+        segs.push((600, 2.7, 125));
+        let (ty, c) = t(&segs, Norms::default());
+        assert_eq!(ty, RunType::Threshold, "{c:?}");
+        // A 68-min steady run at 75 % by a runner whose easy runs are 40 min: steady, not long.
+        let forty = Norms { median_easy_s: Some(2400.0), ..Norms::default() };
+        assert_eq!(t(&[(4080, 3.2, 143)], forty).0, RunType::Steady);
+        // A 66-min easy run by a runner whose easy runs are 60 min and long runs 99 min: easy.
+        let sixty = Norms {
+            median_easy_s: Some(3600.0),
+            longest_recent_s: Some(5940.0),
+            median_long_s: Some(5940.0),
+            hours_since_hard: None,
+        };
+        assert_eq!(t(&[(3960, 2.9, 125)], sixty).0, RunType::Easy);
+        // The same runner's 1 h 52 min run is long, and says against what.
+        let (ty, c) = t(&[(6720, 2.9, 125)], sixty);
+        assert_eq!(ty, RunType::Long);
+        assert_eq!(c.why, "long: 1 h 52 min, your easy runs are 60 min on median");
+    }
+
     #[test]
     fn evidence_is_decided_again_with_the_profile_and_norms() {
         let d = jiff::civil::date(2024, 1, 1);
@@ -1892,7 +1942,7 @@ mod tests {
         let easy = run(&[(3700, 3.0, 125)], None);
         let c = decide_with(&easy, &p, Some(&zones), norms);
         assert_eq!((c.run_type, c.reason), (RunType::Long, Reason::Duration));
-        assert_eq!(c.why, "long: 1 h 02 min, your easy runs are 40 min on median");
+        assert_eq!(c.why, "long: 62 min, your easy runs are 40 min on median");
         let c = decide_with(&easy, &p, Some(&zones), Norms::default());
         assert_eq!(c.run_type, RunType::Easy);
         assert_eq!(

@@ -62,33 +62,6 @@ pub fn local(ms: i64, offset_s: i32) -> String {
     t.to_zoned(off.to_time_zone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(duration(59.6), "1:00");
-        assert_eq!(duration(3723.0), "1:02:03");
-        assert_eq!(duration(-1.0), "–");
-    }
-
-    #[test]
-    fn paces() {
-        // 1000 m in 312 s.
-        assert_eq!(pace(1000.0 / 312.0), "5:12 /km");
-        assert_eq!(pace(0.0), "–");
-    }
-
-    #[test]
-    fn instants() {
-        assert_eq!(utc(1_626_815_480_000), "2021-07-20T21:11:20Z");
-        assert_eq!(local(1_626_815_480_000, 7200), "2021-07-20T23:11:20+02:00");
-        assert_eq!(km(12_345.0), "12.35 km");
-        assert_eq!(km(-0.4), "0.00 km");
-    }
-}
-
 /// A run's parts in words: "2.0 km warm-up · 4 × 8:00 at 4:12 /km, 162 bpm, 1:30 jog · 1.5 km
 /// cool-down"; "continuous · 6 strides of 20 s". `None` for a continuous run without strides.
 #[must_use]
@@ -147,4 +120,69 @@ pub fn parts(s: &slowburn_core::segment::Segmentation) -> Option<String> {
         out.push(format!("{} strides of {:.0} s", s.strides.count, s.strides.mean_s));
     }
     Some(out.join(" · "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_in_words() {
+        use slowburn_core::segment::{Part, PartKind, Segmentation, Strides};
+        let part = |kind, start_s, duration_s, distance_m, hr| Part {
+            kind,
+            start_s,
+            duration_s,
+            distance_m,
+            effort_mps: distance_m / duration_s,
+            hr: Some(hr),
+            hr_late: Some(hr),
+            stopped_s: 0.0,
+        };
+        let mut ps = vec![part(PartKind::WarmUp, 0.0, 720.0, 2000.0, 125.0)];
+        let mut t = 720.0;
+        for k in 0..4 {
+            ps.push(part(PartKind::Work, t, 480.0, 480.0 * 1000.0 / 252.0, 162.0));
+            t += 480.0;
+            if k < 3 {
+                ps.push(part(PartKind::Recovery, t, 90.0, 200.0, 140.0));
+                t += 90.0;
+            }
+        }
+        ps.push(part(PartKind::CoolDown, t, 540.0, 1500.0, 130.0));
+        let s = Segmentation { parts: ps, base_mps: Some(2.8), strides: Strides::default() };
+        assert_eq!(
+            parts(&s).as_deref(),
+            Some("2 km warm-up · 4 × 8:00 at 4:12 /km, 162 bpm, 1:30 jog · 1.50 km cool-down")
+        );
+        let easy = Segmentation {
+            parts: vec![part(PartKind::Run, 0.0, 2400.0, 7000.0, 130.0)],
+            base_mps: Some(2.9),
+            strides: Strides { count: 6, mean_s: 20.0, speed_mps: 5.0, hr: Some(135.0) },
+        };
+        assert_eq!(parts(&easy).as_deref(), Some("continuous · 6 strides of 20 s"));
+        assert_eq!(parts(&Segmentation { strides: Strides::default(), ..easy }), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(59.6), "1:00");
+        assert_eq!(duration(3723.0), "1:02:03");
+        assert_eq!(duration(-1.0), "–");
+    }
+
+    #[test]
+    fn paces() {
+        // 1000 m in 312 s.
+        assert_eq!(pace(1000.0 / 312.0), "5:12 /km");
+        assert_eq!(pace(0.0), "–");
+    }
+
+    #[test]
+    fn instants() {
+        assert_eq!(utc(1_626_815_480_000), "2021-07-20T21:11:20Z");
+        assert_eq!(local(1_626_815_480_000, 7200), "2021-07-20T23:11:20+02:00");
+        assert_eq!(km(12_345.0), "12.35 km");
+        assert_eq!(km(-0.4), "0.00 km");
+    }
 }
