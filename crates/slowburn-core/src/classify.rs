@@ -1119,24 +1119,7 @@ struct Distributions {
 const SPEED_BIN: f64 = 0.05;
 const SPEED_BINS: usize = 300;
 
-/// Value at quantile `q` (0–1) of a histogram of seconds, with bins of `width` from 0.
-fn quantile(hist: &[f64], q: f64, width: f64) -> Option<f64> {
-    let total: f64 = hist.iter().sum();
-    if total <= 0.0 {
-        return None;
-    }
-    let target = q * total;
-    let mut acc = 0.0;
-    for (i, &s) in hist.iter().enumerate() {
-        if s > 0.0 && acc + s >= target {
-            // Interpolate inside the bin.
-            let frac = ((target - acc) / s).clamp(0.0, 1.0);
-            return Some((i as f64 + frac) * width);
-        }
-        acc += s;
-    }
-    None
-}
+use crate::hist::quantile;
 
 impl Distributions {
     fn new(track: &Track<'_>) -> Self {

@@ -132,10 +132,39 @@ pub fn moving_mask(speed_mps: &[Option<f32>], min_mps: f32) -> Vec<bool> {
     speed_mps.iter().map(|v| v.is_none_or(|v| v >= min_mps)).collect()
 }
 
+/// Value at quantile `q` (0–1) of a histogram of seconds with bins of `width` from 0,
+/// interpolated inside the bin; `None` for an empty histogram.
+#[must_use]
+pub fn quantile(hist: &[f64], q: f64, width: f64) -> Option<f64> {
+    let total: f64 = hist.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let target = q * total;
+    let mut acc = 0.0;
+    for (i, &s) in hist.iter().enumerate() {
+        if s > 0.0 && acc + s >= target {
+            let frac = ((target - acc) / s).clamp(0.0, 1.0);
+            return Some((i as f64 + frac) * width);
+        }
+        acc += s;
+    }
+    None
+}
+
 #[cfg(test)]
 // Exact comparisons: the expected sums are of whole seconds, exact in f64.
 #[allow(clippy::float_cmp)]
 mod tests {
+    #[test]
+    fn quantiles_interpolate_inside_a_bin() {
+        let h = [10.0, 10.0, 0.0, 20.0];
+        assert_eq!(super::quantile(&h, 0.125, 0.5), Some(0.25));
+        assert_eq!(super::quantile(&h, 0.5, 1.0), Some(2.0));
+        assert_eq!(super::quantile(&h, 0.75, 1.0), Some(3.5));
+        assert_eq!(super::quantile(&[0.0; 4], 0.5, 1.0), None);
+    }
+
     use super::*;
 
     #[test]

@@ -244,21 +244,9 @@ impl Moving {
     }
 }
 
+/// Effort speed at quantile `q` of a histogram of seconds in [`BIN`] bins.
 fn quantile(hist: &[f64], q: f64) -> Option<f64> {
-    let total: f64 = hist.iter().sum();
-    if total <= 0.0 {
-        return None;
-    }
-    let target = q * total;
-    let mut acc = 0.0;
-    for (i, &s) in hist.iter().enumerate() {
-        if s > 0.0 && acc + s >= target {
-            let frac = ((target - acc) / s).clamp(0.0, 1.0);
-            return Some((i as f64 + frac) * BIN);
-        }
-        acc += s;
-    }
-    None
+    crate::hist::quantile(hist, q, BIN)
 }
 
 fn bin(v: f64) -> usize {
