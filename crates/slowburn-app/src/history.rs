@@ -16,7 +16,7 @@ use slowburn_core::athlete::{
     estimate_lthr, estimate_max_hr, estimate_resting_hr, EffortKind, Estimates, HrEffort,
     LthrEffort, LthrEffortKind,
 };
-use slowburn_core::classify::{self, Reason, RunType};
+use slowburn_core::classify::{Reason, RunType};
 use slowburn_core::load::LoadParams;
 use slowburn_core::review::{ActivityInput, Effort, ProfilePeriod};
 use slowburn_core::summary::HrPacePoint;
@@ -60,9 +60,9 @@ pub struct RunFacts {
     pub label: Option<RunType>,
     /// The derived type as stored (before the label).
     pub derived: Option<DerivedType>,
-    /// What the file says (see `slowburn_core::classify::Evidence`); `None` for rows written
-    /// before it was kept.
-    pub evidence: Option<classify::Evidence>,
+    /// What the file says (`slowburn_core::classify::Evidence` as stored JSON, parsed only by
+    /// the refresh that decides from it); `None` for rows written before it was kept.
+    pub evidence: Option<String>,
     /// What the file alone said.
     pub base: Option<(RunType, Reason)>,
     pub confidence: Option<f64>,
@@ -133,7 +133,7 @@ pub(crate) fn run_of(r: HistoryRow) -> Result<(ActivityInput, RunFacts, Activity
     else {
         return Err(r.activity);
     };
-    let f = r.facts;
+    let mut f = r.facts;
     let label = r.activity.label.as_deref().and_then(RunType::from_user);
     let stored = &r.activity.derived;
     let derived =
@@ -143,10 +143,7 @@ pub(crate) fn run_of(r: HistoryRow) -> Result<(ActivityInput, RunFacts, Activity
             confidence: stored.confidence,
             why: stored.why.clone(),
         });
-    // Evidence that does not parse (written by another version) is as good as none: the run is
-    // re-analysed from its original when the summary version changes.
-    let evidence =
-        f.evidence.as_deref().and_then(|e| serde_json::from_str::<classify::Evidence>(e).ok());
+    let evidence = f.evidence.take();
     let mut a = ActivityInput::new(r.activity.id, start);
     a.duration_s = d.duration_s.unwrap_or(0.0);
     a.moving_s = d.moving_s.or(d.duration_s).unwrap_or(0.0);

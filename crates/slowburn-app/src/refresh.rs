@@ -15,7 +15,7 @@
 //! runs' types for the norms of later runs. Only the derived columns are written; the stored
 //! summary and facts are never rewritten, so nothing import measured can be lost here.
 
-use slowburn_core::classify::{self, Context, Hints, Norms, PastRun};
+use slowburn_core::classify::{self, Context, Evidence, Hints, Norms, PastRun};
 use slowburn_core::ZoneModel;
 use slowburn_store::Derived;
 
@@ -30,7 +30,10 @@ pub fn derive(h: &History, profiles: &Profiles) -> Vec<Option<DerivedType>> {
     let empty = slowburn_core::Profile::empty(jiff::civil::date(2000, 1, 1));
     for (a, f) in h.activities.iter().zip(&h.facts) {
         let norms = Norms::from_history(&past, f.start_ms);
-        let derived = match (&f.evidence, f.base) {
+        // Evidence that does not parse (written by another version) is as good as none: the run
+        // is re-analysed from its original when the summary version changes.
+        let evidence = f.evidence.as_deref().and_then(|e| serde_json::from_str::<Evidence>(e).ok());
+        let derived = match (&evidence, f.base) {
             (Some(ev), _) => {
                 let profile = profiles.on(a.date).map_or(&empty, |p| p.1);
                 // Classification reads %HRmax zones, whatever zone model the views display.
