@@ -639,7 +639,7 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
         };
         let block_reason = if sig.is_empty() { Reason::LapBlock } else { Reason::SpeedBlock };
         if b.duration_s >= MIN_BLOCK_S && confirmed {
-            if let Some(d) = race_effort(b.duration_s, b.distance_m, bhr, b.effort_mps, cx) {
+            if let Some(d) = race_effort(b.duration_s, b.distance_m, bhr, b.effort_mps, false, cx) {
                 return d;
             }
             f.settled_hr = bhr;
@@ -684,7 +684,9 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     if let (Some(d), true) = (ev.distance_m, sig.is_empty()) {
         let whole = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run);
         let speed = whole.map_or(d / ev.moving_s.max(1.0), |p| p.effort_mps);
-        if let Some(dec) = race_effort(ev.moving_s, d, hr(whole_hr.or(ev.median_hr)), speed, cx) {
+        if let Some(dec) =
+            race_effort(ev.moving_s, d, hr(whole_hr.or(ev.median_hr)), speed, true, cx)
+        {
             return dec;
         }
     }
@@ -952,11 +954,14 @@ fn race_effort(
     distance_m: f64,
     hr: Option<f64>,
     effort_mps: f64,
+    whole_run: bool,
     cx: &Context<'_>,
 ) -> Option<Decision> {
+    // A whole run may carry a short jog to the start beyond the race's own GPS excess.
+    let slack = |d: f64| if whole_run { (0.05 * d).max(100.0) } else { 100.0 };
     let &(d, name) = RACE_DISTANCES
         .iter()
-        .find(|(d, _)| distance_m >= 0.96 * d && distance_m <= 1.07 * d + 100.0)?;
+        .find(|(d, _)| distance_m >= 0.96 * d && distance_m <= 1.07 * d + slack(*d))?;
     let pace_ok = cx
         .profile
         .threshold_pace_s_per_km()

@@ -342,6 +342,8 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
             })
             .collect();
         work = merge(track, &m, work);
+        work = extend_while_working(track, &m, work, base, &s20);
+        work = merge(track, &m, work);
         work = rejoin_split_reps(&m, work);
         work = work_by_heart_rate(track, &m, work);
         work = faster_than_the_rest(track, &m, work, median);
@@ -531,6 +533,57 @@ fn faster_than_the_rest(track: &Track<'_>, m: &Moving, work: Vec<Span>, median: 
         }
     }
     work
+}
+
+/// A work stretch goes on while the runner keeps working: past its end, as long as the heart
+/// rate (30 s mean) stays within [`MERGE_HR_DROP_BPM`] of the stretch's second half and the
+/// running is faster than the easy running — a race's tiring last kilometres are the race, and
+/// a cool-down lets the heart rate fall 20–40 bpm within a minute or two.
+fn extend_while_working(
+    track: &Track<'_>,
+    m: &Moving,
+    work: Vec<Span>,
+    base: f64,
+    smooth: &[f32],
+) -> Vec<Span> {
+    let hr: Vec<f32> =
+        m.idx.iter().map(|&i| track.hr(i as usize).map_or(f32::NAN, f32::from)).collect();
+    let mut out = work;
+    for j in 0..out.len() {
+        let limit = out.get(j + 1).map_or(m.len(), |n| n.a);
+        let Some(late) = mean_hr(track, m, out[j]).1 else {
+            continue;
+        };
+        let mut b = out[j].b;
+        let mut window: std::collections::VecDeque<(f64, f32)> = std::collections::VecDeque::new();
+        while b < limit {
+            let h = hr[b];
+            if !h.is_nan() {
+                window.push_back((m.t[b], h));
+            }
+            while window.front().is_some_and(|&(t, _)| m.t[b] - t > 30.0) {
+                window.pop_front();
+            }
+            let mean = if window.is_empty() {
+                f64::NAN
+            } else {
+                window.iter().map(|&(_, h)| f64::from(h)).sum::<f64>() / window.len() as f64
+            };
+            // Without a heart rate to tell (a dropout, a removed flat-line), only clearly
+            // faster running than the easy running goes on.
+            let working = if mean.is_nan() {
+                f64::from(smooth[b]) >= 1.10 * base
+            } else {
+                mean >= late - MERGE_HR_DROP_BPM && f64::from(smooth[b]) >= 1.05 * base
+            };
+            if !working || f64::from(m.stop_before[b]) >= STOP_SPLIT_S {
+                break;
+            }
+            b += 1;
+        }
+        out[j].b = b;
+    }
+    out
 }
 
 /// A rep cut in two by a stop (a traffic light): two neighbouring pieces with no running
@@ -846,6 +899,16 @@ mod tests {
     fn a_brief_dip_does_not_split_a_race() {
         let s = seg(&run(&[(900, 2.8, 130), (1200, 4.2, 178), (15, 3.2, 176), (1200, 4.2, 180)]));
         assert_eq!(s.work_count(), 1, "{:?}", kinds(&s));
+    }
+
+    #[test]
+    fn a_race_goes_on_while_the_heart_rate_does() {
+        // The last third slower (tiring) at the same heart rate: still the race; then the
+        // cool-down, where the heart rate falls.
+        let s = seg(&run(&[(900, 2.8, 125), (1500, 4.2, 176), (900, 3.3, 175), (600, 2.6, 130)]));
+        let work: Vec<_> = s.work().collect();
+        assert_eq!(work.len(), 1, "{:?}", kinds(&s));
+        assert!((work[0].duration_s - 2400.0).abs() < 40.0, "{:?}", work[0]);
     }
 
     #[test]
