@@ -349,3 +349,27 @@ fn a_garmin_export_names_its_activities_by_start_time_also_when_already_imported
     assert_eq!(names(&store), want);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_same_bytes_under_many_names_are_one_activity_whatever_the_batches() {
+    // The staging thread works a batch ahead of the writer: a copy in a later batch must still
+    // find the bytes an earlier batch stored, and a copy in the same batch too.
+    let src = common::corpus_file("python-fitparse/2013-02-06-12-11-14.fit");
+    let dir = tempdir("same-bytes");
+    for k in 0..20 {
+        std::fs::copy(&src, dir.join(format!("copy-{k:02}.fit"))).expect("copy");
+    }
+    for batch_size in [1, 3, 16, 1000] {
+        let mut store = SqliteStore::open_in_memory().expect("store");
+        let r = slowburn_import::import(
+            &mut store,
+            std::slice::from_ref(&dir),
+            &common::Plain,
+            &slowburn_import::Silent,
+            slowburn_import::Options { batch_size },
+        )
+        .expect("import runs");
+        assert_eq!((r.imported, r.duplicates, r.failed), (1, 19, 0), "batch {batch_size}: {r:#?}");
+        assert_eq!(store.counts().expect("counts").0, 1, "one activity (batch {batch_size})");
+    }
+}
