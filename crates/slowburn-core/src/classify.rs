@@ -1514,7 +1514,7 @@ fn structured(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::athlete::{Athlete, ProfileEntry};
     use crate::metrics::measure;
@@ -1523,7 +1523,7 @@ mod tests {
 
     /// A 1 Hz run from segments of (seconds, m/s, bpm), flat; with `laps`, one lap per segment
     /// with the given FIT intensities.
-    fn run(segs: &[(usize, f64, u8)], laps: Option<&[u8]>) -> Recording {
+    pub(crate) fn run(segs: &[(usize, f64, u8)], laps: Option<&[u8]>) -> Recording {
         let mut s = Samples::default();
         let mut d = 0.0;
         let mut lap_rows = Vec::new();

@@ -812,25 +812,12 @@ fn measure(track: &Track<'_>, m: &Moving, s: Span, kind: PartKind) -> Part {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use slowburn_formats::{Recording, Samples, Sport};
+    use slowburn_formats::Recording;
 
-    /// A 1 Hz flat run from (seconds, m/s, bpm) segments; speed 0 is standing (timer running).
+    /// A 1 Hz flat run from (seconds, m/s, bpm) segments, one lap; speed 0 is standing (timer
+    /// running). The classifier's tests build the same runs.
     fn run(segs: &[(usize, f64, u8)]) -> Recording {
-        let mut s = Samples::default();
-        let mut d = 0.0;
-        let t0 = 1_700_000_000_000_i64;
-        for &(secs, v, hr) in segs {
-            for _ in 0..secs {
-                let i = s.push_empty();
-                s.time[i] = Some(t0 + i as i64 * 1000);
-                s.distance_m[i] = Some(d);
-                s.speed_mps[i] = Some(v as f32);
-                s.heart_rate[i] = Some(hr);
-                s.altitude_m[i] = Some(250.0);
-                d += v;
-            }
-        }
-        Recording { sport: Some(Sport::RUNNING), samples: s, ..Recording::default() }
+        crate::classify::tests::run(segs, None)
     }
 
     fn seg(rec: &Recording) -> Segmentation {
