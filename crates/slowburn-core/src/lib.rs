@@ -12,6 +12,7 @@ pub mod clean;
 pub mod hist;
 pub mod load;
 pub mod metrics;
+pub mod plan;
 pub mod review;
 pub mod segment;
 pub mod sport;
