@@ -3,6 +3,7 @@
 //! queries the store or computes metrics: the application layer builds the views.
 
 pub mod format;
+pub mod ics;
 pub mod inspect;
 pub mod text;
 pub mod views;
