@@ -16,6 +16,7 @@ pub mod plan;
 pub mod review;
 pub mod segment;
 pub mod sport;
+pub mod today;
 pub mod summary;
 pub mod trends;
 pub mod verdicts;

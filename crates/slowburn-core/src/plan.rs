@@ -1470,6 +1470,49 @@ pub fn create(req: &PlanRequest, athlete: &PlanAthlete, key: &str) -> Result<Pla
     })
 }
 
+/// One session outside a plan's weeks: `today` without a plan, and adaptation's replacements.
+/// `seconds` sizes easy, recovery and long runs; `week_s` (the athlete's weekly volume) sizes
+/// quality sessions as a plan would; `None` when the week cannot hold that session.
+#[must_use]
+#[allow(clippy::too_many_arguments)]
+pub fn session(
+    kind: WorkoutKind,
+    date: Date,
+    seconds: f64,
+    week_s: f64,
+    level: Level,
+    goal: Goal,
+    athlete: &PlanAthlete,
+    key: &str,
+) -> Option<Workout> {
+    let targets = Targets::new(athlete.zones.as_ref(), athlete.max_hr);
+    let easy_pace = targets
+        .easy
+        .and_then(|(lo, hi)| pace_for_hr_range(&athlete.hr_pace, lo, hi))
+        .map_or_else(|| level.assumed_easy_pace(), |p| p.median_s_per_km);
+    let ctx = Ctx {
+        targets,
+        athlete,
+        easy_pace,
+        race_pace: None,
+        level,
+        goal,
+        key: key.to_owned(),
+        week_s,
+        max_hr: athlete.max_hr.filter(|_| athlete.zones.is_some()),
+    };
+    let round5 = |s: f64| ((s / (5.0 * MIN)).round() * 5.0 * MIN).max(20.0 * MIN);
+    Some(match kind {
+        WorkoutKind::Rest => ctx.rest(date, "Rest: a real day off, no running"),
+        WorkoutKind::Recovery => ctx.recovery(date, 0, round5(seconds), "today"),
+        WorkoutKind::Easy | WorkoutKind::Strides => {
+            ctx.easy(date, round5(seconds), kind == WorkoutKind::Strides)
+        }
+        WorkoutKind::Long => ctx.long(date, round5(seconds)),
+        k => ctx.quality(date, k, week_s, Phase::Sharpening)?,
+    })
+}
+
 /// `5:30 /km`.
 #[must_use]
 pub fn pace_words(s_per_km: f64) -> String {
@@ -1909,5 +1952,60 @@ pub fn check(plan: &Plan) -> Vec<RuleBreak> {
     out
 }
 
+pub mod follow;
+
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+    use crate::athlete::{Athlete, ProfileEntry};
+    use crate::classify::RunType;
+    use crate::zones::ZoneModel;
+
+    pub(crate) fn athlete() -> PlanAthlete {
+        let d = jiff::civil::date(2024, 1, 1);
+        let p =
+            Athlete::from_entries(vec![ProfileEntry { max_hr: Some(188), ..ProfileEntry::new(d) }])
+                .at(d);
+        PlanAthlete {
+            zones: ZoneModel::PercentMax.zones(&p).ok(),
+            hr_pace: Vec::new(),
+            threshold_pace_s_per_km: None,
+            max_hr: Some(188),
+        }
+    }
+
+    /// A 16-week half-marathon plan, 6 days a week, from Monday 7 December 2026.
+    pub(crate) fn sample_plan() -> Plan {
+        let start = jiff::civil::date(2026, 12, 7);
+        let req = PlanRequest {
+            goal: Goal::Half,
+            race_date: add_days(start, 7 * 16 - 1),
+            start,
+            days_per_week: 6,
+            level: Level::Intermediate,
+            start_weekly_s: 240.0 * 60.0,
+            long_run_day: Weekday::Sunday,
+            rest_day: Weekday::Monday,
+            doubles: false,
+        };
+        create(&req, &athlete(), "s").expect("a plan")
+    }
+
+    /// The run type a planned kind is done as.
+    pub(crate) fn as_run(k: WorkoutKind) -> RunType {
+        match k {
+            WorkoutKind::Recovery => RunType::Recovery,
+            WorkoutKind::Strides => RunType::EasyWithStrides,
+            WorkoutKind::Long => RunType::Long,
+            WorkoutKind::Steady => RunType::Steady,
+            WorkoutKind::Tempo => RunType::Tempo,
+            WorkoutKind::Threshold => RunType::Threshold,
+            WorkoutKind::Intervals | WorkoutKind::Hills => RunType::Intervals,
+            WorkoutKind::Race => RunType::Race,
+            WorkoutKind::Rest | WorkoutKind::Easy => RunType::Easy,
+        }
+    }
+}
