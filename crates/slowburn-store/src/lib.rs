@@ -51,6 +51,8 @@ pub enum StoreError {
     Migration { version: i64, why: String },
     #[error("stored date {value:?} in {table} is not a date: {why}")]
     BadDate { table: &'static str, value: String, why: String },
+    #[error("no plan with id {0}")]
+    NoPlan(i64),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -433,6 +435,48 @@ pub trait Store: Send {
     /// A canonical text dump of everything stored except row ids: two stores holding the same
     /// data dump identically (kill tests, migrations, backends compared).
     fn canonical_dump(&self) -> Result<String>;
+
+    /// Store a new plan (JSON owned by core) as its revision 1; returns its id.
+    fn add_plan(&mut self, created: &str, plan: &str) -> Result<i64>;
+
+    /// Add a revision to plan `id` (the plan as it is from now on, and why); returns its number.
+    /// Earlier revisions are kept unchanged.
+    fn add_plan_revision(
+        &mut self,
+        id: i64,
+        created: &str,
+        reason: &str,
+        plan: &str,
+    ) -> Result<u32>;
+
+    /// Every plan with its latest revision, oldest plan first.
+    fn plans(&self) -> Result<Vec<PlanRow>>;
+
+    /// Every revision of plan `id`, first to last.
+    fn plan_revisions(&self, id: i64) -> Result<Vec<PlanRevisionRow>>;
+
+    /// Delete plan `id` and its revisions.
+    fn delete_plan(&mut self, id: i64) -> Result<()>;
+}
+
+/// A stored plan and its latest revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRow {
+    pub id: i64,
+    pub created: String,
+    pub revisions: u32,
+    pub latest: PlanRevisionRow,
+}
+
+/// One revision of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRevisionRow {
+    pub revision: u32,
+    pub created: String,
+    /// Why this revision was made (`created` for the first).
+    pub reason: String,
+    /// The plan, JSON.
+    pub plan: String,
 }
 
 /// One transaction of writes.

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATIONS: &[&str] = &[
     // 1: originals, activities, duplicates.
@@ -76,6 +76,19 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE activities ADD COLUMN evidence TEXT;
      ALTER TABLE activities ADD COLUMN derived_confidence REAL;
      ALTER TABLE activities ADD COLUMN why TEXT;",
+    // 5: training plans and their revisions (JSON owned by core; a revision is never changed).
+    "CREATE TABLE plans (
+        id      INTEGER PRIMARY KEY,
+        created TEXT NOT NULL
+     );
+     CREATE TABLE plan_revisions (
+        plan_id  INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        created  TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        plan     TEXT NOT NULL,
+        PRIMARY KEY (plan_id, revision)
+     ) WITHOUT ROWID;",
 ];
 
 /// The activities table of version 3. An activity is one part of an original file (a

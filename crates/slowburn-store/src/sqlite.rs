@@ -10,7 +10,8 @@ use crate::schema;
 use crate::{
     hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Date, Derived, DuplicateRow,
     Facts, Filter, HistoryRow, HistorySnapshot, MetaAdded, MetaRef, NewActivity, OriginalRow,
-    PartOf, PeriodRow, Result, Sha256, Store, StoreError, StoredRecording, MAX_SPAN_MS,
+    PartOf, PeriodRow, PlanRevisionRow, PlanRow, Result, Sha256, Store, StoreError,
+    StoredRecording, MAX_SPAN_MS,
 };
 
 /// The `SQLite` store: one connection.
@@ -660,6 +661,8 @@ impl Store for SqliteStore {
             "SELECT from_date, profile, '' FROM profile_periods ORDER BY from_date",
             "SELECT date, kind, coalesce(value, '') || '|' || coalesce(text, '') FROM daily_log \
              ORDER BY date, kind, value, text",
+            "SELECT p.created || '#' || r.revision, r.reason, r.plan FROM plan_revisions r \
+             JOIN plans p ON p.id = r.plan_id ORDER BY p.created, r.plan, r.revision",
         ] {
             let mut st = self.conn.prepare(sql)?;
             let mut rows = st.query([])?;
@@ -673,6 +676,95 @@ impl Store for SqliteStore {
             }
         }
         Ok(out)
+    }
+
+    fn add_plan(&mut self, created: &str, plan: &str) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute("INSERT INTO plans (created) VALUES (?1)", params![created])?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO plan_revisions (plan_id, revision, created, reason, plan) \
+             VALUES (?1, 1, ?2, 'created', ?3)",
+            params![id, created, plan],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn add_plan_revision(
+        &mut self,
+        id: i64,
+        created: &str,
+        reason: &str,
+        plan: &str,
+    ) -> Result<u32> {
+        let tx = self.conn.transaction()?;
+        let last: Option<u32> = tx.query_row(
+            "SELECT max(revision) FROM plan_revisions WHERE plan_id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?;
+        let Some(last) = last else { return Err(StoreError::NoPlan(id)) };
+        tx.execute(
+            "INSERT INTO plan_revisions (plan_id, revision, created, reason, plan) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, last + 1, created, reason, plan],
+        )?;
+        tx.commit()?;
+        Ok(last + 1)
+    }
+
+    fn plans(&self) -> Result<Vec<PlanRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT p.id, p.created, r.revision, r.created, r.reason, r.plan FROM plans p \
+             JOIN plan_revisions r ON r.plan_id = p.id \
+             AND r.revision = (SELECT max(revision) FROM plan_revisions WHERE plan_id = p.id) \
+             ORDER BY p.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(PlanRow {
+                id: r.get(0)?,
+                created: r.get(1)?,
+                revisions: r.get(2)?,
+                latest: PlanRevisionRow {
+                    revision: r.get(2)?,
+                    created: r.get(3)?,
+                    reason: r.get(4)?,
+                    plan: r.get(5)?,
+                },
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    fn plan_revisions(&self, id: i64) -> Result<Vec<PlanRevisionRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT revision, created, reason, plan FROM plan_revisions WHERE plan_id = ?1 \
+             ORDER BY revision",
+        )?;
+        let rows = st.query_map(params![id], |r| {
+            Ok(PlanRevisionRow {
+                revision: r.get(0)?,
+                created: r.get(1)?,
+                reason: r.get(2)?,
+                plan: r.get(3)?,
+            })
+        })?;
+        let out: Vec<PlanRevisionRow> = rows.collect::<std::result::Result<_, _>>()?;
+        if out.is_empty() {
+            return Err(StoreError::NoPlan(id));
+        }
+        Ok(out)
+    }
+
+    fn delete_plan(&mut self, id: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM plan_revisions WHERE plan_id = ?1", params![id])?;
+        if tx.execute("DELETE FROM plans WHERE id = ?1", params![id])? == 0 {
+            return Err(StoreError::NoPlan(id));
+        }
+        tx.commit()?;
+        Ok(())
     }
 }
 

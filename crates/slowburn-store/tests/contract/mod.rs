@@ -129,6 +129,36 @@ pub(crate) fn all(make: &dyn Fn() -> Box<dyn Store>) {
     the_dump_does_not_depend_on_insertion_order(make);
     a_whole_file_found_to_be_multisport_becomes_its_parts(make().as_mut());
     evidence_is_kept_by_every_write_and_read_by_every_reader(make().as_mut());
+    plans_keep_every_revision_and_are_deleted_whole(make().as_mut());
+}
+
+pub(crate) fn plans_keep_every_revision_and_are_deleted_whole(s: &mut dyn Store) {
+    assert!(s.plans().expect("plans").is_empty());
+    let a = s.add_plan("2026-12-01T10:00:00Z", "{\"v\":1}").expect("add");
+    let b = s.add_plan("2026-12-02T10:00:00Z", "{\"other\":1}").expect("add");
+    assert_ne!(a, b);
+    let r = s.add_plan_revision(a, "2026-12-03T07:00:00Z", "illness", "{\"v\":2}").expect("rev");
+    assert_eq!(r, 2);
+    let plans = s.plans().expect("plans");
+    assert_eq!(plans.len(), 2);
+    assert_eq!((plans[0].id, plans[0].revisions), (a, 2));
+    assert_eq!(plans[0].latest.plan, "{\"v\":2}");
+    assert_eq!(plans[0].latest.reason, "illness");
+    let revs = s.plan_revisions(a).expect("revisions");
+    assert_eq!(revs.len(), 2);
+    assert_eq!(
+        (revs[0].revision, revs[0].reason.as_str(), revs[0].plan.as_str()),
+        (1, "created", "{\"v\":1}")
+    );
+    assert!(s.canonical_dump().expect("dump").contains("illness"));
+    s.delete_plan(a).expect("delete");
+    assert!(matches!(s.plan_revisions(a), Err(slowburn_store::StoreError::NoPlan(_))));
+    assert!(matches!(s.delete_plan(a), Err(slowburn_store::StoreError::NoPlan(_))));
+    assert!(matches!(
+        s.add_plan_revision(a, "x", "y", "{}"),
+        Err(slowburn_store::StoreError::NoPlan(_))
+    ));
+    assert_eq!(s.plans().expect("plans").len(), 1);
 }
 
 pub(crate) fn activities_round_trip_with_facts_and_histograms(s: &mut dyn Store) {
