@@ -195,6 +195,7 @@ fn workout() -> (Workout, Value) {
                 duration: StepDuration::Time(900.0),
                 target: StepTarget::HeartRate { low_bpm: 120, high_bpm: 145 },
                 repeat: None,
+                notes: None,
             },
             WorkoutStep {
                 name: Some("800 m".into()),
@@ -202,6 +203,7 @@ fn workout() -> (Workout, Value) {
                 duration: StepDuration::Distance(800.0),
                 target: StepTarget::Speed { low_mps: 4.4, high_mps: 4.6 },
                 repeat: None,
+                notes: None,
             },
             WorkoutStep {
                 name: Some("jog".into()),
@@ -209,6 +211,7 @@ fn workout() -> (Workout, Value) {
                 duration: StepDuration::Time(120.0),
                 target: StepTarget::Open,
                 repeat: Some((1, 6)),
+                notes: Some("jog easily".into()),
             },
             WorkoutStep {
                 name: None,
@@ -216,13 +219,20 @@ fn workout() -> (Workout, Value) {
                 duration: StepDuration::Open,
                 target: StepTarget::Open,
                 repeat: None,
+                notes: None,
             },
         ],
+        created: Some(1_100_000_000),
+        serial_number: Some(4242),
     };
     // As Garmin's decoder names and scales them (heart rates in bpm are written + 100).
     let sidecar = json!({
         "kind": "workout",
         "name": "6 x 800 m",
+        "sport": "running",
+        "sub_sport": "generic",
+        "file_id": {"type": "workout", "manufacturer": "development", "product": 0,
+                    "serial_number": 4242, "time_created": 1_100_000_000},
         "steps": [
             {"message_index": 0, "wkt_step_name": "warm up", "intensity": "warmup",
              "duration_type": "time", "duration_time": 900.0, "target_type": "heart_rate",
@@ -231,7 +241,8 @@ fn workout() -> (Workout, Value) {
              "duration_type": "distance", "duration_distance": 800.0, "target_type": "speed",
              "custom_target_speed_low": 4.4, "custom_target_speed_high": 4.6},
             {"message_index": 2, "wkt_step_name": "jog", "intensity": "recovery",
-             "duration_type": "time", "duration_time": 120.0, "target_type": "open"},
+             "duration_type": "time", "duration_time": 120.0, "target_type": "open",
+             "notes": "jog easily"},
             {"message_index": 3, "duration_type": "repeat_until_steps_cmplt",
              "duration_step": 1, "repeat_steps": 6},
             {"message_index": 4, "intensity": "cooldown", "duration_type": "open",

@@ -493,6 +493,7 @@ fn workout_decodes_as_a_workout_file() {
                 duration: StepDuration::Time(900.0),
                 target: StepTarget::HeartRate { low_bpm: 120, high_bpm: 145 },
                 repeat: None,
+                notes: None,
             },
             WorkoutStep {
                 name: None,
@@ -500,6 +501,7 @@ fn workout_decodes_as_a_workout_file() {
                 duration: StepDuration::Distance(800.0),
                 target: StepTarget::Speed { low_mps: 4.4, high_mps: 4.6 },
                 repeat: None,
+                notes: None,
             },
             WorkoutStep {
                 name: Some("jog".into()),
@@ -507,6 +509,7 @@ fn workout_decodes_as_a_workout_file() {
                 duration: StepDuration::Time(120.0),
                 target: StepTarget::Open,
                 repeat: Some((1, 6)),
+                notes: None,
             },
             WorkoutStep {
                 name: Some("cool down".into()),
@@ -514,8 +517,11 @@ fn workout_decodes_as_a_workout_file() {
                 duration: StepDuration::Open,
                 target: StepTarget::Open,
                 repeat: None,
+                notes: None,
             },
         ],
+        created: None,
+        serial_number: None,
     };
     let bytes = encode_workout(&w).unwrap();
     let rec = decode(&bytes).unwrap();

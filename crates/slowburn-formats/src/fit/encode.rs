@@ -1,4 +1,5 @@
-//! Our FIT encoder: a [`Recording`] out as an activity file, a [`Workout`] as a workout file.
+//! Our FIT encoder: a [`Recording`] out as an activity file, a [`Workout`] as a workout file,
+//! a [`Schedule`] (workouts on calendar days) as a schedules file.
 //!
 //! # Design
 //! The encoder is the exact inverse of [`super::decode()`]: every value is offset, scaled and
@@ -36,11 +37,20 @@ pub struct EncodeOptions {
 }
 
 /// A structured workout, written as a FIT file of type workout by [`encode_workout`].
+///
+/// `serial_number` and `created` go into the file's `file_id`; with the manufacturer and
+/// product (always `development`, 0 here) they are what a [`Schedule`] names the workout by, so
+/// workouts that are scheduled need both, and no two alike.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workout {
+    /// `wkt_name`: watches show about 15 characters of it.
     pub name: String,
     pub sport: Sport,
     pub steps: Vec<WorkoutStep>,
+    /// `file_id.time_created`: FIT seconds (since 1989-12-31T00:00:00Z), given by the caller.
+    pub created: Option<u32>,
+    /// `file_id.serial_number` (uint32z: 0 is not a serial number).
+    pub serial_number: Option<u32>,
 }
 
 /// One step of a [`Workout`].
@@ -53,6 +63,30 @@ pub struct WorkoutStep {
     /// After this step, go back to step index `.0` (this step or an earlier one) and run that
     /// block `.1` times in all (FIT `repeat_until_steps_cmplt`, `repeat_steps`).
     pub repeat: Option<(u32, u32)>,
+    /// `notes`: what to do, in words (watches show them with the step).
+    pub notes: Option<String>,
+}
+
+/// Workouts on calendar days, written as a FIT file of type schedules by [`encode_schedules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schedule {
+    /// `file_id.time_created` of the schedules file, FIT seconds.
+    pub created: Option<u32>,
+    /// `file_id.serial_number` of the schedules file.
+    pub serial_number: Option<u32>,
+    pub entries: Vec<ScheduledWorkout>,
+}
+
+/// One workout on one day of a [`Schedule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScheduledWorkout {
+    /// The workout file's `serial_number` and `created`, as given to [`encode_workout`].
+    pub serial_number: u32,
+    pub created: u32,
+    /// `scheduled_time`: FIT `local_date_time`, seconds since 1989-12-31T00:00:00 local time
+    /// (a day's midnight is days × 86400).
+    pub scheduled_time: u32,
+    pub completed: bool,
 }
 
 /// FIT `intensity` of a workout step.
@@ -108,6 +142,7 @@ const MESG_EVENT: u16 = 21;
 const MESG_DEVICE_INFO: u16 = 23;
 const MESG_WORKOUT: u16 = 26;
 const MESG_WORKOUT_STEP: u16 = 27;
+const MESG_SCHEDULE: u16 = 28;
 const MESG_ACTIVITY: u16 = 34;
 const MESG_HRV: u16 = 78;
 
@@ -124,6 +159,7 @@ const LOCAL_SESSION: u8 = 7;
 const LOCAL_ACTIVITY: u8 = 8;
 const LOCAL_WORKOUT: u8 = 9;
 const LOCAL_WORKOUT_STEP: u8 = 10;
+const LOCAL_SCHEDULE: u8 = 11;
 
 // Base type bytes.
 const ENUM: u8 = 0x00;
@@ -132,6 +168,7 @@ const UINT8: u8 = 0x02;
 const UINT16: u8 = 0x84;
 const SINT32: u8 = 0x85;
 const UINT32: u8 = 0x86;
+const UINT32Z: u8 = 0x8C;
 const STRING: u8 = 0x07;
 
 const FIELD_TIMESTAMP: u8 = 253;
@@ -140,6 +177,8 @@ const FIELD_MESSAGE_INDEX: u8 = 254;
 // Enum values.
 const FILE_ACTIVITY: u8 = 4;
 const FILE_WORKOUT: u8 = 5;
+const FILE_SCHEDULES: u8 = 7;
+const SCHEDULE_WORKOUT: u8 = 0;
 const MANUFACTURER_DEVELOPMENT: u16 = 255;
 const EVENT_TIMER: u8 = 0;
 const EVENT_SESSION: u8 = 8;
@@ -218,6 +257,15 @@ const G_STEP_BPM: Grid = grid(
 );
 const G_REPEAT_TIMES: Grid =
     grid("workout_step repeat_steps (uint32, at least 1)", 1.0, 0.0, 1.0, U32_MAX);
+const G_DATE_TIME: Grid = grid(
+    "date_time (uint32 s since 1989-12-31, 0x10000000 and up: earlier values are device time)",
+    1.0,
+    0.0,
+    RELATIVE_TIME_LIMIT as f64,
+    U32_MAX,
+);
+const G_SERIAL: Grid =
+    grid("serial_number (uint32z, 1–4294967295)", 1.0, 0.0, 1.0, 4_294_967_295.0);
 
 impl Grid {
     /// The raw integer for `value`, or `None` when it is not finite or off the field's range.
@@ -378,6 +426,12 @@ impl Msg {
     fn uint32(&mut self, num: u8, v: Option<u32>) {
         if let Some(v) = v {
             self.raw(num, UINT32, &v.to_le_bytes());
+        }
+    }
+
+    fn uint32z(&mut self, num: u8, v: Option<u32>) {
+        if let Some(v) = v {
+            self.raw(num, UINT32Z, &v.to_le_bytes());
         }
     }
 
@@ -1125,9 +1179,32 @@ pub fn encode_activity(rec: &Recording, opts: &EncodeOptions) -> Result<Vec<u8>,
     out.finish()
 }
 
-/// Writes a structured workout: `file_id` (type workout), `workout` and one `workout_step` per
-/// step, plus a `repeat_until_steps_cmplt` step after each step that has `repeat` (so FIT step
-/// indices count those repeat steps; `repeat` indices are ours, into `w.steps`).
+/// The `file_id` of a file we generate (workout, schedules): manufacturer `development`,
+/// product 0, and the serial number and creation time the caller gave.
+fn generated_file_id(
+    out: &mut Writer,
+    m: &mut Msg,
+    file: u8,
+    serial_number: Option<u32>,
+    created: Option<u32>,
+) -> Result<(), EncodeError> {
+    let serial = u32_of(G_SERIAL.opt(serial_number.map(f64::from), || "serial_number".into())?);
+    let created = u32_of(G_DATE_TIME.opt(created.map(f64::from), || "created".into())?);
+    m.clear();
+    m.enum8(0, Some(file));
+    m.uint16(1, Some(MANUFACTURER_DEVELOPMENT));
+    m.uint16(2, Some(0)); // product
+    m.uint32z(3, serial);
+    m.uint32(4, created); // time_created
+    out.message(LOCAL_FILE_ID, MESG_FILE_ID, m);
+    Ok(())
+}
+
+/// Writes a structured workout: `file_id` (type workout, manufacturer `development`, product
+/// 0, `w.serial_number` and `w.created` as `time_created` when given), `workout` (name, sport,
+/// sub-sport, number of steps) and one `workout_step` per step (name, duration, target,
+/// intensity, notes), plus a `repeat_until_steps_cmplt` step after each step that has `repeat`
+/// (so FIT step indices count those repeat steps; `repeat` indices are ours, into `w.steps`).
 pub fn encode_workout(w: &Workout) -> Result<Vec<u8>, EncodeError> {
     // FIT message index of each of our steps.
     let mut fit_index = Vec::with_capacity(w.steps.len());
@@ -1141,12 +1218,9 @@ pub fn encode_workout(w: &Workout) -> Result<Vec<u8>, EncodeError> {
         .filter(|&t| t != u16::MAX)
         .ok_or(EncodeError::TooManySteps { steps: total })?;
 
-    let mut out = Writer::with_capacity(HEADER_SIZE + 64 + 48 * total);
+    let mut out = Writer::with_capacity(HEADER_SIZE + 64 + 96 * total);
     let mut m = Msg::default();
-    m.enum8(0, Some(FILE_WORKOUT));
-    m.uint16(1, Some(MANUFACTURER_DEVELOPMENT));
-    m.uint16(2, Some(0));
-    out.message(LOCAL_FILE_ID, MESG_FILE_ID, &m);
+    generated_file_id(&mut out, &mut m, FILE_WORKOUT, w.serial_number, w.created)?;
 
     let sport = u8_of(Some(G_ENUM.raw(f64::from(w.sport.sport), || "workout sport".into())?));
     let sub_sport =
@@ -1190,6 +1264,7 @@ pub fn encode_workout(w: &Workout) -> Result<Vec<u8>, EncodeError> {
             StepIntensity::Recovery => 4,
         };
         let name = fit_string(st.name.as_deref(), || what("name"))?;
+        let notes = fit_string(st.notes.as_deref(), || what("notes"))?;
         let index = fit_index.get(i).copied().unwrap_or(0);
         m.clear();
         m.uint16(FIELD_MESSAGE_INDEX, u16::try_from(index).ok());
@@ -1201,6 +1276,7 @@ pub fn encode_workout(w: &Workout) -> Result<Vec<u8>, EncodeError> {
         m.uint32(5, low);
         m.uint32(6, high);
         m.enum8(7, Some(intensity));
+        m.string(8, notes);
         out.message(LOCAL_WORKOUT_STEP, MESG_WORKOUT_STEP, &m);
 
         if let Some((back, times)) = st.repeat {
@@ -1219,6 +1295,34 @@ pub fn encode_workout(w: &Workout) -> Result<Vec<u8>, EncodeError> {
             m.uint32(4, times); // repeat_steps
             out.message(LOCAL_WORKOUT_STEP, MESG_WORKOUT_STEP, &m);
         }
+    }
+    out.finish()
+}
+
+/// Writes a schedules file: `file_id` (type schedules, manufacturer `development`, product 0,
+/// `s.serial_number`, `s.created`) and one `schedule` message per entry, naming the workout
+/// file by its `file_id` (manufacturer `development`, product 0, serial number, time created)
+/// with `type` workout, `completed` and the day (`scheduled_time`, local time).
+pub fn encode_schedules(s: &Schedule) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Writer::with_capacity(HEADER_SIZE + 64 + 24 * s.entries.len());
+    let mut m = Msg::default();
+    generated_file_id(&mut out, &mut m, FILE_SCHEDULES, s.serial_number, s.created)?;
+    for (i, e) in s.entries.iter().enumerate() {
+        let what = |field: &str| format!("schedule entry {i} {field}");
+        let serial =
+            u32_of(Some(G_SERIAL.raw(f64::from(e.serial_number), || what("serial_number"))?));
+        let created = u32_of(Some(G_DATE_TIME.raw(f64::from(e.created), || what("created"))?));
+        let when =
+            u32_of(Some(G_DATE_TIME.raw(f64::from(e.scheduled_time), || what("scheduled_time"))?));
+        m.clear();
+        m.uint16(0, Some(MANUFACTURER_DEVELOPMENT));
+        m.uint16(1, Some(0)); // product
+        m.uint32z(2, serial);
+        m.uint32(3, created); // time_created
+        m.enum8(4, Some(u8::from(e.completed)));
+        m.enum8(5, Some(SCHEDULE_WORKOUT));
+        m.uint32(6, when); // scheduled_time
+        out.message(LOCAL_SCHEDULE, MESG_SCHEDULE, &m);
     }
     out.finish()
 }
@@ -1288,6 +1392,39 @@ mod tests {
         assert_eq!(cadence_parts(f32::NAN), None);
         // Rounds up into the next whole unit.
         assert_eq!(cadence_parts(89.999), Some((90, 0)));
+    }
+
+    #[test]
+    fn a_schedule_names_each_workout_by_its_file_id_and_day() {
+        let entry = ScheduledWorkout {
+            serial_number: 2_027_010_500,
+            created: 0x4000_0000,
+            scheduled_time: 13_519 * 86_400,
+            completed: false,
+        };
+        let s = Schedule { created: Some(0x4000_0000), serial_number: None, entries: vec![entry] };
+        let bytes = encode_schedules(&s).unwrap();
+        let rec = super::super::decode(&bytes).unwrap();
+        assert_eq!(rec.warnings, vec![]);
+        assert_eq!(rec.kind(), Some(crate::recording::FileKind::Other(FILE_SCHEDULES)));
+        // The schedule message: manufacturer, product, serial, time_created, completed, type,
+        // scheduled_time, in that order after its one-byte header.
+        let mut data = vec![LOCAL_SCHEDULE];
+        data.extend_from_slice(&MANUFACTURER_DEVELOPMENT.to_le_bytes());
+        data.extend_from_slice(&0u16.to_le_bytes());
+        data.extend_from_slice(&entry.serial_number.to_le_bytes());
+        data.extend_from_slice(&entry.created.to_le_bytes());
+        data.extend_from_slice(&[0, SCHEDULE_WORKOUT]);
+        data.extend_from_slice(&entry.scheduled_time.to_le_bytes());
+        assert!(bytes.windows(data.len()).any(|w| w == data.as_slice()));
+
+        let bad = Schedule { entries: vec![ScheduledWorkout { serial_number: 0, ..entry }], ..s };
+        let e = encode_schedules(&bad).unwrap_err().to_string();
+        assert!(e.starts_with("schedule entry 0 serial_number = 0 does not fit"), "{e}");
+        let bad =
+            Schedule { entries: vec![ScheduledWorkout { scheduled_time: 86_400, ..entry }], ..s };
+        let e = encode_schedules(&bad).unwrap_err().to_string();
+        assert!(e.starts_with("schedule entry 0 scheduled_time = 86400 does not fit"), "{e}");
     }
 
     #[test]
