@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Check our FIT encoder against Garmin's official decoder.
 #
-# Writes generated runs (and a workout) with the `write_fit_samples` example, each with a JSON
-# sidecar of what a correct decoder must read, then decodes them with Garmin's Python FIT SDK
-# (`garmin-fit-sdk`, installed into a venv at target/sdk-venv) via scripts/check-fit-with-sdk.py.
+# Writes generated runs (and a workout) with the `write_fit_samples` example, and every workout
+# of a generated 16-week half-marathon plan plus its schedules file with the
+# `write_plan_workouts` example (slowburn-report), each with a JSON sidecar of what a correct
+# decoder must read, then decodes them with Garmin's Python FIT SDK (`garmin-fit-sdk`,
+# installed into a venv at target/sdk-venv) via scripts/check-fit-with-sdk.py.
 # Exits non-zero on any mismatch, decode error, CRC or header problem.
 #
 # Environment: GARMIN_FIT_SDK_VERSION (default 21.218.0, the profile our field numbers come
@@ -27,8 +29,11 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-cargo run --quiet -p slowburn-formats --example write_fit_samples -- "$out" "${SAMPLES:-8}"
-if ! "$venv/bin/python" scripts/check-fit-with-sdk.py "$out"; then
-    echo "check-encoder: FAILED: Garmin's FIT SDK disagrees with our encoder (see above)" >&2
-    exit 1
-fi
+cargo run --quiet -p slowburn-formats --example write_fit_samples -- "$out/samples" "${SAMPLES:-8}"
+cargo run --quiet -p slowburn-report --example write_plan_workouts -- "$out/plan"
+for dir in "$out/samples" "$out/plan"; do
+    if ! "$venv/bin/python" scripts/check-fit-with-sdk.py "$dir"; then
+        echo "check-encoder: FAILED: Garmin's FIT SDK disagrees with our encoder in $(basename "$dir") (see above)" >&2
+        exit 1
+    fi
+done

@@ -8,7 +8,10 @@ For every <name>.json sidecar in <dir> (written by the `write_fit_samples` examp
 what the sidecar expects. Activities: record count, first/last record timestamps (raw FIT
 seconds), heart rate of every record, every other channel of every record (scale and offset
 applied by the SDK), lap/session/timer-event counts, hrv values, the UTC offset from
-activity.local_timestamp, the manufacturer. Workouts: name, step count and each step's fields.
+activity.local_timestamp, the manufacturer. Workouts: file_id fields, name (exactly, or its
+length, ASCII and uniqueness in <dir>), sport, step count and each step's fields. Schedules:
+file_id fields, each entry's fields, and that each entry names (by manufacturer, product,
+serial_number, time_created) exactly one workout file in <dir>, planned for that entry's date.
 
 Prints one line per file and every mismatch; exits 1 on any mismatch, 2 on bad usage.
 """
@@ -120,17 +123,48 @@ def check_activity(messages, want, problems):
         problems.append(f"manufacturer {file_id.get('manufacturer')!r}, expected {want['manufacturer']!r}")
 
 
-def check_workout(messages, want, problems):
+def file_identity(file_id):
+    """What a schedule names a file by."""
+    return (
+        file_id.get("manufacturer"),
+        file_id.get("product"),
+        file_id.get("serial_number"),
+        fit_seconds(file_id.get("time_created")),
+    )
+
+
+def check_fields(got, want, what, problems):
+    """Every key of `want` in `got` (date_times as raw FIT seconds; null: absent)."""
+    for key, value in want.items():
+        have = got.get(key)
+        if key in ("time_created", "timestamp"):
+            have = fit_seconds(have)
+        if not same(have, value):
+            problems.append(f"{what}: {key} {have!r}, expected {value!r}")
+
+
+def check_workout(messages, want, problems, info):
     file_id = messages.get("file_id_mesgs", [{}])[0]
     if file_id.get("type") != "workout":
         problems.append(f"file type {file_id.get('type')!r}, expected 'workout'")
+    check_fields(file_id, want.get("file_id", {}), "file_id", problems)
+    info["identity"] = file_identity(file_id)
     workouts = messages.get("workout_mesgs", [])
     if len(workouts) != 1:
         problems.append(f"{len(workouts)} workout messages, expected 1")
         return
     w = workouts[0]
-    if w.get("wkt_name") != want["name"]:
-        problems.append(f"workout name {w.get('wkt_name')!r}, expected {want['name']!r}")
+    name = w.get("wkt_name")
+    info["name"] = name
+    if want.get("name") is not None and name != want["name"]:
+        problems.append(f"workout name {name!r}, expected {want['name']!r}")
+    if not isinstance(name, str) or not name:
+        problems.append(f"workout name {name!r} is missing")
+    elif "name_max" in want and (len(name) > want["name_max"] or not name.isascii()):
+        problems.append(f"workout name {name!r} is not ASCII of at most {want['name_max']} characters")
+    for key in ("sport", "sub_sport"):
+        if key in want and w.get(key) != want[key]:
+            problems.append(f"workout {key} {w.get(key)!r}, expected {want[key]!r}")
     if w.get("num_valid_steps") != len(want["steps"]):
         problems.append(f"num_valid_steps {w.get('num_valid_steps')}, expected {len(want['steps'])}")
     steps = messages.get("workout_step_mesgs", [])
@@ -143,7 +177,22 @@ def check_workout(messages, want, problems):
                 problems.append(f"step {i}: {key} {got.get(key)!r}, expected {value!r}")
 
 
-def check(fit_path, want):
+def check_schedules(messages, want, problems, info):
+    file_id = messages.get("file_id_mesgs", [{}])[0]
+    if file_id.get("type") != "schedules":
+        problems.append(f"file type {file_id.get('type')!r}, expected 'schedules'")
+    check_fields(file_id, want.get("file_id", {}), "file_id", problems)
+    got = messages.get("schedule_mesgs", [])
+    if len(got) != len(want["entries"]):
+        problems.append(f"{len(got)} schedule messages, expected {len(want['entries'])}")
+        return
+    info["entries"] = []
+    for i, (g, e) in enumerate(zip(got, want["entries"])):
+        check_fields(g, {k: v for k, v in e.items() if k != "date"}, f"schedule {i}", problems)
+        info["entries"].append((file_identity(g), e["date"]))
+
+
+def check(fit_path, want, info):
     problems = []
     data = fit_path.read_bytes()
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
@@ -159,7 +208,9 @@ def check(fit_path, want):
     if want["kind"] == "activity":
         check_activity(messages, want, problems)
     elif want["kind"] == "workout":
-        check_workout(messages, want, problems)
+        check_workout(messages, want, problems, info)
+    elif want["kind"] == "schedules":
+        check_schedules(messages, want, problems, info)
     else:
         problems.append(f"unknown kind {want['kind']!r} in the sidecar")
     return problems
@@ -175,17 +226,46 @@ def main():
         print(f"no .json sidecars in {directory}", file=sys.stderr)
         return 1
     failed = 0
+    results = []
     for sidecar in sidecars:
         fit_path = sidecar.with_suffix(".fit")
         want = json.loads(sidecar.read_text())
-        problems = check(fit_path, want) if fit_path.exists() else [f"{fit_path.name} is missing"]
+        info = {}
+        problems = check(fit_path, want, info) if fit_path.exists() else [f"{fit_path.name} is missing"]
+        results.append((fit_path, want, info, problems))
+    # Across files: unique workout names, schedules naming the workout files of their dates.
+    by_name = {}
+    by_identity = {}
+    for fit_path, want, info, problems in results:
+        if want["kind"] == "workout":
+            if want.get("unique_name") and info.get("name") is not None:
+                by_name.setdefault(info["name"], []).append(fit_path.name)
+            if "identity" in info:
+                by_identity.setdefault(info["identity"], []).append((fit_path.name, want.get("date")))
+    for fit_path, want, info, problems in results:
+        if want["kind"] == "workout" and want.get("unique_name"):
+            others = [n for n in by_name.get(info.get("name"), []) if n != fit_path.name]
+            if others:
+                problems.append(f"workout name {info.get('name')!r} also in {', '.join(others)}")
+        for identity, day in info.get("entries", []):
+            files = by_identity.get(identity, [])
+            if len(files) != 1:
+                problems.append(f"schedule entry {identity} names {len(files)} workout files, expected 1")
+            elif files[0][1] != day:
+                problems.append(f"schedule entry for {day} names {files[0][0]}, a workout for {files[0][1]}")
+    for fit_path, want, info, problems in results:
         if problems:
             failed += 1
             print(f"FAIL {fit_path.name}")
             for p in problems:
                 print(f"  {p}")
         else:
-            detail = f"{want['record_count']} records" if want["kind"] == "activity" else f"{len(want['steps'])} steps"
+            if want["kind"] == "activity":
+                detail = f"{want['record_count']} records"
+            elif want["kind"] == "workout":
+                detail = f"{len(want['steps'])} steps"
+            else:
+                detail = f"{len(want['entries'])} workouts scheduled"
             print(f"ok   {fit_path.name} ({want['kind']}, {detail})")
     print(f"{len(sidecars) - failed} of {len(sidecars)} files agree with Garmin's FIT SDK")
     return 1 if failed else 0

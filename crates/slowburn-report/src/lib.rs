@@ -7,3 +7,4 @@ pub mod ics;
 pub mod inspect;
 pub mod text;
 pub mod views;
+pub mod workout_fit;
