@@ -1095,7 +1095,9 @@ impl Ctx<'_> {
         }
         steps.push(self.step(StepKind::CoolDown, cd, e, "easy cool-down".into()));
         let steps = fix_repeat(steps);
-        let total = wu + cd + f64::from(reps) * work_s + f64::from(reps.saturating_sub(1)) * rec_s;
+        // A repeat runs its recovery after the last rep too (as a watch does): it is counted.
+        let recoveries = if reps > 1 { reps } else { 0 };
+        let total = wu + cd + f64::from(reps) * work_s + f64::from(recoveries) * rec_s;
         let factor = match kind.intensity() {
             Intensity::Hard => 0.92,
             _ => 0.95,
@@ -1272,7 +1274,8 @@ impl Ctx<'_> {
             vec![Step {
                 distance_m: Some(d),
                 duration_s: None,
-                ..self.step(StepKind::Work, 0.0, t, format!("race {}", self.goal.words()))
+                // No heart-rate alarm in a race: the target is the workout's, as guidance.
+                ..self.step(StepKind::Work, 0.0, None, format!("race {}", self.goal.words()))
             }],
             0.0,
         );
@@ -1614,7 +1617,8 @@ fn build_week_at(
         if n_easy == 0 {
             0.0
         } else {
-            ((v - used - long_s) / f64::from(n_easy)).clamp(min_easy, long_s.max(75.0 * MIN))
+            ((v - used - long_s) / f64::from(n_easy))
+                .clamp(min_easy, (long_s * 0.85).max(60.0 * MIN))
         }
     };
     let mut easy_s = easy_each(long_s);

@@ -68,11 +68,12 @@ pub struct Signal {
 /// Today's recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recommendation {
-    pub date: Date,
     /// `plan` or `history`.
     pub source: &'static str,
     /// The plan's session for today, when it was changed.
     pub planned: Option<Workout>,
+    /// Today's session (its date is today).
+    #[serde(flatten)]
     pub workout: Workout,
     /// The signal that changed the planned (or usual) session, when one did.
     pub decided_by: Option<&'static str>,
@@ -333,7 +334,6 @@ pub fn recommend(input: &TodayInput, athlete: &PlanAthlete, today: Date) -> Reco
 
     let changed = current != base;
     Recommendation {
-        date: today,
         source,
         planned: (changed && source == "plan").then_some(base),
         workout: current,

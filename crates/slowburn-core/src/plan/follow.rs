@@ -489,7 +489,13 @@ pub fn adapt(
         w.planned = super::totals(&w.workouts);
     }
     changes.sort_by_key(|c| c.date);
-    let reason = changes.iter().map(|c| c.why.clone()).collect::<Vec<_>>().join("; ");
+    let mut whys: Vec<&str> = Vec::new();
+    for c in &changes {
+        if !whys.contains(&c.why.as_str()) {
+            whys.push(&c.why);
+        }
+    }
+    let reason = whys.join("; ");
     Some(Adaptation { plan: new, changes, reason })
 }
 
