@@ -15,6 +15,7 @@
 pub mod analyser;
 pub mod config;
 pub mod history;
+pub mod plans;
 pub mod refresh;
 
 use std::path::{Path, PathBuf};

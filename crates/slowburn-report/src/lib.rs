@@ -5,6 +5,7 @@
 pub mod format;
 pub mod ics;
 pub mod inspect;
+pub mod plan_text;
 pub mod text;
 pub mod views;
 pub mod workout_fit;

@@ -198,3 +198,120 @@ pub struct ChangeView {
     /// Runs whose derived type changed as a result.
     pub retyped: usize,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Plans and today.
+
+/// One planned session with what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanWorkoutView {
+    #[serde(flatten)]
+    pub workout: slowburn_core::plan::Workout,
+    /// `done`, `changed`, `missed`, `planned`, `rested`, `not_rested`.
+    pub status: String,
+    /// The imported run that matched it.
+    pub activity: Option<i64>,
+    /// How a changed (or moved) session differed.
+    pub note: Option<String>,
+}
+
+/// One week of a plan, planned and done.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanWeekView {
+    pub start: Date,
+    /// ISO week, `2027-W05`.
+    pub week: String,
+    pub phase: String,
+    pub lighter: bool,
+    pub target_s: f64,
+    pub planned: slowburn_core::plan::Totals,
+    /// Running time of the runs matched to this week's sessions, seconds.
+    pub done_s: f64,
+    pub done: u32,
+    pub changed: u32,
+    pub missed: u32,
+    pub workouts: Vec<PlanWorkoutView>,
+}
+
+/// A run inside the plan's dates that matches no planned session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtraRun {
+    pub id: i64,
+    pub date: Date,
+}
+
+/// `plan show` (and what `plan create` prints).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanView {
+    pub id: i64,
+    pub revision: u32,
+    pub created: String,
+    /// Why the latest revision was made (`created` for the first).
+    pub reason: String,
+    pub goal: String,
+    pub race_date: Date,
+    pub start: Date,
+    pub level: String,
+    pub days_per_week: u8,
+    pub long_run_day: String,
+    pub rest_day: String,
+    pub doubles: bool,
+    pub volume_source: String,
+    pub pace_source: String,
+    pub zone_model: Option<String>,
+    pub notes: Vec<String>,
+    /// The day the comparison was made on.
+    pub today: Date,
+    /// The week `--week` asked for (only that week is in `weeks` then).
+    pub only_week: Option<String>,
+    pub weeks: Vec<PlanWeekView>,
+    pub extra: Vec<ExtraRun>,
+}
+
+/// One stored plan in `plan list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanListRow {
+    pub id: i64,
+    pub created: String,
+    pub goal: String,
+    pub race_date: Date,
+    pub start: Date,
+    pub weeks: usize,
+    pub revisions: u32,
+    pub reason: String,
+    /// The plan `today` and `plan show` use (the newest).
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanListView {
+    pub plans: Vec<PlanListRow>,
+}
+
+/// `plan adapt`: what changed and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdaptView {
+    pub plan_id: i64,
+    /// The new revision; `None` when nothing needed to change.
+    pub revision: Option<u32>,
+    pub changes: Vec<slowburn_core::plan::follow::Change>,
+    pub message: String,
+}
+
+/// `today`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TodayView {
+    pub plan_id: Option<i64>,
+    #[serde(flatten)]
+    pub recommendation: slowburn_core::today::Recommendation,
+}
+
+/// `plan export`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanExportView {
+    pub plan_id: i64,
+    pub path: String,
+    pub files: usize,
+    pub events: usize,
+    pub bytes: u64,
+}

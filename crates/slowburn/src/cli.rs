@@ -50,6 +50,114 @@ pub(crate) enum Command {
     Review(ReviewArgs),
     /// Is it working? Easy pace at the same heart rate, resting HR, long runs, records, predictions.
     Trends(TrendsArgs),
+    /// A periodised training plan: create, show (planned against done), adapt, export to the calendar and the watch.
+    Plan(PlanArgs),
+    /// What to run today, and why: from the plan when there is one, from the history when not.
+    Today {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PlanArgs {
+    #[command(subcommand)]
+    pub command: PlanCommand,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum GoalArg {
+    Marathon,
+    Half,
+    #[value(name = "10k")]
+    TenK,
+    #[value(name = "5k")]
+    FiveK,
+    /// Aerobic base, no race (12 weeks unless --race-date ends it).
+    Base,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LevelArg {
+    Novice,
+    Intermediate,
+    Experienced,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PlanCommand {
+    /// Build and store a plan from today to the race.
+    Create(PlanCreateArgs),
+    /// The plan week by week, each session marked done, changed, missed or planned.
+    Show {
+        /// Only this ISO week (2027-W05).
+        #[arg(long)]
+        week: Option<String>,
+        /// A plan other than the newest (`plan list`).
+        #[arg(long)]
+        id: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The stored plans.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a plan and its revisions.
+    Delete { id: i64 },
+    /// Adapt the plan ahead to what you ran and what your logs say (a new revision, with why).
+    Adapt {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the plan: an iCalendar file, or FIT workout files for a watch's GARMIN/NewFiles.
+    Export(PlanExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PlanCreateArgs {
+    #[arg(long, value_enum)]
+    pub goal: GoalArg,
+    /// Race day (YYYY-MM-DD); a base plan ends there (default: 12 weeks).
+    #[arg(long)]
+    pub race_date: Option<jiff::civil::Date>,
+    /// Running days a week, 2–7 (default by level: 4, 5, 6).
+    #[arg(long)]
+    pub days_per_week: Option<u8>,
+    /// Default: from your recent volume (intermediate without history).
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
+    /// Weekly distance to start from (default: your last 4–6 weeks).
+    #[arg(long)]
+    pub current_weekly_km: Option<f64>,
+    /// Day of the long run (mon … sun).
+    #[arg(long, default_value = "sun")]
+    pub long_run_day: String,
+    /// Rest day (mon … sun).
+    #[arg(long, default_value = "mon")]
+    pub rest_day: String,
+    /// Short morning recovery runs on some easy days (experienced runners).
+    #[arg(long)]
+    pub doubles: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["ics", "fit"])))]
+pub(crate) struct PlanExportArgs {
+    /// Write an iCalendar (.ics) file.
+    #[arg(long)]
+    pub ics: Option<PathBuf>,
+    /// Write one FIT workout file per session into this folder.
+    #[arg(long)]
+    pub fit: Option<PathBuf>,
+    /// Timed events in this IANA time zone (default: all-day events).
+    #[arg(long)]
+    pub tz: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

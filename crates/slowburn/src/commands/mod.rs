@@ -12,6 +12,7 @@ use crate::cli::{Cli, Command, ZoneModelArg};
 
 mod demo;
 mod inspect;
+mod plan;
 mod store_cmds;
 mod synth;
 mod views;
@@ -116,5 +117,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Week(args) => views::week(&ctx, &args),
         Command::Review(args) => views::review(&ctx, &args),
         Command::Trends(args) => views::trends(&ctx, &args),
+        Command::Plan(args) => plan::run(&ctx, &args),
+        Command::Today { json } => plan::today(&ctx, json),
     }
 }
