@@ -103,7 +103,7 @@ impl App {
     /// An impossible request (named), or the store.
     pub fn plan_create(&mut self, o: &PlanOptions, created: jiff::Timestamp) -> Result<PlanView> {
         let today = self.today;
-        let h = self.history(&slowburn_store::Filter::default())?;
+        let h = self.history_from(today)?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[today]);
         let athlete = Self::plan_athlete(&h, &profiles, today);
         let (weekly, weeks_with) = Self::recent_weekly_s(&h, today);
@@ -183,7 +183,18 @@ impl App {
         let json = serde_json::to_string(&p)
             .map_err(|e| AppError::Corrupt(format!("the plan cannot be stored: {e}")))?;
         let id = self.store.add_plan(&created.to_string(), &json)?;
-        self.plan_show(Some(id), None)
+        let row = self.plan_row(Some(id))?;
+        self.plan_view(&row, &p, &h, &profiles, None)
+    }
+
+    /// The history the plans and today look at: from 400 days before `date` (13 months, what
+    /// the profile estimates of a date look at, and the load model's warm-up) to the end.
+    fn history_from(&self, date: Date) -> Result<History> {
+        let since = add_days(date.first_of_month(), -400);
+        self.history(&slowburn_store::Filter {
+            since_ms: Some(crate::date_ms(since)?),
+            ..slowburn_store::Filter::default()
+        })
     }
 
     fn plan_row(&self, id: Option<i64>) -> Result<PlanRow> {
@@ -236,9 +247,20 @@ impl App {
     pub fn plan_show(&self, id: Option<i64>, week: Option<&str>) -> Result<PlanView> {
         let row = self.plan_row(id)?;
         let plan = decode(&row)?;
-        let h = self.history(&slowburn_store::Filter::default())?;
+        let h = self.history_from(plan.request.start.min(self.today))?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[self.today]);
-        let cmp = self.comparison(&plan, &h, &profiles);
+        self.plan_view(&row, &plan, &h, &profiles, week)
+    }
+
+    fn plan_view(
+        &self,
+        row: &PlanRow,
+        plan: &Plan,
+        h: &History,
+        profiles: &Profiles,
+        week: Option<&str>,
+    ) -> Result<PlanView> {
+        let cmp = self.comparison(plan, h, profiles);
         let wanted = match week {
             Some(l) => Some(review::week_of_label(l, Weekday::Monday).ok_or_else(|| {
                 AppError::Input(format!("{l:?} is not an ISO week like 2027-W05"))
@@ -428,7 +450,7 @@ impl App {
     pub fn plan_adapt(&mut self, stamp: jiff::Timestamp) -> Result<AdaptView> {
         let row = self.plan_row(None)?;
         let plan = decode(&row)?;
-        let h = self.history(&slowburn_store::Filter::default())?;
+        let h = self.history_from(plan.request.start.min(self.today))?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[self.today]);
         let athlete = Self::plan_athlete(&h, &profiles, self.today);
         let cmp = self.comparison(&plan, &h, &profiles);
@@ -461,7 +483,7 @@ impl App {
     /// The store, or a stored plan that cannot be read.
     pub fn today_view(&self) -> Result<TodayView> {
         let today = self.today;
-        let h = self.history(&slowburn_store::Filter::default())?;
+        let h = self.history_from(today)?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[today]);
         let athlete = Self::plan_athlete(&h, &profiles, today);
         let plan_row = self.store.plans()?.into_iter().last();

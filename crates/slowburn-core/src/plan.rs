@@ -773,39 +773,43 @@ fn pattern(
         .map(|q| (q, !(last_day_free && anchor == 6)))
         .chain((0..=kinds.len()).rev().map(|q| (q, race.is_some())))
     {
-        for rest_mask in 0u32..128 {
-            if rest_mask.count_ones() as usize != rests || rest_mask & (1 << anchor) != 0 {
-                continue;
-            }
-            for q_mask in 0u32..128 {
-                if q_mask.count_ones() as usize != q
-                    || q_mask & rest_mask != 0
-                    || q_mask & (1 << anchor) != 0
-                {
-                    continue;
-                }
-                let mut days = [Day::Run; 7];
-                for (i, d) in days.iter_mut().enumerate() {
-                    if rest_mask & (1 << i) != 0 {
-                        *d = Day::Rest;
+        // Rest days: every set of the right size without the anchor; quality days: every
+        // subset of the running days of the right size (at most 35 × 64 candidates).
+        for rest_mask in
+            (0u32..128).filter(|m| m.count_ones() as usize == rests && m & (1 << anchor) == 0)
+        {
+            let avail = 0x7f & !rest_mask & !(1 << anchor);
+            let mut sub = avail;
+            loop {
+                let q_mask = sub;
+                sub = sub.wrapping_sub(1) & avail;
+                if q_mask.count_ones() as usize == q {
+                    let mut days = [Day::Run; 7];
+                    for (i, d) in days.iter_mut().enumerate() {
+                        if rest_mask & (1 << i) != 0 {
+                            *d = Day::Rest;
+                        }
+                    }
+                    if anchored {
+                        days[anchor] = anchor_day;
+                    }
+                    let mut k = kinds.iter();
+                    for (i, d) in days.iter_mut().enumerate() {
+                        if q_mask & (1 << i) != 0 {
+                            *d = Day::Quality(*k.next().unwrap_or(&WorkoutKind::Tempo));
+                        }
+                    }
+                    let free = !(last_day_free && matches!(days[6], Day::Quality(_)));
+                    if let Some(score) =
+                        score(days, prev_last, rest_day, race, phase).filter(|_| free)
+                    {
+                        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                            best = Some((score, days));
+                        }
                     }
                 }
-                if anchored {
-                    days[anchor] = anchor_day;
-                }
-                let mut k = kinds.iter();
-                for (i, d) in days.iter_mut().enumerate() {
-                    if q_mask & (1 << i) != 0 {
-                        *d = Day::Quality(*k.next().unwrap_or(&WorkoutKind::Tempo));
-                    }
-                }
-                if last_day_free && matches!(days[6], Day::Quality(_)) {
-                    continue;
-                }
-                if let Some(score) = score(days, prev_last, rest_day, race, phase) {
-                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                        best = Some((score, days));
-                    }
+                if q_mask == 0 {
+                    break;
                 }
             }
         }
@@ -888,14 +892,32 @@ struct Ctx<'a> {
     /// The week being built, seconds (sizes warm-ups and cool-downs).
     week_s: f64,
     max_hr: Option<u8>,
+    /// The athlete's pace at each target range, worked out once.
+    paces: Vec<((u8, u8), Option<(f64, f64)>)>,
+}
+
+fn own_pace(samples: &[HrPace], (lo, hi): (u8, u8)) -> Option<(f64, f64)> {
+    let p = pace_for_hr_range(samples, lo, hi)?;
+    Some((p.faster_s_per_km, p.slower_s_per_km))
+}
+
+/// The athlete's pace at each of the targets' ranges.
+fn paces_of(t: &Targets, samples: &[HrPace]) -> Vec<((u8, u8), Option<(f64, f64)>)> {
+    [t.recovery, t.easy, t.steady, t.tempo, t.threshold, t.vo2]
+        .into_iter()
+        .flatten()
+        .map(|r| (r, own_pace(samples, r)))
+        .collect()
 }
 
 impl Ctx<'_> {
     /// The pace the athlete runs at `hr`, middle half, s/km.
     fn pace(&self, hr: Option<(u8, u8)>) -> Option<(f64, f64)> {
-        let (lo, hi) = hr?;
-        let p = pace_for_hr_range(&self.athlete.hr_pace, lo, hi)?;
-        Some((p.faster_s_per_km, p.slower_s_per_km))
+        let r = hr?;
+        if let Some((_, p)) = self.paces.iter().find(|(k, _)| *k == r) {
+            return *p;
+        }
+        own_pace(&self.athlete.hr_pace, r)
     }
 
     /// Estimated distance of `seconds` at `hr` (the athlete's median there, else the easy pace
@@ -1382,6 +1404,7 @@ pub fn create(req: &PlanRequest, athlete: &PlanAthlete, key: &str) -> Result<Pla
         key: key.to_owned(),
         week_s: 0.0,
         max_hr: athlete.max_hr.filter(|_| athlete.zones.is_some()),
+        paces: paces_of(&targets, &athlete.hr_pace),
     };
 
     if athlete.zones.is_none() {
@@ -1503,6 +1526,7 @@ pub fn session(
         key: key.to_owned(),
         week_s,
         max_hr: athlete.max_hr.filter(|_| athlete.zones.is_some()),
+        paces: paces_of(&targets, &athlete.hr_pace),
     };
     let round5 = |s: f64| ((s / (5.0 * MIN)).round() * 5.0 * MIN).max(20.0 * MIN);
     Some(match kind {
@@ -1559,7 +1583,7 @@ fn build_week_at(
     prev_last: Day,
     v: f64,
 ) -> Week {
-    let ctx = &Ctx { week_s: v, key: ctx.key.clone(), ..*ctx };
+    let ctx = &Ctx { week_s: v, key: ctx.key.clone(), paces: ctx.paces.clone(), ..*ctx };
     let share = long_share(req.days_per_week);
     let is_race_week = f.phase == Phase::Race;
     let mut out: Vec<Option<Workout>> = vec![None; 7];
