@@ -859,6 +859,12 @@ fn score(
             }
         }
     }
+    // Running days spread over the week: neither runs nor rest days bunched together.
+    for i in 0..6 {
+        if (days[i] == Day::Rest) == (days[i + 1] == Day::Rest) {
+            s -= 1;
+        }
+    }
     if let Some(r) = race {
         // The race week's sharpener at least three days before the race; nothing else hard.
         for (i, d) in days.iter().enumerate() {

@@ -169,8 +169,9 @@ pub fn recommend(input: &TodayInput, athlete: &PlanAthlete, today: Date) -> Reco
         let mut decided = false;
         if let Some(k) = to {
             if decided_by.is_none() && current.kind != k {
+                // The same recovery run `plan adapt` writes for the same signal.
                 let seconds = if k == WorkoutKind::Recovery {
-                    (easy_s * 0.6).clamp(20.0 * 60.0, 40.0 * 60.0)
+                    crate::plan::follow::RECOVERY_INSTEAD_S
                 } else {
                     easy_s
                 };

@@ -331,3 +331,75 @@ fn impossible_requests_are_refused_with_the_value_named() {
     assert!(e.contains("Mars/Base"), "{e}");
     assert!(s.ok("2026-04-06", &["plan", "delete", "1"]).contains("plan 1"));
 }
+
+/// A store with only a profile: no history.
+fn empty(name: &str) -> Store {
+    let dir = std::env::temp_dir().join(format!("slowburn-plan-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("db.sqlite");
+    Store { dir, db }
+}
+
+#[test]
+fn golden_plans_of_fixed_athletes() {
+    // A novice with no history, three days a week, 10 weeks to a 5 km.
+    let s = empty("novice");
+    s.ok("2026-04-06", &["athlete", "set", "--max-hr", "195"]);
+    s.ok(
+        "2026-04-06",
+        &[
+            "plan",
+            "create",
+            "--goal",
+            "5k",
+            "--race-date",
+            "2026-06-14",
+            "--level",
+            "novice",
+            "--days-per-week",
+            "3",
+            "--current-weekly-km",
+            "12",
+        ],
+    );
+    insta::assert_snapshot!("plan_novice_5k", s.ok("2026-04-06", &["plan", "show"]));
+    let race_week = s.ok("2026-04-06", &["plan", "show", "--week", "2026-W24"]);
+    insta::assert_snapshot!("plan_novice_5k_race_week", race_week);
+    // An experienced marathoner, seven days with doubles, 70 km a week, 18 weeks.
+    let s = empty("experienced");
+    s.ok("2026-04-06", &["athlete", "set", "--max-hr", "184", "--resting-hr", "44"]);
+    s.ok(
+        "2026-04-06",
+        &[
+            "plan",
+            "create",
+            "--goal",
+            "marathon",
+            "--race-date",
+            "2026-08-09",
+            "--level",
+            "experienced",
+            "--days-per-week",
+            "7",
+            "--current-weekly-km",
+            "70",
+            "--doubles",
+            "--long-run-day",
+            "sat",
+            "--rest-day",
+            "fri",
+        ],
+    );
+    insta::assert_snapshot!("plan_experienced_marathon", s.ok("2026-04-06", &["plan", "show"]));
+    let v = s.json("2026-04-06", &["plan", "show", "--json"]);
+    let doubles = workouts(&v).iter().filter(|w| w["slot"] == 1).count();
+    assert!(doubles > 0, "doubles asked for and given");
+    for w in workouts(&v).into_iter().filter(|w| w["slot"] == 1) {
+        assert_eq!(w["type"], "recovery");
+    }
+    insta::assert_snapshot!(
+        "plan_experienced_marathon_sharpening",
+        s.ok("2026-04-06", &["plan", "show", "--week", "2026-W27"])
+    );
+}

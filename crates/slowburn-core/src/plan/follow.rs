@@ -259,6 +259,9 @@ pub struct Signals {
 /// Buchheit 2014; a rise of that size goes with fatigue, illness or heat).
 pub const RESTING_HR_RISE: f64 = 5.0;
 
+/// The recovery run that replaces a hard session when a signal says so, seconds.
+pub const RECOVERY_INSTEAD_S: f64 = 30.0 * 60.0;
+
 /// One change adaptation made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
@@ -336,7 +339,7 @@ pub fn adapt(
                 replace(
                     w,
                     WorkoutKind::Recovery,
-                    30.0 * 60.0,
+                    RECOVERY_INSTEAD_S,
                     format!(
                         "resting HR {bpm} bpm is {:.0} over its 7-day baseline of {base:.0}: a recovery run instead of the {}",
                         f64::from(bpm) - base,
@@ -348,7 +351,7 @@ pub fn adapt(
                 replace(
                     w,
                     WorkoutKind::Recovery,
-                    30.0 * 60.0,
+                    RECOVERY_INSTEAD_S,
                     format!(
                         "fatigue noted on {d} ({text}): a recovery run instead of the {}",
                         w.kind.words()

@@ -182,6 +182,9 @@ proptest! {
         doubles: bool,
         max_hr in prop::option::of(150u8..210),
         model in 0usize..3,
+        // A history: flat running at heart rates and paces (the athlete's own paces).
+        history in prop::collection::vec((90u8..200, 200.0f64..600.0, 10.0f64..900.0), 0..60),
+        threshold in prop::option::of(200.0f64..420.0),
     ) {
         let goal = Goal::ALL[goal];
         let level = Level::ALL[level];
@@ -201,8 +204,11 @@ proptest! {
         let models = [ZoneModel::PercentMax, ZoneModel::HeartRateReserve, ZoneModel::FrielLthr];
         let a = PlanAthlete {
             zones: max_hr.map(|m| zones(m, &models[model])),
-            hr_pace: Vec::new(),
-            threshold_pace_s_per_km: None,
+            hr_pace: history
+                .iter()
+                .map(|&(hr, pace_s_per_km, seconds)| HrPace { hr, pace_s_per_km, seconds })
+                .collect(),
+            threshold_pace_s_per_km: threshold,
             max_hr,
         };
         if race <= start {
