@@ -2,6 +2,7 @@
 //! terminal and JSON for scripts (and, next, SVG charts and HTML). It never reads files,
 //! queries the store or computes metrics: the application layer builds the views.
 
+pub mod charts;
 pub mod format;
 pub mod ics;
 pub mod inspect;
