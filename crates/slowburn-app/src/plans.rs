@@ -669,3 +669,39 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     f.sync_all().map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
 }
+
+impl App {
+    /// `report`: the review of the last `weeks`, a year of trends, today and the newest plan,
+    /// and the last 20 runs, for the HTML report.
+    ///
+    /// # Errors
+    /// The store, or a stored plan that cannot be read.
+    pub fn report_view(&self, weeks: u32) -> Result<slowburn_report::html::ReportView> {
+        let review = self.review(&crate::ReviewQuery { weeks, ..crate::ReviewQuery::default() })?;
+        let trends = self.trends(&crate::TrendsQuery {
+            months: 12,
+            compare: 2,
+            ..crate::TrendsQuery::default()
+        })?;
+        let has_runs = !self.is_empty()?;
+        let today = if has_runs || !self.store.plans()?.is_empty() {
+            Some(self.today_view()?)
+        } else {
+            None
+        };
+        let plan =
+            if self.store.plans()?.is_empty() { None } else { Some(self.plan_show(None, None)?) };
+        let runs =
+            self.runs(&crate::RunsQuery { limit: Some(20), ..crate::RunsQuery::default() })?;
+        let mut runs = runs;
+        runs.runs.reverse();
+        Ok(slowburn_report::html::ReportView {
+            date: self.today,
+            review,
+            trends,
+            today,
+            plan,
+            runs,
+        })
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod format;
+pub mod html;
 pub mod ics;
 pub mod inspect;
 pub mod plan_text;

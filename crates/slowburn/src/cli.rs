@@ -52,6 +52,15 @@ pub(crate) enum Command {
     Trends(TrendsArgs),
     /// A periodised training plan: create, show (planned against done), adapt, export to the calendar and the watch.
     Plan(PlanArgs),
+    /// One self-contained HTML file (charts, review, trends, today, the plan) that opens offline.
+    Report {
+        /// Where to write it.
+        #[arg(short, long, default_value = "report.html")]
+        output: PathBuf,
+        /// Weeks of review.
+        #[arg(long, default_value_t = 12)]
+        weeks: u32,
+    },
     /// What to run today, and why: from the plan when there is one, from the history when not.
     Today {
         #[arg(long)]

@@ -403,3 +403,34 @@ fn golden_plans_of_fixed_athletes() {
         s.ok("2026-04-06", &["plan", "show", "--week", "2026-W27"])
     );
 }
+
+#[test]
+fn the_html_report_is_one_self_contained_file_with_charts_and_their_data() {
+    let s = Store::new("report");
+    s.ok("2026-03-30", &["plan", "create", "--goal", "10k", "--race-date", "2026-06-28"]);
+    let path = s.dir.join("report.html");
+    let out = s.ok("2026-03-30", &["report", "-o", path.to_str().expect("path"), "--weeks", "8"]);
+    assert!(out.contains("opens offline"), "{out}");
+    let html = std::fs::read_to_string(&path).expect("report");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Nothing refers outside the file: no URL, no protocol-relative reference.
+    for bad in ["http://", "https://", "//", "src=", "href="] {
+        assert!(!html.contains(bad), "the report holds {bad:?}");
+    }
+    for id in ["today", "review", "trends", "plan", "runs", "weekly_volume", "easy_share", "load"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "no {id} section or chart");
+    }
+    assert!(html.matches("<svg").count() >= 5, "charts drawn");
+    assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+    assert!(html.contains("<table>"), "each chart's data as a table");
+    // The same numbers as the CLI: the review's 80/20 finding is in the report word for word.
+    let review: Value = s.json("2026-03-30", &["review", "--weeks", "8", "--json"]);
+    let first = review["block"]["verdicts"][0]["text"].as_str().expect("a finding");
+    let escaped = first
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    assert!(html.contains(&escaped), "{first}");
+}

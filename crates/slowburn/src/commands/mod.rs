@@ -119,5 +119,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Trends(args) => views::trends(&ctx, &args),
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Today { json } => plan::today(&ctx, json),
+        Command::Report { output, weeks } => plan::report(&ctx, &output, weeks),
     }
 }

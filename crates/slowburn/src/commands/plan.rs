@@ -100,6 +100,24 @@ pub(crate) fn run(ctx: &Ctx, a: &PlanArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+pub(crate) fn report(ctx: &Ctx, output: &std::path::Path, weeks: u32) -> anyhow::Result<ExitCode> {
+    use anyhow::Context as _;
+    let v = ctx.open(false)?.report_view(weeks.max(1))?;
+    let html = slowburn_report::html::report(&v);
+    std::fs::write(output, html.as_bytes())
+        .with_context(|| format!("writing the report to {}", output.display()))?;
+    let mut p = Printer::new(false);
+    p.line(&format!(
+        "Wrote {} ({} KB): {} weeks of review, trends, {}{}; opens offline in any browser.",
+        output.display(),
+        html.len().div_ceil(1024),
+        weeks.max(1),
+        if v.today.is_some() { "today" } else { "no advice for today (no runs yet)" },
+        if v.plan.is_some() { ", the plan" } else { "" }
+    ))?;
+    done(p)
+}
+
 pub(crate) fn today(ctx: &Ctx, json: bool) -> anyhow::Result<ExitCode> {
     let v = ctx.open(false)?.today_view()?;
     let mut p = Printer::new(json);
