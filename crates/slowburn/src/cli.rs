@@ -61,11 +61,27 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 12)]
         weeks: u32,
     },
+    /// The dashboard in the browser and a JSON API over the same database (docs/API.md).
+    Serve(ServeArgs),
     /// What to run today, and why: from the plan when there is one, from the history when not.
     Today {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on; any but loopback needs --token.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Token every request must carry (Bearer header, or the cookie of the one-time link);
+    /// prefer `SLOWBURN_TOKEN`: other users can read a process's arguments.
+    #[arg(long, env = "SLOWBURN_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Largest upload, MB.
+    #[arg(long, default_value_t = 64)]
+    pub max_upload_mb: u32,
 }
 
 #[derive(Debug, clap::Args)]

@@ -13,6 +13,7 @@ use crate::cli::{Cli, Command, ZoneModelArg};
 mod demo;
 mod inspect;
 mod plan;
+mod serve;
 mod store_cmds;
 mod synth;
 mod views;
@@ -120,5 +121,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Today { json } => plan::today(&ctx, json),
         Command::Report { output, weeks } => plan::report(&ctx, &output, weeks),
+        Command::Serve(args) => serve::run(&ctx, &args, cli.today),
     }
 }
