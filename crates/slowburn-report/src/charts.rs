@@ -779,8 +779,9 @@ pub fn load(r: &Review) -> Option<Chart> {
 
     let title = "Fitness, fatigue and form per week".to_owned();
     let alt = format!(
-        "Fitness (CTL), fatigue (ATL) and form (TSB) at the end of each week, {}: fitness from \
-         {} to {}, fatigue {} and form {} at the end. The shaded band is form from −10 to +5, \
+        "Fitness (CTL), fatigue (ATL) and form (TSB) at the end of each week, {}: fitness {} \
+         at the end of the first week and {} at the end of the last, fatigue {} and form {} then. \
+         The shaded band is form from −10 to +5, \
          neutral: load and recovery in balance; below it fatigue is building, above it you are \
          fresh.",
         weeks_from(r),
@@ -903,16 +904,10 @@ pub fn easy_pace(t: &Trends) -> Option<Chart> {
     let (m0, p0) = with[0];
     let (m1, p1) = with[with.len() - 1];
     let mut alt = format!("{title}, {}: {} /km in {}", months_from(&t.months), pace(p0), m0.month);
+    // The months' readings only: whether they show a change is the trends' finding, which
+    // weighs how much running is behind each (the chart does not judge).
     if with.len() > 1 {
-        let d = (p0 - p1).round();
-        let change = if d > 0.0 {
-            format!("{d:.0} s/km faster")
-        } else if d < 0.0 {
-            format!("{:.0} s/km slower", -d)
-        } else {
-            "the same".to_owned()
-        };
-        alt += &format!(", {} /km in {} ({change})", pace(p1), m1.month);
+        alt += &format!(", {} /km in {}", pace(p1), m1.month);
     }
     if gaps > 0 {
         alt += &format!("; no pace in {}", count(gaps, "month", "months"));

@@ -122,7 +122,7 @@ fn today(out: &mut String, t: &TodayView) {
     let what = if w.kind == slowburn_core::plan::WorkoutKind::Rest {
         "Rest day".to_owned()
     } else {
-        format!("{} · {}", w.kind.words(), format::duration(w.duration_s))
+        format!("{} · {}", w.kind.words(), crate::plan_text::minutes(w.duration_s))
     };
     let _ =
         writeln!(out, "<div class=\"what\">{} — {}</div>", esc(&w.date.to_string()), esc(&what));

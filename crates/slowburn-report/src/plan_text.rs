@@ -8,7 +8,7 @@ use crate::format;
 use crate::views::{AdaptView, PlanExportView, PlanListView, PlanView, PlanWorkoutView, TodayView};
 
 /// `45 min`, `1 h 50 min`.
-fn minutes(seconds: f64) -> String {
+pub(crate) fn minutes(seconds: f64) -> String {
     let m = (seconds / 60.0).round() as i64;
     if m >= 60 {
         if m % 60 == 0 {

@@ -312,7 +312,10 @@ fn load_draws_negative_form_below_the_zero_line_over_the_band() {
     assert!(close(attr(ctl[0], "cy"), 166.5 - 30.0 * unit));
     assert_eq!(elements(&c.svg, r#"<path class="atl""#).len(), 1);
     assert!(
-        c.alt.contains("fitness from 30 to 32, fatigue 28 and form +4 at the end"),
+        c.alt.contains(
+            "fitness 30 at the end of the first week and 32 at the end of the last, fatigue 28 \
+             and form +4 then"
+        ),
         "{}",
         c.alt
     );
@@ -354,7 +357,7 @@ fn easy_pace_reads_min_sec_with_faster_higher_and_gaps() {
     assert_eq!(
         c.alt,
         "Easy pace at 140 bpm by month, 4 months from 2025-01: 5:45 /km in 2025-01, 5:35 /km in \
-         2025-04 (10 s/km faster); no pace in 1 month; 1 read off the line's extension \
+         2025-04; no pace in 1 month; 1 read off the line's extension \
          (hollow); faster is higher."
     );
     assert_eq!(c.table.rows[0], ["2025-01", "5:45", "134–146", "90", ""]);
