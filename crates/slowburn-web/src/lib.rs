@@ -19,6 +19,7 @@
 //!   sends can panic the server.
 
 mod api;
+mod cache;
 mod error;
 mod guard;
 mod layout;
@@ -155,6 +156,10 @@ pub fn router(cfg: WebConfig) -> Router {
         .nest("/api", api)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), Arc::new(cache::Cache::default())),
+            cache::cache,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::finish))
         .with_state(state)
