@@ -423,6 +423,12 @@ fn the_html_report_is_one_self_contained_file_with_charts_and_their_data() {
     assert!(html.matches("<svg").count() >= 5, "charts drawn");
     assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
     assert!(html.contains("<table>"), "each chart's data as a table");
+    // Every chart pinned (its SVG, text alternative and data table as the report holds them).
+    for id in ["weekly_volume", "easy_share", "grey_time", "load", "easy_pace", "plan_calendar"] {
+        let start = html.find(&format!("<figure id=\"{id}\">")).expect("the chart");
+        let end = start + html[start..].find("</figure>").expect("its end");
+        insta::assert_snapshot!(format!("report_chart_{id}"), &html[start..end]);
+    }
     // The same numbers as the CLI: the review's 80/20 finding is in the report word for word.
     let review: Value = s.json("2026-03-30", &["review", "--weeks", "8", "--json"]);
     let first = review["block"]["verdicts"][0]["text"].as_str().expect("a finding");
