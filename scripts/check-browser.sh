@@ -90,6 +90,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# On Ctrl-C or a CI runner's SIGTERM, exit, so that the EXIT trap stops the server.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Fixed dates, so the pages are the same on every run: 0.3 years from Monday 2026-01-05 (seed
 # 11, as crates/slowburn/tests/plan.rs) end with a run on Friday 2026-04-24; today is the Monday
@@ -114,9 +117,11 @@ mkdir -p "$out"
 sb report -o "$out/report.html" >/dev/null || die "slowburn report failed"
 
 # --- the server -------------------------------------------------------------------------------
-# Port 0: the system picks a free port, and `serve` prints the address it bound.
+# Port 0: the system picks a free port, and `serve` prints the address it bound. The binary
+# itself, not the `sb` function, so that $! is the server's pid and not a subshell's (killing
+# a subshell leaves the server running).
 log="$work/serve.log"
-sb serve --addr 127.0.0.1:0 >"$log" 2>&1 &
+"$bin" --db "$db" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 1 100); do
