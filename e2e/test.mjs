@@ -182,7 +182,7 @@ function drawnSeries(c, name, cls) {
   return marks;
 }
 
-// 1. The overview: today, the latest week's review and the trends, with charts that draw data.
+// 1. The overview: today, the last 12 weeks' review and the trends, with charts that draw data.
 await check('overview', async () => {
   await open('/', 'slowburn — overview');
   for (const id of ['today', 'review', 'trends', 'upload']) {

@@ -168,7 +168,7 @@ fn runs(out: &mut String, v: &RunsView) {
             .iter()
             .map(|r| {
                 vec![
-                    r.start_local.clone().unwrap_or_default().chars().take(16).collect(),
+                    crate::text::start_text(r),
                     r.run_type.clone().unwrap_or_default().replace('_', " "),
                     r.distance_m.map(format::km).unwrap_or_default(),
                     r.moving_s.or(r.duration_s).map(format::duration).unwrap_or_default(),

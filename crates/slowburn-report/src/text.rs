@@ -43,7 +43,9 @@ pub fn source_text(s: &Source) -> String {
 // ---------------------------------------------------------------------------------------------
 // runs
 
-fn start_text(r: &RunRow) -> String {
+/// A run's local start as `runs` shows it (`2026-04-24 18:46`; UTC when the offset is unknown).
+#[must_use]
+pub fn start_text(r: &RunRow) -> String {
     r.start_local
         .as_deref()
         .or(r.start_utc.as_deref())

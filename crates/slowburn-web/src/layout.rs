@@ -170,7 +170,7 @@ pub(crate) fn runs_table(v: &RunsView) -> String {
     );
     for r in v.runs.iter().rev() {
         let cells = [
-            r.start_local.as_deref().unwrap_or_default().chars().take(16).collect::<String>(),
+            slowburn_report::text::start_text(r),
             r.run_type.as_deref().unwrap_or_default().replace('_', " "),
             r.distance_m.map(format::km).unwrap_or_default(),
             r.moving_s.or(r.duration_s).map(format::duration).unwrap_or_default(),

@@ -30,7 +30,13 @@ pub(crate) async fn overview(State(cfg): Cfg) -> Page {
         let plans = !app.plan_list()?.plans.is_empty();
         // As `report` does: no advice for a runner with neither runs nor a plan.
         let today = if empty && !plans { None } else { Some(app.today_view()?) };
-        let week = app.week(None, &ReviewOptions::default())?;
+        // The last 12 weeks up to this one (as `review` shows them): its charts show this week
+        // against the weeks before it.
+        let week = app.review(&slowburn_app::ReviewQuery {
+            weeks: 12,
+            options: ReviewOptions::default(),
+            ..slowburn_app::ReviewQuery::default()
+        })?;
         let trends = app.trends(&api::default_trends())?;
         Ok((app.today(), empty, today, week, trends))
     })
