@@ -78,7 +78,7 @@ impl Analyser for CoreAnalyser {
             .unwrap_or_else(|| jiff::civil::date(2000, 1, 1));
         let profile = self.athlete.at(date);
         let norms = slowburn_core::classify::Norms::default();
-        let name = meta.and_then(|m| m.name.as_deref());
+        let name = meta.and_then(|m| m.name.as_deref()).or(rec.name.as_deref());
         let r = summarise_with(rec, &Context { profile: &profile, norms, label: None, name });
         let s = &r.summary;
         Analysis {

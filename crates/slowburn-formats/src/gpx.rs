@@ -407,6 +407,7 @@ impl<'a> GpxDecoder<'a> {
                 .creator
                 .map(|name| vec![Device { name: Some(name), ..Device::default() }])
                 .unwrap_or_default(),
+            name: self.trk_names.into_iter().next().or(self.meta_name),
             samples,
             pauses,
             warnings,
@@ -994,6 +995,8 @@ mod tests {
         assert_eq!(r.sport, Some(Sport::RUNNING));
         assert_eq!(r.device().and_then(|d| d.name.as_deref()), Some("Test Watch"));
         assert_eq!(r.kind(), Some(FileKind::Activity));
+        // The track's name is the activity's name.
+        assert_eq!(r.name.as_deref(), Some("Test"));
     }
 
     #[test]

@@ -403,6 +403,9 @@ pub struct Recording {
     pub utc_offset_s: Option<i32>,
     /// Timestamps are device time (FIT values below 0x10000000), not dates.
     pub relative_time: bool,
+    /// The activity's name when the file gives one (GPX `trk/name` or `metadata/name`, TCX
+    /// `Activity/Notes` or `Course/Name`).
+    pub name: Option<String>,
     /// One per FIT `file_id`/`device_info` creator (first is the recording device).
     pub devices: Vec<Device>,
     pub samples: Samples,

@@ -69,6 +69,8 @@ enum Field {
     LapIntensity,
     LapTrigger,
     CreatorName,
+    /// `Activity/Notes` or `Course/Name`: the activity's name.
+    Name,
 }
 
 struct Capture {
@@ -98,6 +100,7 @@ struct TcxDecoder<'a> {
     /// The sport of the activity being read (its laps').
     activity_sport: Option<Sport>,
     creator: Option<String>,
+    name: Option<String>,
     any_distance: bool,
     limit_hit: bool,
     notes: Notes<'a>,
@@ -124,6 +127,7 @@ impl<'a> TcxDecoder<'a> {
             sport: None,
             activity_sport: None,
             creator: None,
+            name: None,
             any_distance: false,
             limit_hit: false,
             notes: Notes::new(bytes),
@@ -192,6 +196,9 @@ impl<'a> TcxDecoder<'a> {
             }
             (Some(Tag::Activity), b"Creator") => tag = Tag::Creator,
             (Some(Tag::Creator), b"Name") => field = Some(Field::CreatorName),
+            (Some(Tag::Activity), b"Notes") | (Some(Tag::Course), b"Name") => {
+                field = Some(Field::Name);
+            }
             (Some(Tag::Course), b"Track") => tag = self.start_track(),
             // `Activities/Activity`, and `MultiSportSession/FirstSport/Activity`.
             (Some(_), b"Activity") => {
@@ -381,6 +388,12 @@ impl<'a> TcxDecoder<'a> {
                 }
                 true
             }
+            Field::Name => {
+                if self.name.is_none() {
+                    self.name = Some(text.to_owned());
+                }
+                true
+            }
             _ => {
                 if self.point.is_none() {
                     return;
@@ -445,6 +458,7 @@ impl<'a> TcxDecoder<'a> {
             mut notes,
             sport,
             creator,
+            name,
             any_distance,
             ..
         } = self;
@@ -474,6 +488,7 @@ impl<'a> TcxDecoder<'a> {
             devices: creator
                 .map(|name| vec![Device { name: Some(name), ..Device::default() }])
                 .unwrap_or_default(),
+            name,
             samples,
             laps,
             sessions,
@@ -629,7 +644,8 @@ mod tests {
 <AverageHeartRateBpm><Value>160</Value></AverageHeartRateBpm><MaximumHeartRateBpm><Value>171</Value></MaximumHeartRateBpm>
 <Intensity>Resting</Intensity><TriggerMethod>Manual</TriggerMethod>
 <Track>{}</Track></Lap>
-<Creator xsi:type="Device_t"><Name>Forerunner 965</Name><UnitId>1</UnitId></Creator></Activity></Activities>
+<Creator xsi:type="Device_t"><Name>Forerunner 965</Name><UnitId>1</UnitId></Creator>
+<Notes>Stadtlauf 10K</Notes></Activity></Activities>
 <Author><Name>Garmin Connect</Name><Build><Time>May 20 2008, 16:58:11</Time></Build></Author>"#,
             trackpoint(
                 "2024-05-01T06:00:00Z",
@@ -648,6 +664,7 @@ mod tests {
         assert_eq!(r.kind(), Some(FileKind::Activity));
         assert_eq!(r.sport, Some(Sport::RUNNING));
         assert_eq!(r.device().and_then(|d| d.name.as_deref()), Some("Forerunner 965"));
+        assert_eq!(r.name.as_deref(), Some("Stadtlauf 10K"));
         let s = &r.samples;
         assert_eq!(s.len(), 3);
         assert_eq!(s.time[1], Some(1_714_543_201_500));
@@ -704,6 +721,8 @@ mod tests {
         );
         let r = decode(tcx(&body).as_bytes()).unwrap();
         assert_eq!(r.kind(), Some(FileKind::Course));
+        // The course's own name, not a course point's.
+        assert_eq!(r.name.as_deref(), Some("R"));
         assert_eq!(r.sport, None);
         assert_eq!(r.samples.len(), 1);
         assert_eq!(r.laps.len(), 1);

@@ -258,7 +258,8 @@ pub fn new_activity(
             utc_offset_s: rec.utc_offset_s,
             sport: a.sport.map(|s| s.0).or(rec.sport.map(|s| s.sport)),
             sub_sport: a.sport.map(|s| s.1).or(rec.sport.map(|s| s.sub_sport)),
-            name: meta.and_then(|m| m.name.clone()),
+            // The export's name, else the one the file gives (GPX, TCX).
+            name: meta.and_then(|m| m.name.clone()).or_else(|| rec.name.clone()),
             description: meta.and_then(|m| m.description.clone()),
             gear: meta.and_then(|m| m.gear.clone()),
             device: device.filter(|d| !d.is_empty()),

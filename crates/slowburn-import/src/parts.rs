@@ -108,6 +108,7 @@ fn part(
         start,
         utc_offset_s: rec.utc_offset_s,
         relative_time: rec.relative_time,
+        name: rec.name.clone(),
         devices: rec.devices.clone(),
         samples,
         laps: rec.laps.iter().filter(|l| within(l.start)).cloned().collect(),
