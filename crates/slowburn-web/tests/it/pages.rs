@@ -89,3 +89,23 @@ async fn the_plan_page_shows_the_plan() {
     let e = get(&cfg, "/api/plan?id=77").await.expect(StatusCode::NOT_FOUND, "application/json");
     assert!(e.error().contains("77"), "{}", e.error());
 }
+
+/// Every page as a runner sees it, pinned (the fixture's folder written as `[dir]`).
+#[tokio::test]
+async fn pages_as_a_runner_sees_them() {
+    let f = fixture();
+    let cfg = config(&f.db);
+    let id = some_id(&f.db);
+    let dir = f.dir.display().to_string();
+    for (name, uri) in [
+        ("overview", "/".to_owned()),
+        ("runs", "/runs".to_owned()),
+        ("run", format!("/runs/{id}")),
+        ("zones", "/zones".to_owned()),
+        ("plan_none", "/plan".to_owned()),
+        ("athlete", "/athlete".to_owned()),
+    ] {
+        let t = get(&cfg, &uri).await.expect(StatusCode::OK, "text/html").text();
+        insta::assert_snapshot!(format!("page_{name}"), t.replace(&dir, "[dir]"));
+    }
+}
