@@ -1,6 +1,7 @@
-//! Server-free SVG charts of the review, the trends and a plan, for the HTML report: each an
-//! inline `<svg>` with a title, an alt text that says what it shows with its key numbers, and
-//! the same numbers as a [`Table`] to print under it. `None` when there is nothing to draw.
+//! Server-free SVG charts of the review, the trends, a plan and one run (its time in zones, its
+//! heart rate and pace), for the HTML report and the dashboard: each an inline `<svg>` with a
+//! title, an alt text that says what it shows with its key numbers, and the same numbers as a
+//! [`Table`] to print under it. `None` when there is nothing to draw.
 //!
 //! # Design
 //! Our own code rather than a plotting crate: the charts are bars, lines and a calendar on
@@ -24,7 +25,7 @@ use slowburn_core::review::{Review, WeekReview};
 use slowburn_core::trends::{MonthTrend, Trends};
 
 use crate::format::no_negative_zero;
-use crate::views::{PlanView, PlanWorkoutView};
+use crate::views::{PlanView, PlanWorkoutView, RunStreams, ZoneBreakdown};
 
 /// The numbers a chart draws, as text. Cells are plain text: the page escapes them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,7 +38,7 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Chart {
     /// Stable name, the function's: `weekly_volume`, `easy_share`, `grey_time`, `load`,
-    /// `easy_pace`, `resting_hr`, `plan_calendar`.
+    /// `easy_pace`, `resting_hr`, `plan_calendar`, `time_in_zones`, `run_streams`.
     pub id: &'static str,
     pub title: String,
     /// An inline `<svg>` element for an HTML5 page (styled by [`CHART_CSS`]).
@@ -68,6 +69,12 @@ pub const CHART_CSS: &str = "\
 .chart .tsb{color:#009e73}
 .chart .pace{color:#0072b2}
 .chart .rhr{color:#d55e00}
+.chart .hr{color:#d55e00}
+.chart .lap{opacity:.45}
+.chart .split{opacity:.8}
+.chart .part{color:#8c8c8c}
+.chart rect.part{fill-opacity:.3}
+.chart .part.work{color:#d55e00}
 .chart rect.day{fill-opacity:.55}
 .chart rect.rest{fill-opacity:.12}
 .chart rect.outside{fill-opacity:.03}
@@ -78,9 +85,9 @@ pub const CHART_CSS: &str = "\
 @media (prefers-color-scheme: dark){
 .chart .easy,.chart .time,.chart .ctl,.chart .pace{color:#56b4e9}
 .chart .moderate,.chart .sessions,.chart .changed{color:#f0e442}
-.chart .hard,.chart .rhr,.chart .missed{color:#e8743b}
+.chart .hard,.chart .rhr,.chart .hr,.chart .part.work,.chart .missed{color:#e8743b}
 .chart .unknown{color:#777}
-.chart .grey{color:#a6a6a6}
+.chart .grey,.chart .part{color:#a6a6a6}
 .chart .atl{color:#e09cc4}
 .chart .tsb,.chart .done{color:#2fbf91}
 .chart .band{opacity:.16}
@@ -1268,4 +1275,418 @@ pub fn plan_calendar(p: &PlanView) -> Option<Chart> {
         alt,
         table: Table { headers, rows: table_rows },
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// One run.
+
+/// Seconds as min:sec, minutes counting on past the hour: `5:08`, `75:12`.
+fn min_sec(seconds: f64) -> String {
+    let s = seconds.round().max(0.0) as i64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Elapsed time as m:ss, or h:mm:ss from an hour: `52:10`, `1:05:30`.
+fn clock(seconds: f64) -> String {
+    let s = seconds.round().max(0.0) as i64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        min_sec(seconds)
+    }
+}
+
+const DOMAIN_CLASSES: [&str; 3] = ["easy", "moderate", "hard"];
+
+/// A zone's range in words: `120–132 bpm`, the open ends `≤132 bpm` and `≥171 bpm`.
+fn bpm_range(low: u8, high: u8) -> String {
+    match (low, high) {
+        (0, h) => format!("≤{h} bpm"),
+        (l, 255) => format!("≥{l} bpm"),
+        (l, h) => format!("{l}–{h} bpm"),
+    }
+}
+
+/// `"120–132"` as its two numbers.
+fn parse_range(r: &str) -> Option<(u8, u8)> {
+    let (lo, hi) = r.split_once('–')?;
+    Some((lo.trim().parse().ok()?, hi.trim().parse().ok()?))
+}
+
+/// The domain (0 easy, 1 moderate, 2 hard) of each zone with time, from the breakdown alone:
+/// each domain starts at a zone's lower bound, so the zones' times, in order, fill the
+/// domains' times in turn, and a zone is in the domain the middle of its time falls in. A zone
+/// without time has none here (it draws no bar; the breakdown does not say).
+fn zone_domains(z: &ZoneBreakdown) -> Vec<Option<usize>> {
+    let [easy, moderate, _] = z.domains;
+    let mut before = 0.0;
+    z.zones
+        .iter()
+        .map(|(_, _, secs)| {
+            let secs = secs.max(0.0);
+            let mid = before + secs / 2.0;
+            before += secs;
+            (secs > 0.0).then_some(if mid < easy {
+                0
+            } else if mid < easy + moderate {
+                1
+            } else {
+                2
+            })
+        })
+        .collect()
+}
+
+/// Zone bars' geometry: labels left of `ZONE_LEFT`, bars to `ZONE_RIGHT` at the top tick,
+/// one row every `ZONE_PITCH` from `ZONE_TOP`.
+const ZONE_LEFT: f64 = 112.0;
+const ZONE_RIGHT: f64 = 580.0;
+const ZONE_TOP: f64 = 30.0;
+const ZONE_PITCH: f64 = 24.0;
+const ZONE_BAR: f64 = 16.0;
+
+/// Horizontal bars, one per zone (its label and heart-rate range), as long as the time spent
+/// in it, coloured by the zone's domain (easy, moderate, hard); the time written after each
+/// bar as min:sec; x axis in minutes. The alt text adds the time in the grey band. `None`
+/// without zones or without any time in them.
+#[must_use]
+pub fn time_in_zones(z: &ZoneBreakdown) -> Option<Chart> {
+    let total: f64 = z.zones.iter().map(|x| x.2.max(0.0)).sum();
+    if z.zones.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let domains = zone_domains(z);
+    let top_min = z.zones.iter().map(|x| x.2 / 60.0).fold(0.0, f64::max);
+    let ticks = nice_ticks(0.0, top_min, 1.0);
+    let x = Linear { d0: 0.0, d1: ticks[ticks.len() - 1], r0: ZONE_LEFT, r1: ZONE_RIGHT };
+    let rows_n = z.zones.len();
+    let axis_y = ZONE_TOP + rows_n as f64 * ZONE_PITCH;
+    let height = axis_y + 28.0;
+    let label = |(l, r): (&String, &String)| match parse_range(r) {
+        Some((lo, hi)) => format!("{l} {}", bpm_range(lo, hi)),
+        None => format!("{l} {r} bpm"),
+    };
+
+    let title = "Time in heart-rate zones".to_owned();
+    let most = z.zones.iter().fold(&z.zones[0], |a, x| if x.2 > a.2 { x } else { a });
+    let model =
+        z.model.as_deref().map_or_else(String::new, |m| format!(" ({})", m.replace('_', " ")));
+    let mut alt = format!(
+        "{title}{model}: {} with heart rate, the most in {} ({}, {} %); easy {}, moderate {}, \
+         hard {}",
+        min_sec(total),
+        label((&most.0, &most.1)),
+        min_sec(most.2),
+        pct(most.2 / total),
+        min_sec(z.domains[0]),
+        min_sec(z.domains[1]),
+        min_sec(z.domains[2]),
+    );
+    if let Some((lo, hi)) = z.grey_band {
+        alt += &format!(
+            "; {} in the grey band ({lo}–{hi} bpm, the top of the easy domain)",
+            min_sec(z.grey_s)
+        );
+    }
+    alt.push('.');
+
+    let mut svg = Svg::new("time_in_zones", W, height, &title, &alt);
+    legend(
+        &mut svg,
+        &[
+            ("easy", "Easy", Key::Swatch),
+            ("moderate", "Moderate", Key::Swatch),
+            ("hard", "Hard", Key::Swatch),
+        ],
+    );
+    svg.open("grid");
+    for &t in &ticks {
+        svg.line("", (x.at(t), ZONE_TOP), (x.at(t), axis_y), "");
+    }
+    svg.close();
+    svg.open("axis x");
+    svg.line("", (ZONE_LEFT, axis_y), (ZONE_RIGHT, axis_y), "");
+    for &t in &ticks {
+        svg.text("tick", (x.at(t), axis_y + 15.0), "middle", &num(t));
+    }
+    svg.text("unit", (ZONE_RIGHT + 14.0, axis_y + 15.0), "start", "min");
+    svg.close();
+    svg.open("axis y");
+    for (i, (l, r, _)) in z.zones.iter().enumerate() {
+        let y = ZONE_TOP + i as f64 * ZONE_PITCH + ZONE_BAR / 2.0 + 4.0 + 3.5;
+        svg.text("tick", (ZONE_LEFT - 6.0, y), "end", &label((l, r)));
+    }
+    svg.close();
+    svg.open("bars");
+    for (i, ((l, r, secs), d)) in z.zones.iter().zip(&domains).enumerate() {
+        let top = ZONE_TOP + i as f64 * ZONE_PITCH + 4.0;
+        let w = x.at(secs / 60.0) - ZONE_LEFT;
+        if let Some(class) = d.map(|d| DOMAIN_CLASSES[d]) {
+            let tip = format!("{}: {} ({class})", label((l, r)), min_sec(*secs));
+            svg.rect(class, ZONE_LEFT, top, w, ZONE_BAR, Some(&tip));
+        }
+        svg.text(
+            "value",
+            (ZONE_LEFT + w + 4.0, top + ZONE_BAR / 2.0 + 3.5),
+            "start",
+            &min_sec(*secs),
+        );
+    }
+    svg.close();
+
+    let headers = ["Zone", "Heart rate (bpm)", "Time (min:sec)", "Share (%)", "Domain"]
+        .map(String::from)
+        .to_vec();
+    let rows = z
+        .zones
+        .iter()
+        .zip(&domains)
+        .map(|((l, r, secs), d)| {
+            vec![
+                l.clone(),
+                r.clone(),
+                min_sec(*secs),
+                pct(secs / total),
+                d.map_or("–", |d| DOMAIN_CLASSES[d]).to_owned(),
+            ]
+        })
+        .collect();
+    Some(Chart {
+        id: "time_in_zones",
+        title,
+        svg: svg.finish(),
+        alt,
+        table: Table { headers, rows },
+    })
+}
+
+/// The stream chart's plot right edge (the pace axis is right of it).
+const STREAM_RIGHT: f64 = 588.0;
+/// The parts strip under the x axis.
+const STRIP_TOP: f64 = 234.0;
+const STRIP_H: f64 = 14.0;
+
+/// `warm_up` → `warm-up`.
+fn part_words(kind: &str) -> String {
+    kind.replace('_', "-")
+}
+
+/// Heart rate (left axis, bpm) and pace (right axis, min:sec per km, faster higher) over
+/// elapsed time (minutes), over the heart-rate zones as faint bands coloured by domain; lap
+/// starts as thin vertical lines, each whole kilometre as a tick on the x axis, and the run's
+/// parts (warm-up, work, recoveries, cool-down) as a labelled strip under the axis. Lines break
+/// where nothing was recorded. `None` without a point with a heart rate or a pace.
+#[must_use]
+pub fn run_streams(s: &RunStreams) -> Option<Chart> {
+    let hrs: Vec<f64> = s.points.iter().filter_map(|p| p.hr.map(f64::from)).collect();
+    let paces: Vec<f64> = s.points.iter().filter_map(|p| p.pace_s_per_km).collect();
+    if (hrs.is_empty() && paces.is_empty()) || s.elapsed_s <= 0.0 {
+        return None;
+    }
+    let height = if s.parts.is_empty() { H } else { STRIP_TOP + STRIP_H + 8.0 };
+    let x = Linear { d0: 0.0, d1: s.elapsed_s, r0: PLOT_LEFT, r1: STREAM_RIGHT };
+    let minutes = s.elapsed_s / 60.0;
+    let x_ticks: Vec<f64> =
+        nice_ticks(0.0, minutes, 1.0).into_iter().filter(|t| *t <= minutes + 1e-9).collect();
+    let (hr_lo, hr_hi) = hrs.iter().fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+    let hr_ticks =
+        if hrs.is_empty() { vec![0.0, 1.0] } else { nice_ticks(hr_lo - 5.0, hr_hi + 5.0, 1.0) };
+    let y = y_scale(&hr_ticks);
+    let (p_lo, p_hi) = paces.iter().fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+    let pace_t = if paces.is_empty() { vec![0.0, 1.0] } else { pace_ticks(p_lo - 5.0, p_hi + 5.0) };
+    // Slower at the bottom, faster at the top.
+    let y2 = Linear { d0: pace_t[pace_t.len() - 1], d1: pace_t[0], r0: PLOT_BOTTOM, r1: PLOT_TOP };
+
+    // Each point stands for `step_s`; the mean heart rate and the time in the top zone.
+    let step = s.step_s.max(0.0);
+    let mean_hr = (!hrs.is_empty()).then(|| hrs.iter().sum::<f64>() / hrs.len() as f64);
+    let top_zone = s.zones.last();
+    let in_top = top_zone.map(|(_, lo, hi, _)| {
+        s.points.iter().filter(|p| p.hr.is_some_and(|h| h >= *lo && h <= *hi)).count() as f64 * step
+    });
+
+    let title = "Heart rate and pace".to_owned();
+    let mut alt = format!("{title} over {} of elapsed time", clock(s.elapsed_s));
+    match mean_hr {
+        Some(m) => alt += &format!(": mean heart rate {} bpm", fixed(m, 0)),
+        None => alt += ": no heart rate",
+    }
+    if let (Some((label, lo, hi, _)), Some(t), Some(_)) = (top_zone, in_top, mean_hr) {
+        alt += &format!(", {} in {label} (the top zone, {})", min_sec(t), bpm_range(*lo, *hi));
+    }
+    if !paces.is_empty() {
+        let best = paces.iter().copied().fold(f64::MAX, f64::min);
+        alt += &format!("; fastest 30-s pace {} /km (faster is higher)", pace(best));
+    }
+    let laps = s.laps.iter().filter(|t| **t > 0.5 && **t < s.elapsed_s).count();
+    alt += &format!(
+        "; {}, {}",
+        count(laps + 1, "lap", "laps"),
+        count(s.splits.len(), "whole kilometre", "whole kilometres")
+    );
+    if !s.parts.is_empty() {
+        let words: Vec<String> = s.parts.iter().map(|p| part_words(&p.2)).collect();
+        alt += &format!("; parts: {}", words.join(", "));
+    }
+    alt.push('.');
+
+    let mut svg = Svg::new("run_streams", W, height, &title, &alt);
+    let mut keys = Vec::new();
+    if !hrs.is_empty() {
+        keys.push(("hr", "Heart rate", Key::Line));
+    }
+    if !paces.is_empty() {
+        keys.push(("pace", "Pace", Key::Line));
+    }
+    if laps > 0 {
+        keys.push(("lap", "Lap", Key::Line));
+    }
+    legend(&mut svg, &keys);
+
+    // Zone bands behind everything, clipped to the heart-rate axis.
+    if !hrs.is_empty() {
+        svg.open("zones");
+        let (a0, a1) = (hr_ticks[0], hr_ticks[hr_ticks.len() - 1]);
+        for (label, lo, hi, domain) in &s.zones {
+            let (b0, b1) = (f64::from(*lo).max(a0), (f64::from(*hi) + 1.0).min(a1));
+            if b1 <= b0 {
+                continue;
+            }
+            let class =
+                if DOMAIN_CLASSES.contains(&domain.as_str()) { domain.as_str() } else { "unknown" };
+            let tip = format!("{label} {} ({domain})", bpm_range(*lo, *hi));
+            svg.rect(
+                &format!("band {class}"),
+                PLOT_LEFT,
+                y.at(b1),
+                STREAM_RIGHT - PLOT_LEFT,
+                y.at(b0) - y.at(b1),
+                Some(&tip),
+            );
+        }
+        svg.close();
+    }
+    // Grid and axes.
+    svg.open("grid");
+    for &t in &hr_ticks {
+        svg.line("", (PLOT_LEFT, y.at(t)), (STREAM_RIGHT, y.at(t)), "");
+    }
+    svg.close();
+    if !hrs.is_empty() {
+        svg.open("axis y");
+        svg.line("", (PLOT_LEFT, PLOT_TOP), (PLOT_LEFT, PLOT_BOTTOM), "");
+        for &t in &hr_ticks {
+            svg.text("tick", (PLOT_LEFT - 5.0, y.at(t) + 3.5), "end", &num(t));
+        }
+        svg.text("unit", (4.0, 17.0), "start", "bpm");
+        svg.close();
+    }
+    if !paces.is_empty() {
+        svg.open("axis y2");
+        svg.line("", (STREAM_RIGHT, PLOT_TOP), (STREAM_RIGHT, PLOT_BOTTOM), "");
+        for &t in &pace_t {
+            svg.text("tick", (STREAM_RIGHT + 5.0, y2.at(t) + 3.5), "start", &pace(t));
+        }
+        svg.text("unit", (W - 4.0, 27.0), "end", "min:sec /km");
+        svg.close();
+    }
+    svg.open("axis x");
+    svg.line("", (PLOT_LEFT, PLOT_BOTTOM), (STREAM_RIGHT, PLOT_BOTTOM), "");
+    for &t in &x_ticks {
+        let xt = x.at(t * 60.0);
+        svg.line("", (xt, PLOT_BOTTOM), (xt, PLOT_BOTTOM + 3.0), "");
+        svg.text("tick", (xt, PLOT_BOTTOM + 15.0), "middle", &num(t));
+    }
+    svg.text("unit", (STREAM_RIGHT + 5.0, PLOT_BOTTOM + 15.0), "start", "min");
+    svg.close();
+    // Laps and kilometres.
+    if laps > 0 {
+        svg.open("laps");
+        for &t in s.laps.iter().filter(|t| **t > 0.5 && **t < s.elapsed_s) {
+            svg.line("lap", (x.at(t), PLOT_TOP), (x.at(t), PLOT_BOTTOM), r#" stroke-width="0.75""#);
+        }
+        svg.close();
+    }
+    if !s.splits.is_empty() {
+        svg.open("splits");
+        let mut prev = 0.0;
+        for (k, &t) in s.splits.iter().enumerate() {
+            let tip = format!("km {}: {} elapsed, split {}", k + 1, clock(t), min_sec(t - prev));
+            svg.rect("split", x.at(t) - 0.75, PLOT_BOTTOM - 6.0, 1.5, 6.0, Some(&tip));
+            prev = t;
+        }
+        svg.close();
+    }
+    // The lines, broken where a bucket holds nothing (a pause, a gap in the recording).
+    let gap = |i: usize| i > 0 && s.points[i].t_s - s.points[i - 1].t_s > 1.5 * step.max(1.0);
+    let line =
+        |f: &dyn Fn(&crate::views::StreamPoint) -> Option<(f64, f64)>| -> Vec<Option<(f64, f64)>> {
+            let mut out = Vec::with_capacity(s.points.len() + 8);
+            for (i, p) in s.points.iter().enumerate() {
+                if gap(i) {
+                    out.push(None);
+                }
+                out.push(f(p));
+            }
+            out
+        };
+    if !paces.is_empty() {
+        let pts = line(&|p| p.pace_s_per_km.map(|v| (x.at(p.t_s), y2.at(v))));
+        svg.open("series pace");
+        svg.path(
+            "pace",
+            &gapped_path(&pts),
+            false,
+            r#" stroke-width="1.25" stroke-linejoin="round""#,
+        );
+        svg.close();
+    }
+    if !hrs.is_empty() {
+        let pts = line(&|p| p.hr.map(|v| (x.at(p.t_s), y.at(f64::from(v)))));
+        svg.open("series hr");
+        svg.path("hr", &gapped_path(&pts), false, r#" stroke-width="1.5" stroke-linejoin="round""#);
+        svg.close();
+    }
+    // The parts, a strip under the axis.
+    if !s.parts.is_empty() {
+        svg.open("parts");
+        for (a, b, kind) in &s.parts {
+            let (x0, x1) = (x.at(a.max(0.0)), x.at(b.min(s.elapsed_s)));
+            if x1 <= x0 {
+                continue;
+            }
+            let words = part_words(kind);
+            let tip = format!("{words}: {} to {}", clock(*a), clock(*b));
+            svg.rect(&format!("part {kind}"), x0, STRIP_TOP, x1 - x0, STRIP_H, Some(&tip));
+            if words.chars().count() as f64 * CHAR_W + 4.0 <= x1 - x0 {
+                svg.text("", (f64::midpoint(x0, x1), STRIP_TOP + 10.5), "middle", &words);
+            }
+        }
+        svg.close();
+    }
+
+    let headers = ["km", "Elapsed", "Split (min:sec)", "Mean HR (bpm)"].map(String::from).to_vec();
+    let mut prev = 0.0;
+    let rows = s
+        .splits
+        .iter()
+        .enumerate()
+        .map(|(k, &t)| {
+            let in_km: Vec<f64> = s
+                .points
+                .iter()
+                .filter(|p| p.t_s >= prev && p.t_s < t)
+                .filter_map(|p| p.hr.map(f64::from))
+                .collect();
+            let hr = if in_km.is_empty() {
+                "–".to_owned()
+            } else {
+                fixed(in_km.iter().sum::<f64>() / in_km.len() as f64, 0)
+            };
+            let row = vec![(k + 1).to_string(), clock(t), min_sec(t - prev), hr];
+            prev = t;
+            row
+        })
+        .collect();
+    Some(Chart { id: "run_streams", title, svg: svg.finish(), alt, table: Table { headers, rows } })
 }

@@ -183,6 +183,15 @@ fn runs(out: &mut String, v: &RunsView) {
     out.push_str("</section>\n");
 }
 
+/// One chart as a `<figure>`: its title, the svg, the alt text as the caption and its data
+/// table folded under it; empty for no chart.
+#[must_use]
+pub fn figure_html(c: Option<Chart>) -> String {
+    let mut out = String::new();
+    figure(&mut out, c);
+    out
+}
+
 /// A whole HTML document around `body` (already HTML): inline styles, no outside reference.
 #[must_use]
 pub fn document(title: &str, body: &str) -> String {

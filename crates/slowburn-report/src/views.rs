@@ -130,6 +130,40 @@ pub struct ActivityDetail {
     pub profile: Option<ProfileUsed>,
 }
 
+/// One point of a run's streams: the mean of one bucket of samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamPoint {
+    /// Elapsed seconds from the first sample (pauses included).
+    pub t_s: f64,
+    /// Cleaned heart rate, bpm.
+    pub hr: Option<u8>,
+    /// Pace smoothed over 30 s, seconds per km (none while standing or walking very slowly).
+    pub pace_s_per_km: Option<f64>,
+}
+
+/// A run's heart rate and pace over elapsed time, with its zones, parts, laps and km splits
+/// (`/api/runs/{id}/streams`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunStreams {
+    pub id: i64,
+    /// Elapsed seconds from the first sample to the last.
+    pub elapsed_s: f64,
+    /// Seconds of recording each point stands for (a bucket; at most about 600 points).
+    pub step_s: f64,
+    /// In time order; a bucket without samples has no point.
+    pub points: Vec<StreamPoint>,
+    /// The heart-rate zones of the profile in force on the run's date: `[label, low_bpm,
+    /// high_bpm, domain]` (`easy`, `moderate`, `hard`); empty without a profile.
+    pub zones: Vec<(String, u8, u8, String)>,
+    /// The run's parts from its signal: `[start_s, end_s, kind]` in elapsed seconds, kind
+    /// `warm_up`, `work`, `recovery`, `cool_down` or `run`.
+    pub parts: Vec<(f64, f64, String)>,
+    /// Elapsed seconds at which each lap starts.
+    pub laps: Vec<f64>,
+    /// Elapsed seconds at each whole kilometre (1 km, 2 km, …).
+    pub splits: Vec<f64>,
+}
+
 /// One zone of `slowburn zones`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneRow {

@@ -16,10 +16,12 @@ use slowburn_core::review::{
 use slowburn_core::trends::{trends, PaceAtHr, TrendSettings, Trends};
 use slowburn_core::zones::ZoneModel;
 use slowburn_report::charts::{
-    easy_pace, easy_share, grey_time, load, plan_calendar, resting_hr, weekly_volume, Chart,
-    CHART_CSS,
+    easy_pace, easy_share, grey_time, load, plan_calendar, resting_hr, run_streams, time_in_zones,
+    weekly_volume, Chart, CHART_CSS,
 };
-use slowburn_report::views::{PlanView, PlanWeekView, PlanWorkoutView};
+use slowburn_report::views::{
+    PlanView, PlanWeekView, PlanWorkoutView, RunStreams, StreamPoint, ZoneBreakdown,
+};
 
 const BOTTOM: f64 = 212.0;
 const PLOT_H: f64 = 182.0;
@@ -665,4 +667,205 @@ fn the_stylesheet_themes_every_class_in_light_and_dark() {
         assert!(light.contains(&format!(".{class}{{")), "{class}");
     }
     assert_eq!(CHART_CSS.matches('{').count(), CHART_CSS.matches('}').count());
+}
+
+/// Percent-of-max zones for a max HR of 190, as `show` gives them: Z1–Z2 easy, Z3–Z4 moderate, Z5 hard.
+fn breakdown() -> ZoneBreakdown {
+    let z = |l: &str, r: &str, s: f64| (l.to_owned(), r.to_owned(), s);
+    ZoneBreakdown {
+        model: Some("percent_max".to_owned()),
+        zones: vec![
+            z("Z1", "0–113", 600.0),
+            z("Z2", "114–132", 1800.0),
+            z("Z3", "133–151", 300.0),
+            z("Z4", "152–170", 0.0),
+            z("Z5", "171–255", 60.0),
+        ],
+        domains: [2400.0, 300.0, 60.0],
+        grey_band: Some((126, 132)),
+        grey_s: 420.0,
+        missing: None,
+    }
+}
+
+#[test]
+fn time_in_zones_bars_are_as_long_as_the_time() {
+    let c = time_in_zones(&breakdown()).expect("a chart");
+    check(&c);
+    assert_eq!(c.id, "time_in_zones");
+    let body = unlegended(&c.svg);
+    // The longest zone is 30 min: ticks 0–30 by 10 over 580 − 112 = 468 units, 15.6 a minute.
+    assert_eq!(texts_in(&c.svg, r#"<g class="axis x">"#), ["0", "10", "20", "30", "min"]);
+    let easy = elements(&body, r#"<rect class="easy""#);
+    let moderate = elements(&body, r#"<rect class="moderate""#);
+    let hard = elements(&body, r#"<rect class="hard""#);
+    // Z1 and Z2 easy, Z3 moderate, Z5 hard; Z4 has no time and no bar.
+    assert_eq!((easy.len(), moderate.len(), hard.len()), (2, 1, 1));
+    assert!(close(attr(easy[0], "width"), 156.0)); // 10 min
+    assert!(close(attr(easy[1], "width"), 468.0)); // 30 min
+    assert!(close(attr(moderate[0], "width"), 78.0)); // 5 min
+    assert!(close(attr(hard[0], "width"), 15.6)); // 1 min
+    assert!(easy.iter().chain(&moderate).chain(&hard).all(|b| close(attr(b, "x"), 112.0)));
+    // One row every 24 units from 30, the bar 4 below the row's top.
+    assert!(close(attr(easy[1], "y"), 30.0 + 24.0 + 4.0));
+    assert!(close(attr(hard[0], "y"), 30.0 + 4.0 * 24.0 + 4.0));
+    assert_eq!(
+        texts_in(&c.svg, r#"<g class="axis y">"#),
+        ["Z1 ≤113 bpm", "Z2 114–132 bpm", "Z3 133–151 bpm", "Z4 152–170 bpm", "Z5 ≥171 bpm"]
+    );
+    assert!(c.svg.contains("<title>Z1 ≤113 bpm: 10:00 (easy)</title>"), "{}", c.svg);
+    assert!(c.svg.contains(">30:00</text>") && c.svg.contains(">0:00</text>"));
+    assert_eq!(
+        c.alt,
+        "Time in heart-rate zones (percent max): 46:00 with heart rate, the most in Z2 \
+         114–132 bpm (30:00, 65 %); easy 40:00, moderate 5:00, hard 1:00; 7:00 in the grey \
+         band (126–132 bpm, the top of the easy domain)."
+    );
+    assert_eq!(
+        c.table.headers,
+        ["Zone", "Heart rate (bpm)", "Time (min:sec)", "Share (%)", "Domain"]
+    );
+    assert_eq!(c.table.rows[0], ["Z1", "0–113", "10:00", "22", "easy"]);
+    assert_eq!(c.table.rows[3], ["Z4", "152–170", "0:00", "0", "–"]);
+    assert_eq!(c.table.rows[4], ["Z5", "171–255", "1:00", "2", "hard"]);
+    assert_eq!(time_in_zones(&breakdown()), Some(c));
+    // No zones, or no time in them: nothing to draw.
+    let mut none = breakdown();
+    none.zones.iter_mut().for_each(|z| z.2 = 0.0);
+    assert_eq!(time_in_zones(&none), None);
+    none.zones.clear();
+    assert_eq!(time_in_zones(&none), None);
+}
+
+/// 20 minutes, a point a minute (none at 10–11 min: a pause): 5 min at 120 bpm and 6:00 /km,
+/// 10 at 150 bpm and 5:00 /km, 5 at 175 bpm and 5:30 /km.
+fn streams() -> RunStreams {
+    let points = (0..20)
+        .filter(|k| *k != 10)
+        .map(|k| {
+            let (hr, pace) = match k {
+                0..5 => (120, 360.0),
+                5..15 => (150, 300.0),
+                _ => (175, 330.0),
+            };
+            StreamPoint { t_s: 60.0 * f64::from(k) + 30.0, hr: Some(hr), pace_s_per_km: Some(pace) }
+        })
+        .collect();
+    let z = |l: &str, lo: u8, hi: u8, d: &str| (l.to_owned(), lo, hi, d.to_owned());
+    RunStreams {
+        id: 7,
+        elapsed_s: 1200.0,
+        step_s: 60.0,
+        points,
+        zones: vec![
+            z("Z1", 0, 113, "easy"),
+            z("Z2", 114, 132, "easy"),
+            z("Z3", 133, 151, "moderate"),
+            z("Z4", 152, 170, "moderate"),
+            z("Z5", 171, 255, "hard"),
+        ],
+        parts: vec![
+            (0.0, 300.0, "warm_up".to_owned()),
+            (300.0, 900.0, "work".to_owned()),
+            (900.0, 1200.0, "cool_down".to_owned()),
+        ],
+        laps: vec![0.0, 600.0, 900.0],
+        splits: vec![330.0, 630.0, 930.0],
+    }
+}
+
+#[test]
+fn run_streams_draws_heart_rate_and_pace_over_zones_laps_and_parts() {
+    let s = streams();
+    let c = run_streams(&s).expect("a chart");
+    check(&c);
+    assert_eq!(c.id, "run_streams");
+    assert!(c.svg.contains(r#" viewBox="0 0 640 256""#), "the parts strip under the axis");
+    let body = unlegended(&c.svg);
+    // Heart rate 120–175 bpm: ticks 100–180 by 20, 182 / 80 = 2.275 units a bpm.
+    assert_eq!(
+        texts_in(&c.svg, r#"<g class="axis y">"#),
+        ["100", "120", "140", "160", "180", "bpm"]
+    );
+    // Pace 5:00–6:00 /km: 4:45–6:15 by 15 s, slowest at the bottom.
+    assert_eq!(
+        texts_in(&c.svg, r#"<g class="axis y2">"#),
+        ["4:45", "5:00", "5:15", "5:30", "5:45", "6:00", "6:15", "min:sec /km"]
+    );
+    // 20 min over 48–588: ticks every 5 min.
+    assert_eq!(texts_in(&c.svg, r#"<g class="axis x">"#), ["0", "5", "10", "15", "20", "min"]);
+    // Zone bands behind the line, clipped to the axis: Z1 from 100 to 114 bpm.
+    let bands: Vec<&str> = elements(&body, r#"<rect class="band "#);
+    assert_eq!(bands.len(), 5);
+    assert!(bands[0].starts_with(r#"<rect class="band easy""#));
+    assert!(bands[4].starts_with(r#"<rect class="band hard""#));
+    assert!(close(attr(bands[0], "y"), 212.0 - 14.0 * 2.275));
+    assert!(close(attr(bands[0], "height"), 14.0 * 2.275));
+    assert!(close(attr(bands[4], "y"), 30.0), "Z5 is cut at 180 bpm");
+    assert!(
+        c.svg.find("band easy").expect("bands") < c.svg.find(r#"<path class="hr""#).expect("hr")
+    );
+    // The heart-rate line: 150 bpm at 212 − 50 × 2.275; broken at the pause.
+    let hr = elements(&body, r#"<path class="hr""#);
+    assert_eq!(hr.len(), 1);
+    assert_eq!((hr[0].matches('M').count(), hr[0].matches('L').count()), (2, 17));
+    assert!(hr[0].contains("M61.5 166.5L88.5 166.5"), "{}", hr[0]); // 30 s and 90 s at 120 bpm
+    assert!(hr[0].contains(&format!("L{} 98.25", 48.0 + 0.45 * 330.0)), "{}", hr[0]);
+    // Pace: 5:00 is 75 s from the slow end of 90 s; faster is higher.
+    let pace = elements(&body, r#"<path class="pace""#);
+    assert!(pace[0].contains("M61.5 181.67"), "{}", pace[0]); // 6:00
+    assert!(pace[0].contains(&format!("L{} 60.33", 48.0 + 0.45 * 330.0)), "{}", pace[0]);
+    // Lap starts after the first: thin vertical lines at 10 and 15 min.
+    let laps = elements(&body, r#"<line class="lap""#);
+    assert_eq!(laps.len(), 2);
+    assert!(close(attr(laps[0], "x1"), 318.0) && close(attr(laps[0], "x2"), 318.0));
+    assert!(close(attr(laps[1], "x1"), 453.0));
+    assert!(close(attr(laps[0], "y1"), 30.0) && close(attr(laps[0], "y2"), 212.0));
+    // A tick at each whole kilometre, on the axis.
+    let km = elements(&body, r#"<rect class="split""#);
+    assert_eq!(km.len(), 3);
+    assert!(close(attr(km[0], "x") + attr(km[0], "width") / 2.0, 48.0 + 0.45 * 330.0));
+    assert!(c.svg.contains("<title>km 2: 10:30 elapsed, split 5:00</title>"));
+    // The parts, a strip with their names where they fit.
+    let parts = elements(&body, r#"<rect class="part "#);
+    assert_eq!(parts.len(), 3);
+    assert!(parts[1].starts_with(r#"<rect class="part work""#));
+    assert!(close(attr(parts[1], "x"), 183.0) && close(attr(parts[1], "width"), 270.0));
+    assert!(close(attr(parts[1], "y"), 234.0));
+    assert_eq!(texts_in(&c.svg, r#"<g class="parts">"#), ["warm-up", "work", "cool-down"]);
+    assert_eq!(
+        c.alt,
+        "Heart rate and pace over 20:00 of elapsed time: mean heart rate 149 bpm, 5:00 in Z5 \
+         (the top zone, ≥171 bpm); fastest 30-s pace 5:00 /km (faster is higher); 3 laps, 3 \
+         whole kilometres; parts: warm-up, work, cool-down."
+    );
+    assert_eq!(c.table.headers, ["km", "Elapsed", "Split (min:sec)", "Mean HR (bpm)"]);
+    assert_eq!(
+        c.table.rows,
+        [
+            ["1", "5:30", "5:30", "120"],
+            ["2", "10:30", "5:00", "150"],
+            ["3", "15:30", "5:00", "150"]
+        ]
+    );
+    assert_eq!(run_streams(&s), Some(c));
+}
+
+#[test]
+fn run_streams_without_parts_or_heart_rate() {
+    let mut s = streams();
+    s.parts.clear();
+    s.zones.clear();
+    s.points.iter_mut().for_each(|p| p.hr = None);
+    let c = run_streams(&s).expect("pace alone is a chart");
+    check(&c);
+    assert!(c.svg.contains(r#" viewBox="0 0 640 240""#));
+    assert!(elements(&c.svg, r#"<path class="hr""#).is_empty());
+    assert!(!c.svg.contains(r#"<g class="parts">"#) && !c.svg.contains("band "));
+    assert!(c.alt.starts_with("Heart rate and pace over 20:00 of elapsed time: no heart rate;"));
+    assert_eq!(c.table.rows[0], ["1", "5:30", "5:30", "–"]);
+    s.points.iter_mut().for_each(|p| p.pace_s_per_km = None);
+    assert_eq!(run_streams(&s), None);
+    s.points.clear();
+    assert_eq!(run_streams(&s), None);
 }
