@@ -9,8 +9,8 @@ use axum::Json;
 use serde::Deserialize;
 use slowburn_app::{ImportOutcome, TrendsQuery};
 use slowburn_report::views::{
-    ActivityDetail, AthleteView, ChangeView, PlanView, ReviewView, RunsView, TodayView, TrendsView,
-    ZonesView,
+    ActivityDetail, AthleteView, ChangeView, PlanView, ReviewView, RunStreams, RunsView, TodayView,
+    TrendsView, ZonesView,
 };
 
 use crate::error::ApiError;
@@ -34,6 +34,11 @@ pub(crate) async fn runs_view(cfg: &Arc<WebConfig>, p: &RunsParams) -> Result<Ru
 pub(crate) async fn run_view(cfg: &Arc<WebConfig>, id: &str) -> Result<ActivityDetail, ApiError> {
     let id = params::run_id(id)?;
     with_app(cfg, Access::Read, move |app| Ok(app.activity(id)?)).await
+}
+
+pub(crate) async fn streams_view(cfg: &Arc<WebConfig>, id: &str) -> Result<RunStreams, ApiError> {
+    let id = params::run_id(id)?;
+    with_app(cfg, Access::Read, move |app| Ok(app.run_streams(id)?)).await
 }
 
 pub(crate) async fn zones_view(
@@ -111,6 +116,11 @@ pub(crate) async fn runs(State(cfg): Cfg, Query(p): Query<RunsParams>) -> Answer
 
 pub(crate) async fn run(State(cfg): Cfg, Path(id): Path<String>) -> Answer<ActivityDetail> {
     Ok(Json(run_view(&cfg, &id).await?))
+}
+
+/// `GET /api/runs/{id}/streams`: heart rate and pace over elapsed time, from the original.
+pub(crate) async fn streams(State(cfg): Cfg, Path(id): Path<String>) -> Answer<RunStreams> {
+    Ok(Json(streams_view(&cfg, &id).await?))
 }
 
 pub(crate) async fn week(State(cfg): Cfg, Query(p): Query<ReviewParams>) -> Answer<ReviewView> {

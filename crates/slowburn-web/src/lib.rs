@@ -129,6 +129,7 @@ pub fn router(cfg: WebConfig) -> Router {
     let api = Router::new()
         .route("/runs", get(api::runs))
         .route("/runs/{id}", get(api::run))
+        .route("/runs/{id}/streams", get(api::streams))
         .route("/runs/{id}/label", post(api::label))
         .route("/week", get(api::week))
         .route("/review", get(api::review))

@@ -8,7 +8,7 @@ use axum::response::Html;
 use axum::Form;
 use serde::Deserialize;
 use slowburn_app::ReviewOptions;
-use slowburn_report::{html, text};
+use slowburn_report::{charts, html, text};
 
 use crate::api;
 use crate::error::ApiError;
@@ -73,12 +73,27 @@ pub(crate) async fn runs(State(cfg): Cfg, Query(p): Query<RunsParams>) -> Page {
     Ok(page("runs", "/runs", &b))
 }
 
-/// `/runs/{id}`: what `show ID` prints, the time in zones, the label and RPE forms.
+/// `/runs/{id}`: what `show ID` prints, heart rate and pace over the run (from its original),
+/// the time in zones (chart and table), the label and RPE forms.
 pub(crate) async fn run(State(cfg): Cfg, Path(id): Path<String>) -> Page {
-    let d = api::run_view(&cfg, &id).await?;
+    let id = params::run_id(&id)?;
+    // One store for both; a run whose original cannot be read still has its page, saying why
+    // there is no stream chart.
+    let (d, streams) = with_app(&cfg, Access::Read, move |app| {
+        Ok((app.activity(id)?, app.run_streams(id).map_err(|e| e.to_string())))
+    })
+    .await?;
     let title = d.run.name.clone().unwrap_or_else(|| format!("activity {}", d.run.id));
     let mut b = format!("<h1>#{} {}</h1>\n", d.run.id, esc(&title));
     b.push_str(&pre(&text::activity(&d)));
+    match streams {
+        Ok(s) => b.push_str(&html::figure_html(charts::run_streams(&s))),
+        Err(e) => b.push_str(&format!(
+            "<p class=\"message\">No heart rate and pace chart: {}</p>\n",
+            esc(&e)
+        )),
+    }
+    b.push_str(&html::figure_html(charts::time_in_zones(&d.zones)));
     b.push_str(&layout::zone_table(&d.zones));
     b.push_str(&layout::run_forms(d.run.id, d.run.label.as_deref()));
     b.push_str("<p><a href=\"/runs\">All runs</a></p>\n");

@@ -18,6 +18,7 @@ async fn every_api_route_is_json() {
     for uri in [
         "/api/runs".to_owned(),
         format!("/api/runs/{id}"),
+        format!("/api/runs/{id}/streams"),
         "/api/week".to_owned(),
         "/api/week?week=2026-W04&week_start=sunday&recovery_easy=true".to_owned(),
         "/api/review".to_owned(),
@@ -82,4 +83,37 @@ async fn api_views_are_the_apps() {
     );
     assert_eq!(get(&cfg, "/api/today").await.text(), value(&app.today_view().expect("today")));
     assert_eq!(get(&cfg, "/api/athlete").await.text(), value(&app.athlete(None).expect("athlete")));
+}
+
+#[tokio::test]
+async fn api_run_streams_has_the_points_of_the_run() {
+    let f = fixture();
+    let cfg = config(&f.db);
+    let app = open(&f.db);
+    let id = some_id(&f.db);
+    let s = app.run_streams(id).expect("streams");
+    let a = get(&cfg, &format!("/api/runs/{id}/streams"))
+        .await
+        .expect(StatusCode::OK, "application/json");
+    assert_eq!(a.text(), value(&s));
+    let j = a.json();
+    assert_eq!(j["id"], id);
+    let points = j["points"].as_array().expect("points");
+    assert!(points.len() > 100 && points.len() <= 601, "{}", points.len());
+    assert!(points.iter().all(|p| p["t_s"].is_number()));
+    assert!(s.points.iter().filter(|p| p.hr.is_some()).count() > points.len() / 2);
+    assert!(s.points.iter().filter(|p| p.pace_s_per_km.is_some()).count() > points.len() / 2);
+    assert!(s.points.windows(2).all(|w| w[0].t_s < w[1].t_s), "in time order");
+    // The same run as `show` gives it: its length and its whole kilometres.
+    let d = app.activity(id).expect("show");
+    let km = (d.run.distance_m.expect("distance") / 1000.0).floor();
+    assert!((s.splits.len() as f64 - km).abs() <= 1.0, "{} splits, {km} km", s.splits.len());
+    let duration = d.run.duration_s.expect("duration");
+    assert!((s.elapsed_s - duration).abs() <= 0.05 * duration, "{} s of {duration}", s.elapsed_s);
+    assert!(!s.zones.is_empty() && !s.parts.is_empty(), "{s:?}");
+    // An unknown run is named.
+    let e = get(&cfg, "/api/runs/999999/streams")
+        .await
+        .expect(StatusCode::NOT_FOUND, "application/json");
+    assert!(e.error().contains("999999"), "{}", e.error());
 }
