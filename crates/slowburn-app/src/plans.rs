@@ -695,13 +695,60 @@ impl App {
             self.runs(&crate::RunsQuery { limit: Some(20), ..crate::RunsQuery::default() })?;
         let mut runs = runs;
         runs.runs.reverse();
+        let zones = self.zones_in_period(review.from, review.to)?;
         Ok(slowburn_report::html::ReportView {
             date: self.today,
             review,
+            zones,
             trends,
             today,
             plan,
             runs,
         })
+    }
+
+    /// Time in each heart-rate zone of the running from `from` to `to`, in the zones in force
+    /// on `to` (runs whose heart rate covers too little of them are left out, as `show` does).
+    ///
+    /// # Errors
+    /// The store.
+    pub fn zones_in_period(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<slowburn_report::views::ZoneBreakdown> {
+        let h = self.history_from(from)?;
+        let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[to]);
+        let mut z = slowburn_report::views::ZoneBreakdown {
+            model: None,
+            zones: Vec::new(),
+            domains: [0.0; 3],
+            grey_band: None,
+            grey_s: 0.0,
+            missing: None,
+        };
+        let Some(t) = profiles.on(to).and_then(|(p, _)| p.zones.as_ref()) else {
+            z.missing = Some("max HR is unknown on that date; set it with `athlete set`".into());
+            return Ok(z);
+        };
+        let mut hist = [0.0f64; 256];
+        for a in h.activities.iter().filter(|a| {
+            a.date >= from
+                && a.date <= to
+                && a.is_running()
+                && a.hr_coverage >= slowburn_core::classify::MIN_HR_COVERAGE_TO_TYPE
+        }) {
+            for (s, x) in hist.iter_mut().zip(a.hr_hist.iter()) {
+                *s += x;
+            }
+        }
+        z.model = Some(t.model.to_owned());
+        for (zone, secs) in t.zones().iter().zip(t.time_in_zones(&hist)) {
+            z.zones.push((zone.label.clone(), format!("{}–{}", zone.low_bpm, zone.high_bpm), secs));
+        }
+        z.domains = t.time_in_domains(&hist);
+        z.grey_band = t.grey_band();
+        z.grey_s = t.time_in_grey(&hist);
+        Ok(z)
     }
 }

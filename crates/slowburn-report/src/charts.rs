@@ -1374,18 +1374,18 @@ pub fn time_in_zones(z: &ZoneBreakdown) -> Option<Chart> {
     let mut alt = format!(
         "{title}{model}: {} with heart rate, the most in {} ({}, {} %); easy {}, moderate {}, \
          hard {}",
-        min_sec(total),
+        clock(total),
         label((&most.0, &most.1)),
-        min_sec(most.2),
+        clock(most.2),
         pct(most.2 / total),
-        min_sec(z.domains[0]),
-        min_sec(z.domains[1]),
-        min_sec(z.domains[2]),
+        clock(z.domains[0]),
+        clock(z.domains[1]),
+        clock(z.domains[2]),
     );
     if let Some((lo, hi)) = z.grey_band {
         alt += &format!(
             "; {} in the grey band ({lo}–{hi} bpm, the top of the easy domain)",
-            min_sec(z.grey_s)
+            clock(z.grey_s)
         );
     }
     alt.push('.');
@@ -1422,14 +1422,14 @@ pub fn time_in_zones(z: &ZoneBreakdown) -> Option<Chart> {
         let top = ZONE_TOP + i as f64 * ZONE_PITCH + 4.0;
         let w = x.at(secs / 60.0) - ZONE_LEFT;
         if let Some(class) = d.map(|d| DOMAIN_CLASSES[d]) {
-            let tip = format!("{}: {} ({class})", label((l, r)), min_sec(*secs));
+            let tip = format!("{}: {} ({class})", label((l, r)), clock(*secs));
             svg.rect(class, ZONE_LEFT, top, w, ZONE_BAR, Some(&tip));
         }
         svg.text(
             "value",
             (ZONE_LEFT + w + 4.0, top + ZONE_BAR / 2.0 + 3.5),
             "start",
-            &min_sec(*secs),
+            &clock(*secs),
         );
     }
     svg.close();
@@ -1445,7 +1445,7 @@ pub fn time_in_zones(z: &ZoneBreakdown) -> Option<Chart> {
             vec![
                 l.clone(),
                 r.clone(),
-                min_sec(*secs),
+                clock(*secs),
                 pct(secs / total),
                 d.map_or("–", |d| DOMAIN_CLASSES[d]).to_owned(),
             ]

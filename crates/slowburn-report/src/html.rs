@@ -21,6 +21,8 @@ pub struct ReportView {
     /// The day it was made for.
     pub date: jiff::civil::Date,
     pub review: ReviewView,
+    /// Time in zones over the review's weeks.
+    pub zones: crate::views::ZoneBreakdown,
     pub trends: TrendsView,
     pub today: Option<TodayView>,
     pub plan: Option<PlanView>,
@@ -312,6 +314,16 @@ pub fn report(v: &ReportView) -> String {
         body.push_str(&today_section(t));
     }
     body.push_str(&review_section(r));
+    if let Some(c) = charts::time_in_zones(&v.zones) {
+        let _ = writeln!(
+            body,
+            "<section id=\"zones\">\n<h2>Time in zones</h2>\n<p class=\"meta\">Running from {} to \
+             {}, in the zones in force on {}.</p>",
+            r.from, r.to, r.to
+        );
+        figure(&mut body, Some(c));
+        body.push_str("</section>\n");
+    }
     body.push_str(&trends_section(&v.trends));
     if let Some(p) = &v.plan {
         body.push_str(&plan_section(p, v.date));

@@ -417,14 +417,33 @@ fn the_html_report_is_one_self_contained_file_with_charts_and_their_data() {
     for bad in ["http://", "https://", "//", "src=", "href="] {
         assert!(!html.contains(bad), "the report holds {bad:?}");
     }
-    for id in ["today", "review", "trends", "plan", "runs", "weekly_volume", "easy_share", "load"] {
+    for id in [
+        "today",
+        "review",
+        "zones",
+        "trends",
+        "plan",
+        "runs",
+        "weekly_volume",
+        "easy_share",
+        "load",
+        "time_in_zones",
+    ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "no {id} section or chart");
     }
     assert!(html.matches("<svg").count() >= 5, "charts drawn");
     assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
     assert!(html.contains("<table>"), "each chart's data as a table");
     // Every chart pinned (its SVG, text alternative and data table as the report holds them).
-    for id in ["weekly_volume", "easy_share", "grey_time", "load", "easy_pace", "plan_calendar"] {
+    for id in [
+        "weekly_volume",
+        "easy_share",
+        "grey_time",
+        "load",
+        "time_in_zones",
+        "easy_pace",
+        "plan_calendar",
+    ] {
         let start = html.find(&format!("<figure id=\"{id}\">")).expect("the chart");
         let end = start + html[start..].find("</figure>").expect("its end");
         insta::assert_snapshot!(format!("report_chart_{id}"), &html[start..end]);
