@@ -940,7 +940,16 @@ fn check_entry(e: &ProfileEntry, today: Date) -> Result<()> {
 
 /// A safe file name from an import name (`export.zip!activities/1.fit.gz` → `1.fit.gz`).
 fn export_name(source: &str) -> String {
-    let base = source.rsplit(['/', '\\', '!']).next().unwrap_or(source);
+    safe_file_name(source, "original")
+}
+
+/// A file name safe to create in a folder from a name a file came with (an import name like
+/// `export.zip!activities/1.fit.gz`, or an upload's): its last component, control and
+/// reserved characters as `_`, no leading dots or surrounding spaces, at most 200 characters;
+/// `fallback` when nothing is left.
+#[must_use]
+pub fn safe_file_name(given: &str, fallback: &str) -> String {
+    let base = given.rsplit(['/', '\\', '!']).next().unwrap_or(given);
     let clean: String = base
         .chars()
         .map(|c| {
@@ -951,10 +960,10 @@ fn export_name(source: &str) -> String {
             }
         })
         .collect();
-    let clean = clean.trim_start_matches('.').to_owned();
+    let clean = clean.trim_start_matches('.').trim();
     if clean.is_empty() {
-        "original".to_owned()
+        fallback.to_owned()
     } else {
-        clean
+        clean.chars().take(200).collect()
     }
 }

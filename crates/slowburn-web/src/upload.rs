@@ -20,26 +20,9 @@ use crate::WebConfig;
 /// Entries per import batch, as `slowburn import` defaults to.
 const BATCH: usize = 512;
 
-/// A file name of the upload safe to create in the folder: its last component, no control or
-/// separator characters, no leading dots.
+/// A file name of the upload safe to create in the folder (as an export names its files).
 fn safe_name(given: &str) -> String {
-    let base = given.rsplit(['/', '\\']).next().unwrap_or(given);
-    let clean: String = base
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let clean = clean.trim_start_matches('.').trim();
-    if clean.is_empty() {
-        "upload".to_owned()
-    } else {
-        clean.chars().take(200).collect()
-    }
+    slowburn_app::safe_file_name(given, "upload")
 }
 
 /// `name`, or `2-name`, `3-name` … when the upload already holds it.
