@@ -26,7 +26,7 @@ use slowburn_core::classify::{Reason, RunType};
 use slowburn_core::review::{self, ActivityInput, ProfilePeriod, RecoveryCeiling, ReviewSettings};
 use slowburn_core::summary;
 use slowburn_core::trends::{self, TrendSettings};
-use slowburn_core::zones::{pace_for_hr_range, pace_zones, HrPace, Purpose};
+use slowburn_core::zones::{pace_for_hr_range, pace_zones, Purpose};
 use slowburn_core::{Profile, ProfileEntry};
 use slowburn_import::{ImportError, Options, Progress, Report};
 use slowburn_report::views::{
@@ -643,21 +643,8 @@ impl App {
         let profiles = Profiles::resolve(&h, &zoning, &[date]);
         let (period, profile) =
             profiles.on(date).ok_or_else(|| AppError::Input(format!("no profile on {date}")))?;
-        // The athlete's own heart rate against pace, last 12 months.
-        let year_ago = add_days(date, -365);
-        let samples: Vec<HrPace> = h
-            .activities
-            .iter()
-            .zip(&h.facts)
-            .filter(|(a, _)| a.date > year_ago && a.date <= date && a.is_running())
-            .flat_map(|(_, f)| {
-                f.flat_hr_pace.iter().map(|p| HrPace {
-                    hr: p.hr,
-                    pace_s_per_km: p.pace_s_per_km,
-                    seconds: p.seconds,
-                })
-            })
-            .collect();
+        // The athlete's own heart rate against pace, last 12 months (as plans read it).
+        let samples = plans::hr_pace_samples(&h, date);
         let mut view = ZonesView {
             model: zoning.chosen.name().to_owned(),
             date,
