@@ -311,6 +311,10 @@ fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
     })
 }
 
+/// How long a command waits for another one holding the store's write lock (one batch, one
+/// refresh) before it gives up with a message naming the store.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
@@ -333,12 +337,21 @@ impl SqliteStore {
     }
 
     fn setup(conn: Connection) -> Result<SqliteStore> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Another slowburn writing to the same store (an import beside the dashboard, two
+        // imports) is waited for, never reported as "database is locked": every write
+        // transaction takes the lock at its start (IMMEDIATE) and holds it for one batch.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A newer schema is refused before anything writes (switching to WAL rewrites the header).
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema::SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found, supported: schema::SCHEMA_VERSION });
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        // WAL with NORMAL sync is durable at every checkpoint and never corrupts on power
-        // loss; a crash can lose only the last committed batches, which a re-import restores.
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: every commit syncs the WAL before it returns, so what a command reported as
+        // stored survives a power cut right after (NORMAL keeps it only from the next
+        // checkpoint on). One fsync per transaction; imports write a batch per transaction.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         schema::migrate(&conn)?;
         Ok(SqliteStore { conn })
     }
@@ -679,7 +692,7 @@ impl Store for SqliteStore {
     }
 
     fn add_plan(&mut self, created: &str, plan: &str) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO plans (created) VALUES (?1)", params![created])?;
         let id = tx.last_insert_rowid();
         tx.execute(
@@ -698,7 +711,7 @@ impl Store for SqliteStore {
         reason: &str,
         plan: &str,
     ) -> Result<u32> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let last: Option<u32> = tx.query_row(
             "SELECT max(revision) FROM plan_revisions WHERE plan_id = ?1",
             params![id],
@@ -758,7 +771,7 @@ impl Store for SqliteStore {
     }
 
     fn delete_plan(&mut self, id: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM plan_revisions WHERE plan_id = ?1", params![id])?;
         if tx.execute("DELETE FROM plans WHERE id = ?1", params![id])? == 0 {
             return Err(StoreError::NoPlan(id));
