@@ -22,6 +22,7 @@
 
 mod schema;
 mod sqlite;
+pub mod backup;
 
 pub use jiff::civil::Date;
 use serde::Serialize;

@@ -63,6 +63,10 @@ pub(crate) enum Command {
     },
     /// The dashboard in the browser and a JSON API over the same database (docs/API.md).
     Serve(ServeArgs),
+    /// Copy the whole store into one file, safely while other commands use it (an online backup).
+    Backup(BackupArgs),
+    /// Replace the store with a backup once the backup is checked; the current store is kept beside it.
+    Restore(RestoreArgs),
     /// What to run today, and why: from the plan when there is one, from the history when not.
     Today {
         #[arg(long)]
@@ -500,4 +504,19 @@ pub(crate) struct TrendsArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackupArgs {
+    /// The backup file to write (one self-contained database file; refused if it exists, unless --force).
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RestoreArgs {
+    /// The backup to restore (from `slowburn backup`, or a store of this or an earlier version).
+    pub file: PathBuf,
 }

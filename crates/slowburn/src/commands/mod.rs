@@ -10,6 +10,7 @@ use slowburn_store::SqliteStore;
 
 use crate::cli::{Cli, Command, ZoneModelArg};
 
+mod backup;
 mod demo;
 mod inspect;
 mod plan;
@@ -122,5 +123,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Today { json } => plan::today(&ctx, json),
         Command::Report { output, weeks } => plan::report(&ctx, &output, weeks),
         Command::Serve(args) => serve::run(&ctx, &args, cli.today),
+        Command::Backup(args) => backup::backup(&ctx, &args),
+        Command::Restore(args) => backup::restore(&ctx, &args),
     }
 }
