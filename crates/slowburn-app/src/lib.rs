@@ -164,6 +164,9 @@ impl App {
             let analyser = app.analyser()?;
             slowburn_import::reanalyze_activities(app.store.as_mut(), &analyser, &stale)?;
             app.refresh()?;
+        } else if app.store.generations()?.stale() {
+            // A change whose refresh never ran (the process was killed between them).
+            app.refresh()?;
         }
         Ok(app)
     }
@@ -209,6 +212,9 @@ impl App {
 
     /// Bring every run's derived type up to date; returns how many changed.
     pub fn refresh(&mut self) -> Result<usize> {
+        // Read before the history: a change landing in between leaves derived state marked
+        // stale (refreshed again on the next open), never marked fresh over an unseen input.
+        let seen = self.store.generations()?.inputs;
         let h = self.history(&Filter::default())?;
         let profiles = Profiles::resolve(&h, &self.zoning(None)?, &[]);
         let changes = refresh::changes(&h, &profiles);
@@ -221,7 +227,7 @@ impl App {
                     .map_err(|e| AppError::Corrupt(format!("profile of {}: {e}", p.date)))
             })
             .collect::<Result<_>>()?;
-        self.store.set_derived(&changes, &periods)?;
+        self.store.set_derived(&changes, &periods, seen)?;
         Ok(changes.len())
     }
 

@@ -20,9 +20,9 @@
 //! the full summary, so reading ten years costs about what a bare read of those rows costs;
 //! the full summary (JSON, owned and decoded by core) is read for one activity at a time.
 
+pub mod backup;
 mod schema;
 mod sqlite;
-pub mod backup;
 
 pub use jiff::civil::Date;
 use serde::Serialize;
@@ -427,8 +427,20 @@ pub trait Store: Send {
     fn set_label(&mut self, id: i64, label: Option<&str>) -> Result<()>;
 
     /// Write derived state in one transaction: the runs whose derived type changed, and the
-    /// whole list of resolved profile periods (replacing the one stored).
-    fn set_derived(&mut self, updates: &[(i64, Derived)], periods: &[PeriodRow]) -> Result<()>;
+    /// whole list of resolved profile periods (replacing the one stored), computed from the
+    /// inputs of generation `inputs_seen` (read by [`Store::generations`] before the history).
+    fn set_derived(
+        &mut self,
+        updates: &[(i64, Derived)],
+        periods: &[PeriodRow],
+        inputs_seen: i64,
+    ) -> Result<()>;
+
+    /// The generation of derived state's inputs, and the one derived state was computed from.
+    /// Every change to an input (a batch, a label, a profile entry, a log, an RPE) advances the
+    /// first in the same transaction; they differ when a change was never followed by its
+    /// refresh (the process was killed between them).
+    fn generations(&self) -> Result<Generations>;
 
     /// The stored profile period in force on `date`: the latest starting on or before it.
     fn period_on(&self, date: Date) -> Result<Option<PeriodRow>>;
@@ -458,6 +470,21 @@ pub trait Store: Send {
 
     /// Delete plan `id` and its revisions.
     fn delete_plan(&mut self, id: i64) -> Result<()>;
+}
+
+/// See [`Store::generations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generations {
+    pub inputs: i64,
+    pub derived: i64,
+}
+
+impl Generations {
+    /// Is derived state older than its inputs?
+    #[must_use]
+    pub fn stale(self) -> bool {
+        self.derived != self.inputs
+    }
 }
 
 /// A stored plan and its latest revision.

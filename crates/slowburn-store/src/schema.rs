@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::{Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const MIGRATIONS: &[&str] = &[
     // 1: originals, activities, duplicates.
@@ -89,6 +89,17 @@ const MIGRATIONS: &[&str] = &[
         plan     TEXT NOT NULL,
         PRIMARY KEY (plan_id, revision)
      ) WITHOUT ROWID;",
+    // 6: generations of derived state's inputs and of derived state. Every change to an input
+    // (an import or re-analysis batch, a label, a profile entry, a log, an RPE) adds one to
+    // `inputs` in its own transaction; a refresh records the generation it read. When the two
+    // differ — a process killed between a change and its refresh — the next open refreshes.
+    // A store migrated from an earlier version starts stale, so it is refreshed once.
+    "CREATE TABLE generations (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        inputs  INTEGER NOT NULL,
+        derived INTEGER NOT NULL
+     );
+     INSERT INTO generations (id, inputs, derived) VALUES (1, 1, 0);",
 ];
 
 /// The activities table of version 3. An activity is one part of an original file (a

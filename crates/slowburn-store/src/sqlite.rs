@@ -9,8 +9,8 @@ use crate::blob;
 use crate::schema;
 use crate::{
     hex, ActivityData, ActivityRow, AthleteEntryRow, Batch, DailyLog, Date, Derived, DuplicateRow,
-    Facts, Filter, HistoryRow, HistorySnapshot, MetaAdded, MetaRef, NewActivity, OriginalRow,
-    PartOf, PeriodRow, PlanRevisionRow, PlanRow, Result, Sha256, Store, StoreError,
+    Facts, Filter, Generations, HistoryRow, HistorySnapshot, MetaAdded, MetaRef, NewActivity,
+    OriginalRow, PartOf, PeriodRow, PlanRevisionRow, PlanRow, Result, Sha256, Store, StoreError,
     StoredRecording, MAX_SPAN_MS,
 };
 
@@ -311,6 +311,12 @@ fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
     })
 }
 
+/// Advance the generation of derived state's inputs (in the caller's transaction).
+fn bump_inputs(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE generations SET inputs = inputs + 1 WHERE id = 1", [])?;
+    Ok(())
+}
+
 /// How long a command waits for another one holding the store's write lock (one batch, one
 /// refresh) before it gives up with a message naming the store.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
@@ -569,42 +575,69 @@ impl Store for SqliteStore {
     }
 
     fn add_athlete_entry(&mut self, from_date: Date, entry: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO athlete_entries (from_date, entry) VALUES (?1, ?2)",
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // The same entry again for its date (a command re-run after it was killed) is the same
+        // fact, not a second one: nothing changes unless it differs from the date's latest.
+        tx.execute(
+            "INSERT INTO athlete_entries (from_date, entry) SELECT ?1, ?2 WHERE ?2 IS NOT              (SELECT entry FROM athlete_entries WHERE from_date = ?1 ORDER BY id DESC LIMIT 1)",
             params![from_date.to_string(), entry],
         )?;
+        bump_inputs(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO daily_log (date, kind, value, text) VALUES (?1, ?2, ?3, ?4)",
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // An identical entry for the day (a re-run) is not logged twice.
+        tx.execute(
+            "INSERT INTO daily_log (date, kind, value, text) SELECT ?1, ?2, ?3, ?4              WHERE NOT EXISTS (SELECT 1 FROM daily_log WHERE date = ?1 AND kind = ?2                                AND value IS ?3 AND text IS ?4)",
             params![log.date.to_string(), log.kind, log.value, log.text],
         )?;
+        bump_inputs(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 
     fn set_rpe(&mut self, id: i64, rpe: f64) -> Result<()> {
         self.activity(id)?;
-        self.conn.execute(
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
             "INSERT OR REPLACE INTO activity_rpe (activity_id, rpe) VALUES (?1, ?2)",
             params![id, rpe],
         )?;
+        bump_inputs(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 
     fn set_label(&mut self, id: i64, label: Option<&str>) -> Result<()> {
-        let n = self
-            .conn
-            .execute("UPDATE activities SET label = ?2 WHERE id = ?1", params![id, label])?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute("UPDATE activities SET label = ?2 WHERE id = ?1", params![id, label])?;
         if n == 0 {
             return Err(StoreError::NoActivity(id));
         }
+        bump_inputs(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 
-    fn set_derived(&mut self, updates: &[(i64, Derived)], periods: &[PeriodRow]) -> Result<()> {
+    fn generations(&self) -> Result<Generations> {
+        Ok(self.conn.query_row(
+            "SELECT inputs, derived FROM generations WHERE id = 1",
+            [],
+            |r| Ok(Generations { inputs: r.get(0)?, derived: r.get(1)? }),
+        )?)
+    }
+
+    fn set_derived(
+        &mut self,
+        updates: &[(i64, Derived)],
+        periods: &[PeriodRow],
+        inputs_seen: i64,
+    ) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("UPDATE generations SET derived = ?1 WHERE id = 1", [inputs_seen])?;
         {
             let mut st = tx.prepare_cached(
                 "UPDATE activities SET run_type = ?2, reason = ?3, derived_confidence = ?4, \
@@ -1096,6 +1129,7 @@ impl Batch for SqliteBatch<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
+        bump_inputs(&self.tx)?;
         Ok(self.tx.commit()?)
     }
 }

@@ -120,6 +120,7 @@ pub(crate) fn all(make: &dyn Fn() -> Box<dyn Store>) {
     the_same_run_is_found_and_the_richer_copy_kept(make().as_mut());
     athlete_entries_logs_rpe_and_labels_are_kept(make().as_mut());
     derived_state_is_written_and_reset_by_reanalysis(make().as_mut());
+    every_input_change_marks_derived_state_stale_and_a_rerun_adds_nothing(make().as_mut());
     filters_select_by_time_and_sport(make().as_mut());
     stale_summaries_are_listed(make().as_mut());
     a_multisport_file_is_one_original_with_one_activity_per_part(make().as_mut());
@@ -374,6 +375,49 @@ pub(crate) fn athlete_entries_logs_rpe_and_labels_are_kept(s: &mut dyn Store) {
     assert_eq!(s.activity(id).expect("row").label, None);
 }
 
+pub(crate) fn every_input_change_marks_derived_state_stale_and_a_rerun_adds_nothing(
+    s: &mut dyn Store,
+) {
+    let fresh = |s: &mut dyn Store| {
+        let g = s.generations().expect("generations");
+        s.set_derived(&[], &[], g.inputs).expect("derived");
+        assert!(!s.generations().expect("generations").stale());
+    };
+    assert!(s.generations().expect("generations").stale(), "a new store is refreshed once");
+    fresh(s);
+    let id = insert(s, &activity(9, 1_700_000_000_000, 1800.0, 10));
+    assert!(s.generations().expect("generations").stale(), "a batch is an input");
+    fresh(s);
+    let log =
+        DailyLog { date: day("2026-11-20"), kind: "rhr".into(), value: Some(48.0), text: None };
+    let changes: [&dyn Fn(&mut dyn Store); 4] = [
+        &|s| s.add_athlete_entry(day("2026-01-01"), "{\"max_hr\":188}").expect("entry"),
+        &|s| s.add_daily_log(&log).expect("log"),
+        &|s| s.set_rpe(id, 6.0).expect("rpe"),
+        &|s| s.set_label(id, Some("race")).expect("label"),
+    ];
+    for change in changes {
+        change(s);
+        assert!(s.generations().expect("generations").stale(), "every input change counts");
+        fresh(s);
+        // The same change again (a command re-run after it was killed) stores nothing new.
+        let before = s.canonical_dump().expect("dump");
+        change(s);
+        assert_eq!(s.canonical_dump().expect("dump"), before, "a re-run adds nothing");
+        fresh(s);
+    }
+    // A derived state computed from an older generation stays stale.
+    let seen = s.generations().expect("generations").inputs;
+    s.add_athlete_entry(day("2026-02-01"), "{\"max_hr\":187}").expect("entry");
+    s.set_derived(&[], &[], seen).expect("derived");
+    assert!(s.generations().expect("generations").stale(), "an input landed after the read");
+    // A different entry for a date is kept: the latest counts.
+    s.add_athlete_entry(day("2026-01-01"), "{\"max_hr\":186}").expect("entry");
+    s.add_athlete_entry(day("2026-01-01"), "{\"max_hr\":188}").expect("entry");
+    let h = s.history(&Filter::default()).expect("history");
+    assert_eq!(h.entries.len(), 4, "188, 186, 188 again on 1 Jan and 187 on 1 Feb");
+}
+
 pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store) {
     let a = activity(5, 1_700_000_000_000, 3600.0, 10);
     let id = insert(s, &a);
@@ -385,12 +429,12 @@ pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store
     };
     let period = |from: &str, p: &str| PeriodRow { from_date: day(from), profile: p.into() };
     let periods = vec![period("2026-01-01", "{\"a\":1}"), period("2026-02-01", "{\"a\":2}")];
-    s.set_derived(&[(id, d.clone())], &periods).expect("derived");
+    s.set_derived(&[(id, d.clone())], &periods, 1).expect("derived");
     assert_eq!(s.activity(id).expect("row").derived, d);
     assert_eq!(s.period_on(day("2026-01-31")).expect("period"), Some(periods[0].clone()));
     assert_eq!(s.period_on(day("2026-03-01")).expect("period"), Some(periods[1].clone()));
     assert_eq!(s.period_on(day("2025-12-31")).expect("period"), None);
-    s.set_derived(&[], &periods[1..]).expect("replace periods");
+    s.set_derived(&[], &periods[1..], 1).expect("replace periods");
     assert_eq!(s.period_on(day("2026-01-31")).expect("period"), None, "the list is replaced whole");
     let before = s.activity_summary(id).expect("summary");
     assert_eq!(before, a.summary, "derived state never touches the summary");
