@@ -238,10 +238,23 @@ impl App {
         progress: &dyn Progress,
         batch_size: usize,
     ) -> Result<ImportOutcome> {
+        self.import_under(paths, None, progress, batch_size)
+    }
+
+    /// [`App::import`], naming what lies under `root` (an upload's temporary folder) by its
+    /// path inside it.
+    pub fn import_under(
+        &mut self,
+        paths: &[PathBuf],
+        root: Option<&Path>,
+        progress: &dyn Progress,
+        batch_size: usize,
+    ) -> Result<ImportOutcome> {
         let analyser = self.analyser()?;
-        let report = slowburn_import::import(
+        let report = slowburn_import::import_under(
             self.store.as_mut(),
             paths,
+            root,
             &analyser,
             progress,
             Options { batch_size },

@@ -17,7 +17,7 @@
 //! this crate wires formats, core and store together without owning any metric.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -399,8 +399,32 @@ pub fn import(
     progress: &dyn Progress,
     options: Options,
 ) -> Result<Report, ImportError> {
+    import_under(store, inputs, None, analyser, progress, options)
+}
+
+/// [`import`], naming what lies under the folder `root` (an upload's temporary folder) by its
+/// path inside it: what is stored and reported is the name the file was given, not where it
+/// waited.
+pub fn import_under(
+    store: &mut dyn Store,
+    inputs: &[PathBuf],
+    root: Option<&Path>,
+    analyser: &dyn Analyser,
+    progress: &dyn Progress,
+    options: Options,
+) -> Result<Report, ImportError> {
     let started = Instant::now();
-    let walk = sources::enumerate(inputs);
+    let mut walk = sources::enumerate(inputs);
+    if let Some(root) = root {
+        let prefix = format!("{}{}", root.display(), std::path::MAIN_SEPARATOR);
+        let inside = |name: &mut String| {
+            if let Some(rest) = name.strip_prefix(&prefix) {
+                *name = rest.to_owned();
+            }
+        };
+        walk.entries.iter_mut().for_each(|e| inside(&mut e.name));
+        walk.failures.iter_mut().for_each(|f| inside(&mut f.name));
+    }
     let mut report = Report { ignored: walk.ignored, ..Report::default() };
     for f in walk.failures {
         report.failed += 1;

@@ -81,14 +81,9 @@ pub(crate) async fn import(
         ));
     }
     with_app(cfg, Access::Write, move |app| {
-        let mut out = app.import(&paths, &slowburn_import::Silent, BATCH)?;
-        // Name each file as it was uploaded, not by the folder it waited in.
-        let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
-        for f in &mut out.report.files {
-            if let Some(rest) = f.name.strip_prefix(&prefix) {
-                f.name = rest.to_owned();
-            }
-        }
+        // Each file is stored and reported by the name it was uploaded under, not by the
+        // folder it waited in (a retried upload stores exactly what the first one would have).
+        let out = app.import_under(&paths, Some(dir.path()), &slowburn_import::Silent, BATCH)?;
         drop(dir);
         Ok(out)
     })
