@@ -6,8 +6,12 @@
 //! Content beats the name: a `.gpx` that is really TCX is decoded as TCX. The name decides only
 //! when the content says nothing (no FIT signature, no recognisable XML root), and then the
 //! decoder's own error tells what is wrong. Gzip is unpacked into memory with a hard limit
-//! ([`MAX_GUNZIPPED`]), so a small malicious archive cannot take unbounded memory.
+//! ([`MAX_GUNZIPPED`]) into a buffer that never grows past it ([`read_capped`]), so a small
+//! malicious archive costs at most the limit, not the limit doubled. [`decode_within`] decodes
+//! under smaller limits and says when a file is over them, so an import can decode ordinary
+//! files side by side and the rare huge one alone.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
@@ -16,8 +20,65 @@ use crate::error::DecodeError;
 use crate::recording::Recording;
 use crate::{fit, gpx, tcx};
 
-/// Most bytes a gzipped file may unpack to (512 MiB; a 24-hour 1 Hz FIT file is under 10 MB).
-pub const MAX_GUNZIPPED: u64 = 512 * 1024 * 1024;
+/// Most bytes a gzipped file may unpack to, and (in `sources`) the most bytes of any one
+/// recording: 48 MiB. A 24-hour 1 Hz FIT file is under 10 MB and [`fit::MAX_SAMPLES`] records
+/// (69 hours at 1 Hz) are some 10 to 30 MB of FIT; a GPX file with heart rate, cadence and
+/// power extensions takes about 350 bytes a point, so 48 MiB holds some 140,000 points
+/// (40 hours at 1 Hz; multi-day GPX exports are usually at a point every few seconds). The
+/// bytes are held whole while a file is decoded: with the samples, what bounds an import's
+/// extra memory (48 MiB + 250,000 samples at about 240 bytes + 25 MB: some 135 MB).
+pub const MAX_GUNZIPPED: u64 = 48 * 1024 * 1024;
+
+/// How far [`decode_within`] may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most plain bytes (after gunzip).
+    pub plain_bytes: u64,
+    /// Most samples decoded.
+    pub samples: usize,
+}
+
+impl Default for Limits {
+    /// The hard limits: [`MAX_GUNZIPPED`] and [`fit::MAX_SAMPLES`].
+    fn default() -> Self {
+        Limits { plain_bytes: MAX_GUNZIPPED, samples: fit::MAX_SAMPLES }
+    }
+}
+
+/// Why [`read_capped`] stopped.
+#[derive(Debug)]
+pub enum Capped {
+    /// More than the limit would come.
+    Over,
+    Io(std::io::Error),
+}
+
+/// Read `r` to its end into memory, failing as soon as more than `limit` bytes come. The
+/// buffer is reserved from `hint` (a declared size) when it is within the limit and grows by
+/// doubling otherwise, but its capacity never passes `limit`: a bomb costs the limit, once.
+pub fn read_capped(mut r: impl Read, limit: u64, hint: u64) -> Result<Vec<u8>, Capped> {
+    const BLOCK: usize = 64 * 1024;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut out: Vec<u8> = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).min(limit));
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let n = match r.read(&mut block) {
+            Ok(0) => return Ok(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Capped::Io(e)),
+        };
+        let len = out.len() + n;
+        if len > limit {
+            return Err(Capped::Over);
+        }
+        if len > out.capacity() {
+            let want = (out.capacity() * 2).max(len).max(BLOCK).min(limit);
+            out.reserve_exact(want - out.len());
+        }
+        out.extend_from_slice(&block[..n]);
+    }
+}
 
 /// How many bytes of a file are searched for an XML root element.
 const SNIFF_LEN: usize = 64 * 1024;
@@ -33,20 +94,79 @@ pub enum Format {
 /// Decode a FIT, GPX or TCX file, gzipped or not; `name` (a file name or path) is only used
 /// when the content does not say which format it is.
 pub fn decode_any(name: &str, bytes: &[u8]) -> Result<Recording, DecodeError> {
-    if is_gzip(bytes) {
-        let inner = gunzip(bytes, MAX_GUNZIPPED)?;
-        let inner_name = strip_suffix_ignore_case(name, ".gz").unwrap_or(name);
-        // One level only: a gzip inside a gzip is not something watches or exports produce.
-        return decode_plain(inner_name, &inner);
-    }
-    decode_plain(strip_suffix_ignore_case(name, ".gz").unwrap_or(name), bytes)
+    let limits = Limits::default();
+    let inner = unwrap_gzip(bytes, limits.plain_bytes)?;
+    decode_plain(strip_suffix_ignore_case(name, ".gz").unwrap_or(name), &inner, limits.samples)
 }
 
-fn decode_plain(name: &str, bytes: &[u8]) -> Result<Recording, DecodeError> {
+/// [`decode_any`] within `limits` (each at most the hard limit): `Ok(None)` when the file is
+/// larger (more plain bytes, or more samples) than they allow, to be decoded again with the
+/// hard limits, where a file over them is an error (bytes) or read in part (samples, with a
+/// warning).
+pub fn decode_within(
+    name: &str,
+    bytes: &[u8],
+    limits: Limits,
+) -> Result<Option<Recording>, DecodeError> {
+    let hard = Limits::default();
+    let plain_limit = limits.plain_bytes.min(hard.plain_bytes);
+    let samples_limit = limits.samples.min(hard.samples);
+    let inner = match unwrap_gzip(bytes, plain_limit) {
+        Ok(inner) => inner,
+        Err(Unwrapped::Over(_)) if plain_limit < hard.plain_bytes => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if plain_limit < hard.plain_bytes && inner.len() as u64 > plain_limit {
+        return Ok(None);
+    }
+    let name = strip_suffix_ignore_case(name, ".gz").unwrap_or(name);
+    let rec = decode_plain(name, &inner, samples_limit)?;
+    if samples_limit < hard.samples && rec.samples.len() >= samples_limit {
+        return Ok(None);
+    }
+    Ok(Some(rec))
+}
+
+/// Why [`unwrap_gzip`] failed.
+enum Unwrapped {
+    Over(u64),
+    Damaged(String),
+}
+
+impl From<Unwrapped> for DecodeError {
+    fn from(u: Unwrapped) -> DecodeError {
+        let reason = match u {
+            Unwrapped::Over(limit) => format!(
+                "unpacks to more than {}; not read (a watch file is a few MB)",
+                if limit > 0 && limit % (1 << 20) == 0 {
+                    format!("{} MiB", limit >> 20)
+                } else {
+                    format!("{limit} bytes")
+                }
+            ),
+            Unwrapped::Damaged(e) => format!("damaged data: {e}"),
+        };
+        DecodeError::Gzip { reason }
+    }
+}
+
+/// The plain bytes: gunzipped (one level only: a gzip inside a gzip is not something watches
+/// or exports produce), or the bytes themselves.
+fn unwrap_gzip(bytes: &[u8], limit: u64) -> Result<Cow<'_, [u8]>, Unwrapped> {
+    if is_gzip(bytes) {
+        return gunzip(bytes, limit).map(Cow::Owned);
+    }
+    Ok(Cow::Borrowed(bytes))
+}
+
+fn decode_plain(name: &str, bytes: &[u8], max_samples: usize) -> Result<Recording, DecodeError> {
     match sniff(bytes).or_else(|| from_extension(name)) {
-        Some(Format::Fit) => Ok(fit::decode(bytes)?),
-        Some(Format::Gpx) => Ok(gpx::decode(bytes)?),
-        Some(Format::Tcx) => Ok(tcx::decode(bytes)?),
+        Some(Format::Fit) => {
+            let options = fit::DecodeOptions { max_samples, ..fit::DecodeOptions::default() };
+            Ok(fit::decode_with(bytes, options)?)
+        }
+        Some(Format::Gpx) => Ok(gpx::decode_with_limit(bytes, max_samples)?),
+        Some(Format::Tcx) => Ok(tcx::decode_with_limit(bytes, max_samples)?),
         None => Err(DecodeError::UnknownFormat {
             name: name.to_owned(),
             reason: if is_gzip(bytes) {
@@ -122,33 +242,20 @@ fn is_gzip(bytes: &[u8]) -> bool {
 }
 
 /// Unpack gzip (all members) into memory, failing once more than `limit` bytes come out.
-fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
-    // The trailer's size field (mod 2^32) is a hint, never trusted past the limit.
+fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, Unwrapped> {
+    // The trailer's size field (mod 2^32) is a hint, never trusted past the limit, nor past
+    // what deflate can plausibly reach for a watch file (64 times the input).
     let hint = bytes
         .len()
         .checked_sub(4)
         .and_then(|i| bytes.get(i..))
         .and_then(|t| <[u8; 4]>::try_from(t).ok())
         .map_or(0, |t| u64::from(u32::from_le_bytes(t)));
-    let cap = hint.min(limit).min(bytes.len() as u64 * 64);
-    let mut out = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
-    let mut reader = MultiGzDecoder::new(bytes).take(limit + 1);
-    reader
-        .read_to_end(&mut out)
-        .map_err(|e| DecodeError::Gzip { reason: format!("damaged data: {e}") })?;
-    if out.len() as u64 > limit {
-        return Err(DecodeError::Gzip {
-            reason: format!(
-                "unpacks to more than {}; not read (a watch file is a few MB)",
-                if limit > 0 && limit % (1 << 20) == 0 {
-                    format!("{} MiB", limit >> 20)
-                } else {
-                    format!("{limit} bytes")
-                }
-            ),
-        });
-    }
-    Ok(out)
+    let hint = hint.min(bytes.len() as u64 * 64);
+    read_capped(MultiGzDecoder::new(bytes), limit, hint).map_err(|e| match e {
+        Capped::Over => Unwrapped::Over(limit),
+        Capped::Io(e) => Unwrapped::Damaged(e.to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -229,11 +336,35 @@ mod tests {
         let e = decode_any("a.gpx.gz", &damaged).unwrap_err();
         assert!(e.to_string().starts_with("gzip: damaged data"), "{e}");
         let big = gz(&vec![b' '; 10_000]);
-        let e = gunzip(&big, 9_999).unwrap_err();
+        let e = DecodeError::from(gunzip(&big, 9_999).unwrap_err());
         assert_eq!(
             e.to_string(),
             "gzip: unpacks to more than 9999 bytes; not read (a watch file is a few MB)"
         );
-        assert_eq!(gunzip(&big, 10_000).unwrap().len(), 10_000);
+        assert_eq!(gunzip(&big, 10_000).ok().map(|v| v.len()), Some(10_000));
+    }
+
+    #[test]
+    fn capped_reads_never_grow_past_the_limit() {
+        let zeros = vec![0u8; 1_000_000];
+        let v = read_capped(&zeros[..], 1_000_000, 0).unwrap();
+        assert!(v.len() == 1_000_000 && v.capacity() == 1_000_000, "{}", v.capacity());
+        assert!(matches!(read_capped(&zeros[..], 999_999, 10), Err(Capped::Over)));
+        // A lying hint costs nothing past the limit.
+        let v = read_capped(&zeros[..10], 100, u64::MAX).unwrap();
+        assert!(v.len() == 10 && v.capacity() <= 100);
+    }
+
+    #[test]
+    fn decode_within_says_when_a_file_is_over_the_limits() {
+        let r = decode_within("a.gpx.gz", &gz(GPX), Limits { plain_bytes: 10, samples: 5 });
+        assert!(matches!(r, Ok(None)));
+        let r = decode_within("a.gpx", GPX, Limits { plain_bytes: 10_000, samples: 1 });
+        assert!(matches!(r, Ok(None)));
+        let r = decode_within("a.gpx", GPX, Limits { plain_bytes: 10_000, samples: 2 });
+        assert_eq!(r.unwrap().map(|r| r.samples.len()), Some(1));
+        // Limits past the hard ones are the hard ones: a decoded file, not "over".
+        let r = decode_within("a.gpx", GPX, Limits { plain_bytes: u64::MAX, samples: usize::MAX });
+        assert_eq!(r.unwrap().map(|r| r.samples.len()), Some(1));
     }
 }

@@ -36,8 +36,14 @@ use crate::recording::{Device, FileKind, Pause, Recording, Samples, Sport, Times
 /// route points, with the kind [`FileKind::Course`]; waypoints alone give a course with no
 /// samples.
 pub fn decode(bytes: &[u8]) -> Result<Recording, XmlError> {
+    decode_with_limit(bytes, MAX_SAMPLES)
+}
+
+/// [`decode`], reading at most `max_samples` points (never more than [`MAX_SAMPLES`]); past it
+/// the rest of the file is not read, with a warning.
+pub fn decode_with_limit(bytes: &[u8], max_samples: usize) -> Result<Recording, XmlError> {
     check_utf16(bytes)?;
-    let mut d = GpxDecoder::new(bytes);
+    let mut d = GpxDecoder::new(bytes, max_samples.min(MAX_SAMPLES));
     drive(bytes, &mut d)?;
     Ok(d.finish())
 }
@@ -113,14 +119,15 @@ struct GpxDecoder<'a> {
     trk_names: Vec<String>,
     trk_types: Vec<String>,
     limit_hit: bool,
+    max_samples: usize,
     notes: Notes<'a>,
 }
 
 impl<'a> GpxDecoder<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    fn new(bytes: &'a [u8], max_samples: usize) -> Self {
         let mut track = Points::default();
         // A conservative guess: a track point is rarely under 40 bytes.
-        track.samples.reserve((bytes.len() / 40).min(MAX_SAMPLES));
+        track.samples.reserve((bytes.len() / 40).min(max_samples));
         Self {
             stack: Vec::new(),
             text: String::new(),
@@ -135,6 +142,7 @@ impl<'a> GpxDecoder<'a> {
             trk_names: Vec::new(),
             trk_types: Vec::new(),
             limit_hit: false,
+            max_samples,
             notes: Notes::new(bytes),
         }
     }
@@ -251,10 +259,10 @@ impl<'a> GpxDecoder<'a> {
     }
 
     fn start_point(&mut self, e: &BytesStart<'_>, pos: u64, route: bool) {
-        if self.track.samples.len() + self.route.samples.len() >= MAX_SAMPLES {
-            self.notes.warn(pos, || {
-                format!("more than {MAX_SAMPLES} points; the rest of the file is not read")
-            });
+        if self.track.samples.len() + self.route.samples.len() >= self.max_samples {
+            let max = self.max_samples;
+            self.notes
+                .warn(pos, || format!("more than {max} points; the rest of the file is not read"));
             self.limit_hit = true;
             return;
         }
@@ -531,6 +539,12 @@ pub(crate) fn drive<H: Handler>(bytes: &[u8], h: &mut H) -> Result<(), XmlError>
                     root_seen = true;
                     check_root(&e, pos)?;
                 }
+                if h.depth() >= MAX_DEPTH {
+                    // No watch nests deeper than a dozen levels: the rest is not read.
+                    let reason = format!("elements nested more than {MAX_DEPTH} deep");
+                    h.broken_off(pos, &reason)?;
+                    break;
+                }
                 h.start(&e, pos);
             }
             Ok(Event::Empty(e)) => {
@@ -593,6 +607,10 @@ pub(crate) fn drive<H: Handler>(bytes: &[u8], h: &mut H) -> Result<(), XmlError>
     }
     Ok(())
 }
+
+/// Deepest element nesting read (GPX and TCX files nest under ten levels; a million levels of
+/// `<a>` would cost memory for nothing).
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// Most warnings kept per file; past it, one closing warning counts the rest.
 pub(crate) const MAX_WARNINGS: usize = 50;

@@ -5,21 +5,31 @@
 //! # Design
 //! [`enumerate`] walks the inputs and lists every candidate *entry* — a file, or a member of a
 //! zip (zips inside zips included) — without reading its bytes, so a 10-year archive is never
-//! held in memory at once; [`Entry::read`] loads one entry, with hard size limits. Archive
-//! member names are only ever used as labels: nothing is written to disk, so `..` or absolute
-//! paths inside an archive cannot escape anywhere. Symlink loops, unreadable folders and
+//! held in memory at once; [`Entry::read`] loads one entry, with hard size limits. A zip's
+//! directory is read once and shared by its entries (a zip of 100,000 members is not re-parsed
+//! 100,000 times), a zip inside a zip is spooled to an unlinked temporary file of our own
+//! naming rather than to memory, and a member that unpacks to more than it declares is refused
+//! as it is read. Archive member names are only ever used as labels: nothing is written under
+//! them, so `..` or absolute paths inside an archive cannot escape anywhere. Symlink loops, unreadable folders and
 //! damaged archives become [`Failure`]s naming the path, and the walk goes on.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-/// Largest single recording we read (a 24-hour 1 Hz FIT file is under 10 MB).
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-/// Largest zip nested inside another zip that we unpack into memory.
-pub const MAX_NESTED_ZIP_BYTES: u64 = 1024 * 1024 * 1024;
+use crate::detect::{read_capped, Capped, MAX_GUNZIPPED};
+
+/// Largest single recording we read, plain or a zip member: the same 48 MiB as a gzip's
+/// content ([`MAX_GUNZIPPED`], where the reasons are).
+pub const MAX_FILE_BYTES: u64 = MAX_GUNZIPPED;
+/// Largest zip nested inside another zip (Garmin's uploaded files come as parts of about
+/// 1 GB); it is spooled to a temporary file, not memory.
+pub const MAX_NESTED_ZIP_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Largest `activities.csv` or Garmin activity list read (Strava's for 5,000 activities is
+/// about 5 MB).
+pub const MAX_LIST_BYTES: u64 = MAX_GUNZIPPED;
 
 /// What an export says about an activity (Strava's `activities.csv`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,16 +43,66 @@ pub struct ExportMeta {
 #[derive(Debug, Clone)]
 enum Location {
     File(PathBuf),
-    /// Member `index` of the zip file at `path`.
+    /// Member `index` of a zip (a file, or a zip inside a zip spooled to a temporary file).
     Zip {
-        path: PathBuf,
+        archive: Archive,
         index: usize,
     },
-    /// Member `index` of a zip held in memory (a zip inside a zip).
-    NestedZip {
-        bytes: Arc<Vec<u8>>,
-        index: usize,
-    },
+}
+
+/// An open file read at positions of its own: clones share the file, not the position, so
+/// every entry of one zip reads through one handle and one parsed directory.
+#[derive(Debug, Clone)]
+struct SharedFile {
+    file: Arc<Mutex<File>>,
+    pos: u64,
+}
+
+impl SharedFile {
+    fn new(file: File) -> SharedFile {
+        SharedFile { file: Arc::new(Mutex::new(file)), pos: 0 }
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut f = self.file.lock().map_err(|_| std::io::Error::other("a reader panicked"))?;
+        f.seek(SeekFrom::Start(self.pos))?;
+        let n = f.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek out of range");
+        self.pos = match to {
+            SeekFrom::Start(p) => p,
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d).ok_or_else(bad)?,
+            SeekFrom::End(d) => {
+                let f = self.file.lock().map_err(|_| std::io::Error::other("a reader panicked"))?;
+                f.metadata()?.len().checked_add_signed(d).ok_or_else(bad)?
+            }
+        };
+        Ok(self.pos)
+    }
+}
+
+/// A zip whose directory was read once, shared by all its entries.
+#[derive(Clone)]
+struct Archive(zip::ZipArchive<SharedFile>);
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "zip of {} members", self.0.len())
+    }
+}
+
+fn open_zip(file: File) -> Result<Archive, String> {
+    zip::ZipArchive::new(SharedFile::new(file))
+        .map(Archive)
+        .map_err(|e| format!("not a readable zip: {e}"))
 }
 
 /// One candidate recording.
@@ -79,26 +139,21 @@ impl Entry {
     /// [`MAX_FILE_BYTES`] whatever size it claims.
     pub fn read(&self) -> Result<Vec<u8>, Failure> {
         let fail = |reason: String| Failure { name: self.name.clone(), reason };
-        let mut buf = Vec::new();
-        match &self.location {
+        let buf = match &self.location {
             Location::File(path) => {
                 let f = File::open(path).map_err(|e| fail(format!("cannot open: {e}")))?;
-                read_limited(f, &mut buf).map_err(fail)?;
+                let len = f.metadata().map_or(0, |m| m.len());
+                if len > MAX_FILE_BYTES {
+                    return Err(fail(too_large(MAX_FILE_BYTES)));
+                }
+                read_limited(f, MAX_FILE_BYTES, len).map_err(fail)?
             }
-            Location::Zip { path, index } => {
-                let f = File::open(path).map_err(|e| fail(format!("cannot open archive: {e}")))?;
-                let mut z =
-                    zip::ZipArchive::new(f).map_err(|e| fail(format!("damaged zip: {e}")))?;
+            Location::Zip { archive, index } => {
+                let mut z = archive.0.clone();
                 let m = z.by_index(*index).map_err(|e| fail(format!("damaged zip member: {e}")))?;
-                read_limited(m, &mut buf).map_err(fail)?;
+                read_member_capped(m, MAX_FILE_BYTES).map_err(fail)?
             }
-            Location::NestedZip { bytes, index } => {
-                let mut z = zip::ZipArchive::new(std::io::Cursor::new(Shared(Arc::clone(bytes))))
-                    .map_err(|e| fail(format!("damaged zip: {e}")))?;
-                let m = z.by_index(*index).map_err(|e| fail(format!("damaged zip member: {e}")))?;
-                read_limited(m, &mut buf).map_err(fail)?;
-            }
-        }
+        };
         if buf.is_empty() {
             return Err(fail("empty file".into()));
         }
@@ -106,16 +161,39 @@ impl Entry {
     }
 }
 
-fn read_limited(r: impl Read, buf: &mut Vec<u8>) -> Result<(), String> {
-    let mut limited = r.take(MAX_FILE_BYTES + 1);
-    limited.read_to_end(buf).map_err(|e| format!("cannot read: {e}"))?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
+fn too_large(limit: u64) -> String {
+    format!("larger than {} MiB, the limit for one file (not a recording, or a bomb)", limit >> 20)
+}
+
+/// All of `r` (whose size is said to be `hint`), or why not: more than `limit` bytes, or a
+/// read error. The buffer never grows past the limit.
+fn read_limited(r: impl Read, limit: u64, hint: u64) -> Result<Vec<u8>, String> {
+    read_capped(r, limit, hint).map_err(|e| match e {
+        Capped::Over => too_large(limit),
+        Capped::Io(e) => format!("cannot read: {e}"),
+    })
+}
+
+/// A zip member's bytes: refused unread when it declares more than `limit`, and as soon as it
+/// unpacks to more than it declares (a zip bomb lies about its size; a sound zip never does).
+fn read_member_capped<R: Read>(
+    m: zip::read::ZipFile<'_, R>,
+    limit: u64,
+) -> Result<Vec<u8>, String> {
+    let declared = m.size();
+    if declared > limit {
         return Err(format!(
-            "larger than {} MiB, the limit for one recording (a zip bomb, or not a recording)",
-            MAX_FILE_BYTES / (1024 * 1024)
+            "declares {} MiB unpacked, more than the {} MiB limit for one file (a zip bomb?)",
+            declared.div_ceil(1 << 20),
+            limit >> 20
         ));
     }
-    Ok(())
+    read_capped(m, declared, declared).map_err(|e| match e {
+        Capped::Over => format!(
+            "unpacks to more than the {declared} bytes it declares; not read (a zip bomb, or damaged)"
+        ),
+        Capped::Io(e) => format!("cannot read: {e}"),
+    })
 }
 
 /// An export's list of activities read whole: a Garmin Connect export's
@@ -188,10 +266,10 @@ fn walk_dir(dir: &Path, w: &mut Walk) {
     for (path, len) in files {
         let name = path.display().to_string();
         if is_garmin_list(&name) {
-            match File::open(&path).map_err(|e| format!("cannot open: {e}")).and_then(|f| {
-                let mut buf = Vec::new();
-                read_limited(f, &mut buf).map(|()| buf)
-            }) {
+            match File::open(&path)
+                .map_err(|e| format!("cannot open: {e}"))
+                .and_then(|f| read_limited(f, MAX_LIST_BYTES, len))
+            {
                 Ok(bytes) => w.lists.push(ExportList { name, bytes }),
                 Err(reason) => w.failures.push(Failure { name, reason }),
             }
@@ -212,11 +290,8 @@ fn walk_dir(dir: &Path, w: &mut Walk) {
 fn add_file(path: &Path, len: u64, w: &mut Walk, explicit: bool) {
     let name = path.display().to_string();
     if is_zip_name(&name) {
-        match File::open(path)
-            .map_err(|e| e.to_string())
-            .and_then(|f| zip::ZipArchive::new(f).map_err(|e| format!("not a readable zip: {e}")))
-        {
-            Ok(z) => walk_zip(z, &name, &|index| Location::Zip { path: path.to_owned(), index }, w),
+        match File::open(path).map_err(|e| e.to_string()).and_then(open_zip) {
+            Ok(z) => walk_zip(&z, &name, w),
             Err(reason) => w.failures.push(Failure { name, reason }),
         }
     } else if is_candidate(&name) || explicit {
@@ -232,41 +307,57 @@ fn add_file(path: &Path, len: u64, w: &mut Walk, explicit: bool) {
     }
 }
 
-/// Shared bytes of a zip held in memory, readable by many entries without copies.
-struct Shared(Arc<Vec<u8>>);
-
-impl AsRef<[u8]> for Shared {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-fn read_member<R: Read + Seek>(
-    z: &mut zip::ZipArchive<R>,
-    i: usize,
-    limit: u64,
-) -> Result<Vec<u8>, String> {
+fn read_member(archive: &Archive, i: usize, limit: u64) -> Result<Vec<u8>, String> {
+    let mut z = archive.0.clone();
     let m = z.by_index(i).map_err(|e| format!("damaged zip member: {e}"))?;
-    let mut buf = Vec::new();
-    m.take(limit + 1).read_to_end(&mut buf).map_err(|e| format!("cannot read: {e}"))?;
-    if buf.len() as u64 > limit {
-        return Err(format!("unpacks to more than {} MiB; not read (a zip bomb?)", limit >> 20));
-    }
-    Ok(buf)
+    read_member_capped(m, limit)
 }
 
-fn walk_zip<R: Read + Seek>(
-    mut z: zip::ZipArchive<R>,
-    zip_name: &str,
-    location: &dyn Fn(usize) -> Location,
-    w: &mut Walk,
-) {
+/// A zip inside a zip, unpacked to a temporary file that is unlinked at once (it lives as
+/// long as its entries hold it open), never to memory.
+fn spool_member(archive: &Archive, i: usize) -> Result<Archive, String> {
+    static SPOOLED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut z = archive.0.clone();
+    let mut m = z.by_index(i).map_err(|e| format!("damaged zip member: {e}"))?;
+    let declared = m.size();
+    if declared > MAX_NESTED_ZIP_BYTES {
+        return Err(format!(
+            "declares {} MiB unpacked, more than the {} MiB limit for a zip inside a zip",
+            declared >> 20,
+            MAX_NESTED_ZIP_BYTES >> 20
+        ));
+    }
+    let n = SPOOLED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("slowburn-zip-{}-{n}.zip", std::process::id()));
+    let io = |e: std::io::Error| format!("cannot unpack to {}: {e}", path.display());
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(io)?;
+    // Unlinked now: the open handle keeps it until the last entry is dropped (on systems that
+    // refuse to remove an open file it stays in the temporary folder).
+    let _ = std::fs::remove_file(&path);
+    let copied = std::io::copy(&mut (&mut m).take(declared + 1), &mut f).map_err(io)?;
+    if copied > declared {
+        return Err(format!(
+            "unpacks to more than the {declared} bytes it declares; not read (a zip bomb, or damaged)"
+        ));
+    }
+    f.flush().map_err(io)?;
+    f.seek(SeekFrom::Start(0)).map_err(io)?;
+    open_zip(f)
+}
+
+fn walk_zip(z: &Archive, zip_name: &str, w: &mut Walk) {
     let mut csv: Option<(usize, String)> = None;
     let mut members: Vec<(usize, String, u64)> = Vec::new();
     let mut nested: Vec<(usize, String)> = Vec::new();
     let mut lists: Vec<(usize, String)> = Vec::new();
-    for i in 0..z.len() {
-        let Ok(m) = z.by_index_raw(i) else {
+    let mut raw = z.0.clone();
+    for i in 0..raw.len() {
+        let Ok(m) = raw.by_index_raw(i) else {
             w.failures.push(Failure {
                 name: format!("{zip_name}!#{i}"),
                 reason: "damaged zip member".into(),
@@ -296,35 +387,23 @@ fn walk_zip<R: Read + Seek>(
     if let Some((i, inner)) = csv {
         let name = format!("{zip_name}!{inner}");
         inner.trim_end_matches("activities.csv").clone_into(&mut csv_prefix);
-        match read_member(&mut z, i, MAX_FILE_BYTES) {
+        match read_member(z, i, MAX_LIST_BYTES) {
             Ok(b) => meta = parse_strava_csv(&b, &name, w),
             Err(reason) => w.failures.push(Failure { name, reason }),
         }
     }
     for (i, inner) in lists {
         let name = format!("{zip_name}!{inner}");
-        match read_member(&mut z, i, MAX_FILE_BYTES) {
+        match read_member(z, i, MAX_LIST_BYTES) {
             Ok(bytes) => w.lists.push(ExportList { name, bytes }),
             Err(reason) => w.failures.push(Failure { name, reason }),
         }
     }
     for (i, inner) in nested {
         let name = format!("{zip_name}!{inner}");
-        let bytes = match read_member(&mut z, i, MAX_NESTED_ZIP_BYTES) {
-            Ok(b) => Arc::new(b),
-            Err(reason) => {
-                w.failures.push(Failure { name, reason });
-                continue;
-            }
-        };
-        match zip::ZipArchive::new(std::io::Cursor::new(Shared(Arc::clone(&bytes)))) {
-            Ok(inner_zip) => walk_zip(
-                inner_zip,
-                &name,
-                &move |index| Location::NestedZip { bytes: Arc::clone(&bytes), index },
-                w,
-            ),
-            Err(e) => w.failures.push(Failure { name, reason: format!("not a readable zip: {e}") }),
+        match spool_member(z, i) {
+            Ok(inner_zip) => walk_zip(&inner_zip, &name, w),
+            Err(reason) => w.failures.push(Failure { name, reason }),
         }
     }
     for (i, inner, size) in members {
@@ -334,7 +413,7 @@ fn walk_zip<R: Read + Seek>(
             name: format!("{zip_name}!{inner}"),
             size,
             meta: m,
-            location: location(i),
+            location: Location::Zip { archive: z.clone(), index: i },
         });
     }
 }
@@ -344,10 +423,13 @@ fn read_strava_csv_file(path: &Path, w: &mut Walk) -> Option<HashMap<String, Exp
         return None;
     }
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match File::open(path)
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(|f| read_limited(f, MAX_LIST_BYTES, 0))
+    {
         Ok(b) => Some(parse_strava_csv(&b, &name, w)),
-        Err(e) => {
-            w.failures.push(Failure { name, reason: format!("cannot read: {e}") });
+        Err(reason) => {
+            w.failures.push(Failure { name, reason });
             None
         }
     }

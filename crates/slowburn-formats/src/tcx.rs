@@ -26,8 +26,14 @@ use crate::recording::{Device, FileKind, Recording, Samples, Sport, Summary};
 /// Decode a TCX file: its activities (several are read into one recording, with a warning)
 /// or, failing those, its courses (kind [`FileKind::Course`]).
 pub fn decode(bytes: &[u8]) -> Result<Recording, XmlError> {
+    decode_with_limit(bytes, MAX_SAMPLES)
+}
+
+/// [`decode`], reading at most `max_samples` points (never more than [`MAX_SAMPLES`]); past it
+/// the rest of the file is not read, with a warning.
+pub fn decode_with_limit(bytes: &[u8], max_samples: usize) -> Result<Recording, XmlError> {
     check_utf16(bytes)?;
-    let mut d = TcxDecoder::new(bytes);
+    let mut d = TcxDecoder::new(bytes, max_samples.min(MAX_SAMPLES));
     drive(bytes, &mut d)?;
     Ok(d.finish())
 }
@@ -103,14 +109,15 @@ struct TcxDecoder<'a> {
     name: Option<String>,
     any_distance: bool,
     limit_hit: bool,
+    max_samples: usize,
     notes: Notes<'a>,
 }
 
 impl<'a> TcxDecoder<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    fn new(bytes: &'a [u8], max_samples: usize) -> Self {
         let mut samples = Samples::default();
         // A conservative guess: a trackpoint is rarely under 150 bytes.
-        samples.reserve((bytes.len() / 150).min(MAX_SAMPLES));
+        samples.reserve((bytes.len() / 150).min(max_samples));
         Self {
             stack: Vec::new(),
             text: String::new(),
@@ -130,6 +137,7 @@ impl<'a> TcxDecoder<'a> {
             name: None,
             any_distance: false,
             limit_hit: false,
+            max_samples,
             notes: Notes::new(bytes),
         }
     }
@@ -286,9 +294,10 @@ impl<'a> TcxDecoder<'a> {
     }
 
     fn start_point(&mut self, pos: u64) {
-        if self.samples.len() >= MAX_SAMPLES {
+        if self.samples.len() >= self.max_samples {
+            let max = self.max_samples;
             self.notes.warn(pos, || {
-                format!("more than {MAX_SAMPLES} trackpoints; the rest of the file is not read")
+                format!("more than {max} trackpoints; the rest of the file is not read")
             });
             self.limit_hit = true;
             return;

@@ -22,8 +22,12 @@ use crate::recording::{
     Warning, FIT_EPOCH_OFFSET_S,
 };
 
-/// Most samples one file may produce (about 23 days at 1 Hz); past it, the rest is not read.
-pub const MAX_SAMPLES: usize = 2_000_000;
+/// Most samples one file may produce: 250,000 is 69 hours at 1 Hz, past the cut-off of the
+/// longest single-stage ultras (a 100-mile race closes at 30 to 48 hours, Barkley at 60) and
+/// longer than most watches' batteries last recording GPS every second; and what an import can
+/// hold beside its normal work (about 240 bytes a sample decoded and analysed: 60 MB). Past
+/// it, the rest of the file is not read, with a warning.
+pub const MAX_SAMPLES: usize = 250_000;
 
 /// Timestamps below this are device time (seconds since power-on), not dates (FIT protocol).
 const RELATIVE_TIME_LIMIT: u32 = 0x1000_0000;
@@ -323,11 +327,14 @@ pub struct DecodeOptions {
     pub check_crc: bool,
     /// Merge heart rate from `hr` messages into the records, as the Garmin SDK does.
     pub merge_hr_messages: bool,
+    /// Most samples read (at most [`MAX_SAMPLES`]); past it the rest of the file is not read,
+    /// with a warning.
+    pub max_samples: usize,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        Self { check_crc: true, merge_hr_messages: true }
+        Self { check_crc: true, merge_hr_messages: true, max_samples: MAX_SAMPLES }
     }
 }
 
@@ -344,6 +351,7 @@ struct Out {
     dev_counts: HashMap<(u8, u8), u32>,
     pause_open: Option<TimestampMs>,
     sample_limit_hit: bool,
+    max_samples: usize,
 }
 
 impl Out {
@@ -367,9 +375,10 @@ pub fn decode_with(bytes: &[u8], options: DecodeOptions) -> Result<Recording, Fi
         dev_counts: HashMap::new(),
         pause_open: None,
         sample_limit_hit: false,
+        max_samples: options.max_samples.min(MAX_SAMPLES),
     };
     // A conservative guess: a record message is rarely under 12 bytes.
-    out.rec.samples.reserve((bytes.len() / 16).min(MAX_SAMPLES));
+    out.rec.samples.reserve((bytes.len() / 16).min(out.max_samples));
 
     let mut pos = 0usize;
     let mut header = first;
@@ -524,7 +533,7 @@ fn walk_messages(st: &mut State<'_>, start: usize, out: &mut Out) -> bool {
                 let end = pos + 1 + def.size as usize;
                 if def.global == MESG_RECORD
                     && end <= bytes.len()
-                    && out.rec.samples.len() < MAX_SAMPLES
+                    && out.rec.samples.len() < out.max_samples
                 {
                     def.messages += 1;
                     if let Some(ts) =
@@ -800,11 +809,9 @@ fn data_message(
     };
     def.messages += 1;
     if def.global == MESG_RECORD {
-        if out.rec.samples.len() >= MAX_SAMPLES {
-            out.warn(
-                pos,
-                format!("more than {MAX_SAMPLES} samples; the rest of the file is not read"),
-            );
+        if out.rec.samples.len() >= out.max_samples {
+            let max = out.max_samples;
+            out.warn(pos, format!("more than {max} samples; the rest of the file is not read"));
             out.sample_limit_hit = true;
             return None;
         }
