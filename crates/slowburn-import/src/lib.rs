@@ -190,11 +190,42 @@ impl Default for Options {
     }
 }
 
-/// A read and hashed entry.
+/// A read and hashed entry (its bytes are let go once prepared: `len` stays).
 struct Loaded<'a> {
     entry: &'a Entry,
     sha: [u8; 32],
     bytes: Vec<u8>,
+    len: usize,
+}
+
+/// What an ordinary file stays within, so that files are decoded and analysed side by side
+/// (one per core): 8 MiB plain and 100,000 samples (27 hours at 1 Hz). A file over either is
+/// decoded afterwards on its own, with the hard limits ([`detect::Limits::default`]), so an
+/// import holds at most one huge file at a time beside its ordinary work.
+const ORDINARY: detect::Limits = detect::Limits { plain_bytes: 8 << 20, samples: 100_000 };
+
+/// Most bytes (as read or declared) of the entries of one chunk: with the chunk the writer
+/// holds and the one being staged, the bytes of two chunks are in memory at most, whatever
+/// the batch size (a batch of 512 ordinary files is some 50 MB).
+const CHUNK_BYTES: u64 = 64 << 20;
+
+/// `entries` cut into chunks of at most `batch_size` entries and [`CHUNK_BYTES`] bytes (a
+/// larger entry is a chunk of its own).
+fn chunks(entries: &[Entry], batch_size: usize) -> Vec<&[Entry]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, e) in entries.iter().enumerate() {
+        let size = e.size.min(sources::MAX_FILE_BYTES);
+        if i > start && (i - start >= batch_size || bytes + size > CHUNK_BYTES) {
+            out.push(&entries[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < entries.len() {
+        out.push(&entries[start..]);
+    }
+    out
 }
 
 /// A decoded, analysed, compressed entry ready for the writer.
@@ -285,8 +316,13 @@ pub fn new_activity(
 /// Why a decoded recording is not imported as an activity, if it is not.
 fn skip_reason(rec: &Recording) -> Option<String> {
     if !rec.is_activity() {
-        let kind =
-            rec.kind().map_or_else(|| "unknown".to_owned(), slowburn_formats::FileKind::name);
+        let Some(kind) = rec.kind().map(slowburn_formats::FileKind::name) else {
+            return Some("not an activity (the file does not say what it holds)".into());
+        };
+        // A type the FIT profile does not name (a damaged file_id) is said by its number.
+        if kind.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!("not an activity (FIT file type {kind})"));
+        }
         return Some(format!("not an activity (a {kind} file)"));
     }
     if rec.samples.is_empty() {
@@ -368,27 +404,61 @@ fn meta_for<'a>(
     entry.meta.as_ref().or_else(|| garmin.at(start))
 }
 
-fn prepare(l: &Loaded<'_>, analyser: &dyn Analyser, garmin: &GarminIndex) -> Prepared {
-    let rec = match detect::decode_any(&l.entry.name, &l.bytes) {
-        Ok(r) => r,
-        Err(e) => return Prepared::Failed(e.to_string()),
+/// `bytes` compressed for storage, holding no more memory than it needs.
+fn shrunk(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut c = compress(bytes).map_err(|e| format!("cannot compress for storage: {e}"))?;
+    c.shrink_to_fit();
+    Ok(c)
+}
+
+/// Decode, analyse and compress one entry within `limits`; `None` when it is over them (its
+/// bytes are kept for another try). Otherwise the entry's bytes are let go, and before the
+/// analysis: what is stored is their compressed copy.
+fn prepare(
+    l: &mut Loaded<'_>,
+    analyser: &dyn Analyser,
+    garmin: &GarminIndex,
+    limits: detect::Limits,
+) -> Option<Prepared> {
+    // A large file is compressed before it is decoded, so that its bytes, their compressed
+    // copy (zstd reserves the worst case, as much again) and its samples are never all held.
+    let len = l.bytes.len() as u64;
+    let mut early =
+        (len > ORDINARY.plain_bytes && len <= limits.plain_bytes).then(|| shrunk(&l.bytes));
+    let rec = match detect::decode_within(&l.entry.name, &l.bytes, limits) {
+        Ok(Some(r)) => r,
+        Ok(None) => return None,
+        Err(e) => {
+            l.bytes = Vec::new();
+            return Some(Prepared::Failed(e.to_string()));
+        }
+    };
+    let size = l.bytes.len();
+    // The format is told by the first 12 bytes (the FIT signature) and the name.
+    let head = l.bytes[..size.min(12)].to_vec();
+    let mut compressed = || {
+        let c = early.take().unwrap_or_else(|| shrunk(&l.bytes));
+        l.bytes = Vec::new();
+        c
     };
     if let Some(why) = skip_reason(&rec) {
         let days = analyser.daily_resting_hr(&rec);
-        if !days.is_empty() {
-            return match compress(&l.bytes) {
-                Ok(compressed) => Prepared::Monitoring { days, compressed, size: l.bytes.len() },
-                Err(e) => Prepared::Failed(format!("cannot compress for storage: {e}")),
-            };
+        if days.is_empty() {
+            l.bytes = Vec::new();
+            return Some(Prepared::Skipped(why));
         }
-        return Prepared::Skipped(why);
+        return Some(match compressed() {
+            Ok(compressed) => Prepared::Monitoring { days, compressed, size },
+            Err(reason) => Prepared::Failed(reason),
+        });
     }
+    let compressed = match compressed() {
+        Ok(c) => c,
+        Err(reason) => return Some(Prepared::Failed(reason)),
+    };
     let meta = |start| meta_for(l.entry, garmin, start);
-    let (parts, note) = activities_of(&l.entry.name, l.sha, &l.bytes, &rec, &meta, analyser);
-    match compress(&l.bytes) {
-        Ok(compressed) => Prepared::Activities { parts, note, compressed, size: l.bytes.len() },
-        Err(e) => Prepared::Failed(format!("cannot compress for storage: {e}")),
-    }
+    let (parts, note) = activities_of(&l.entry.name, l.sha, &head, &rec, &meta, analyser);
+    Some(Prepared::Activities { parts, note, compressed, size })
 }
 
 /// Import everything under `inputs` into `store`.
@@ -450,7 +520,7 @@ pub fn import_under(
         let entries = &walk.entries;
         let batch_size = options.batch_size.max(1);
         scope.spawn(move || {
-            for chunk in entries.chunks(batch_size) {
+            for chunk in chunks(entries, batch_size) {
                 if tx.send(stage(chunk, analyser, garmin, known)).is_err() {
                     // The writer stopped (an error): nothing more to stage.
                     break;
@@ -502,7 +572,8 @@ fn stage<'a>(
         .map(|entry| {
             let bytes = entry.read().map_err(|f| f.reason)?;
             let sha: [u8; 32] = Sha256::digest(&bytes).into();
-            Ok(Loaded { entry, sha, bytes })
+            let len = bytes.len();
+            Ok(Loaded { entry, sha, bytes, len })
         })
         .collect();
     // What the store has already costs nothing more.
@@ -523,8 +594,23 @@ fn stage<'a>(
             }
         }
     }
-    // Decode, analyse and compress in parallel.
-    let prepared: Vec<Prepared> = todo.par_iter().map(|l| prepare(l, analyser, garmin)).collect();
+    // The bytes of what the store has are not needed again.
+    for l in &mut known {
+        l.bytes = Vec::new();
+    }
+    // Decode, analyse and compress in parallel the files within the ordinary limits, letting
+    // go of each file's bytes once it is prepared; then the others one at a time.
+    let mut prepared: Vec<Option<Prepared>> =
+        todo.par_iter_mut().map(|l| prepare(l, analyser, garmin, ORDINARY)).collect();
+    for (l, p) in todo.iter_mut().zip(&mut prepared) {
+        if p.is_none() {
+            *p = prepare(l, analyser, garmin, detect::Limits::default());
+        }
+    }
+    let prepared = prepared
+        .into_iter()
+        .map(|p| p.unwrap_or_else(|| Prepared::Failed("internal: not prepared".into())))
+        .collect();
     Staged { chunk, slots, known, todo, prepared }
 }
 
@@ -537,7 +623,7 @@ fn write_chunk(
 ) -> Result<(), ImportError> {
     let Staged { chunk, slots, known, todo, prepared } = staged;
     for l in known.iter().chain(&todo) {
-        report.bytes += l.bytes.len() as u64;
+        report.bytes += l.len as u64;
     }
     // Bytes an earlier chunk of this import stored are already imported (as a store lookup
     // before the chunk would have found); the work prepared for them is dropped.
