@@ -250,6 +250,9 @@ pub fn backup(db: &Path, target: &Path, force: bool) -> Result<StoreInfo> {
     if target.exists() && !force {
         return Err(BackupError::Exists(target.display().to_string()));
     }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::metadata(dir).map_err(io(dir))?;
+    }
     // Opened without CREATE: a mistyped path is an error, not a new empty store.
     let src =
         Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sql(db))?;
@@ -258,6 +261,12 @@ pub fn backup(db: &Path, target: &Path, force: bool) -> Result<StoreInfo> {
     // an import commits meanwhile) and, in WAL mode, blocks no writer.
     src.execute_batch("BEGIN").map_err(sql(db))?;
     let schema: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql(db))?;
+    // A database with nothing in it yet is a store another command is creating, not a store.
+    let objects: i64 =
+        src.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(sql(db))?;
+    if objects == 0 {
+        return Err(BackupError::NoStore(db.display().to_string()));
+    }
     check_tables(&src, db)?;
     let tmp = beside(target, "backup");
     remove_db_files(&tmp);
