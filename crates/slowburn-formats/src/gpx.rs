@@ -1044,6 +1044,28 @@ mod tests {
     }
 
     #[test]
+    fn nesting_past_the_limit_stops_the_read() {
+        let deep = |points: &str| {
+            let mut s = format!("<gpx><trk><trkseg>{points}");
+            s.push_str(&"<a>".repeat(MAX_DEPTH));
+            s.push_str(&"</a>".repeat(MAX_DEPTH));
+            s.push_str("</trkseg></trk></gpx>");
+            s
+        };
+        let e = decode(deep("").as_bytes()).unwrap_err();
+        assert!(e.to_string().contains(&format!("nested more than {MAX_DEPTH} deep")), "{e}");
+        let r = decode(deep("<trkpt lat=\"1\" lon=\"2\"/>").as_bytes()).unwrap();
+        assert_eq!(r.samples.len(), 1);
+        assert!(
+            r.warnings.iter().any(|w| w.message.contains("nested more than")),
+            "{:?}",
+            r.warnings
+        );
+        let r = decode_with_limit(b"<gpx><trk><trkseg><trkpt lat=\"1\" lon=\"2\"/><trkpt lat=\"1\" lon=\"2\"/></trkseg></trk></gpx>", 1).unwrap();
+        assert_eq!(r.samples.len(), 1);
+    }
+
+    #[test]
     fn heart_rate_zero_is_missing_without_a_warning() {
         let r = one("<gpxtpx:hr>0</gpxtpx:hr>");
         assert_eq!(r.samples.heart_rate[0], None);

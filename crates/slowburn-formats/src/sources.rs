@@ -503,6 +503,76 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut out = Vec::new();
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut out));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in members {
+            z.start_file(*name, o).expect("member");
+            z.write_all(bytes).expect("write");
+        }
+        z.finish().expect("zip");
+        out
+    }
+
+    fn patch_u32(bytes: &mut [u8], signature: u32, offset: usize, value: u32) {
+        let sig = signature.to_le_bytes();
+        let at = bytes.windows(4).position(|w| w == sig).expect("signature");
+        bytes[at + offset..at + offset + 4].copy_from_slice(&value.to_le_bytes());
+    }
+
+    #[test]
+    fn a_member_that_unpacks_to_more_than_it_declares_is_refused_as_it_is_read() {
+        let mut z = zip_of(&[("a.fit", &[0u8; 100_000])]);
+        // Local header and central directory both say 1,000 bytes unpacked.
+        patch_u32(&mut z, 0x0403_4b50, 22, 1_000);
+        patch_u32(&mut z, 0x0201_4b50, 24, 1_000);
+        let dir = std::env::temp_dir().join(format!("slowburn-lying-zip-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let p = dir.join("lying.zip");
+        std::fs::write(&p, &z).expect("write");
+        let w = enumerate(std::slice::from_ref(&p));
+        assert_eq!(w.entries.len(), 1, "{:?}", w.failures);
+        let e = w.entries[0].read().unwrap_err();
+        assert!(e.reason.contains("more than the 1000 bytes it declares"), "{e:?}");
+        assert!(e.name.ends_with("lying.zip!a.fit"), "{e:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn zips_inside_zips_are_read_through_one_shared_directory() {
+        let inner = zip_of(&[("x/1.fit", b"one"), ("x/2.fit", b"two")]);
+        let outer = zip_of(&[("part1.zip", &inner), ("3.fit", b"three")]);
+        let dir = std::env::temp_dir().join(format!("slowburn-nested-zip-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let p = dir.join("outer.zip");
+        std::fs::write(&p, &outer).expect("write");
+        let w = enumerate(std::slice::from_ref(&p));
+        let mut got: Vec<(String, Vec<u8>)> = w
+            .entries
+            .iter()
+            .map(|e| {
+                (e.name.rsplit('!').next().unwrap_or_default().to_owned(), e.read().expect("read"))
+            })
+            .collect();
+        got.sort();
+        let want: Vec<(String, Vec<u8>)> =
+            [("3.fit", "three"), ("x/1.fit", "one"), ("x/2.fit", "two")]
+                .iter()
+                .map(|(n, b)| ((*n).to_owned(), b.as_bytes().to_vec()))
+                .collect();
+        assert_eq!(got, want);
+        // Read in parallel through the one handle, each at its own position.
+        std::thread::scope(|s| {
+            for e in &w.entries {
+                s.spawn(move || assert!(e.read().is_ok()));
+            }
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn candidates_by_extension() {
         assert!(is_candidate("a/B.FIT"));
