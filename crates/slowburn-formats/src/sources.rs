@@ -525,7 +525,8 @@ mod tests {
 
     #[test]
     fn a_member_that_unpacks_to_more_than_it_declares_is_refused_as_it_is_read() {
-        let mut z = zip_of(&[("a.fit", &[0u8; 100_000])]);
+        let zeros = vec![0u8; 100_000];
+        let mut z = zip_of(&[("a.fit", &zeros)]);
         // Local header and central directory both say 1,000 bytes unpacked.
         patch_u32(&mut z, 0x0403_4b50, 22, 1_000);
         patch_u32(&mut z, 0x0201_4b50, 24, 1_000);
