@@ -10,16 +10,20 @@
 //! [`restore`] never opens the file it is given with `SQLite` (so it cannot change it): it reads
 //! the header (magic, application id, schema version) and refuses what is not a slowburn store
 //! or is from a newer schema; then copies the file beside the live store, checks the copy
-//! (`integrity_check`, the store's tables), migrates it, checks it again, and only then keeps the
-//! current store aside as `<db>.before-restore-<time>` and renames the copy into place. At every
-//! instant the live path holds a valid store: the old one until the rename, the restored one
-//! after.
+//! (`integrity_check`, the store's tables), migrates it, and checks it again. Only then is the
+//! live store touched: refused if another command has it open; else kept as
+//! `<db>.before-restore-<time>` (a backup of it, checked like every backup) and overwritten with
+//! the restored one by the backup API — one write transaction under the live store's own
+//! journal, so the live path holds a valid store at every instant, and a command that opens it
+//! meanwhile sees the old store or the new one, never a mix or a stray `-wal`. A live store
+//! `SQLite` cannot read (damaged) is moved aside as it is and the copy renamed in its place.
 
 use std::fs::{self, File};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::schema::SCHEMA_VERSION;
@@ -58,7 +62,7 @@ pub enum BackupError {
     Exists(String),
     #[error("{0} is the store itself; back up to another file")]
     SameFile(String),
-    #[error("{path} is in use by another process (is `slowburn serve` running?); stop it and retry: {why}")]
+    #[error("{path} is in use by another command (an import, a dashboard request); retry when it is done: {why}")]
     InUse { path: String, why: String },
 }
 
@@ -397,41 +401,115 @@ fn kept_name(db: &Path) -> PathBuf {
     p
 }
 
-/// Bring the live store at `db` to one self-contained file: its log checkpointed into it and
-/// the rollback journal mode set (which `SQLite` allows only when no other connection has it
-/// open), so it can be kept aside and replaced without a `-wal` left to apply to the new one.
-fn quiesce(db: &Path) -> Result<()> {
+/// What [`quiesce`] found at the live path.
+enum Live {
+    /// A slowburn store, checkpointed into one closed file, that no other command has open.
+    Healthy,
+    /// Not a store `SQLite` can read (damaged, not a database, not slowburn's): replaced as a file.
+    Broken,
+}
+
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Bring the live store at `db` to one closed file: its log checkpointed into it and the
+/// rollback journal mode set, which `SQLite` allows only when no other connection has it open —
+/// so a store another command is using is refused, untouched.
+fn quiesce(db: &Path) -> Result<Live> {
     let in_use = |e: &dyn std::fmt::Display| BackupError::InUse {
         path: db.display().to_string(),
         why: e.to_string(),
     };
-    let conn =
-        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sql(db))?;
+    let Ok(conn) = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+        return Ok(Live::Broken);
+    };
     conn.busy_timeout(Duration::from_secs(5)).map_err(sql(db))?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .map_err(|e| BackupError::Damaged { path: db.display().to_string(), why: e.to_string() })?;
+    let step = |q: &str| -> std::result::Result<Option<String>, BackupError> {
+        match conn.query_row(q, [], |r| r.get::<_, Value>(0)) {
+            Ok(Value::Text(t)) => Ok(Some(t)),
+            Ok(_) => Ok(Some(String::new())),
+            Err(e) if busy(&e) => Err(in_use(&e)),
+            Err(_) => Ok(None),
+        }
+    };
+    let Some(mode) = step("PRAGMA journal_mode")? else { return Ok(Live::Broken) };
     if mode.eq_ignore_ascii_case("wal") {
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .map_err(|e| in_use(&e))?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-            .map_err(|e| in_use(&e))?;
-        if !mode.eq_ignore_ascii_case("delete") {
-            return Err(in_use(&format!("journal mode stays {mode}")));
+        if step("PRAGMA wal_checkpoint(TRUNCATE)")?.is_none() {
+            return Ok(Live::Broken);
+        }
+        match step("PRAGMA journal_mode = DELETE")? {
+            None => return Ok(Live::Broken),
+            Some(m) if !m.eq_ignore_ascii_case("delete") => {
+                return Err(in_use(&format!("journal mode stays {m}")));
+            }
+            Some(_) => {}
         }
     }
+    if step("PRAGMA quick_check")?.as_deref() != Some("ok") || check_tables(&conn, db).is_err() {
+        return Ok(Live::Broken);
+    }
     conn.close().map_err(|(_, e)| in_use(&e))?;
-    let wal = with_suffix(db, "-wal");
-    if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-        return Err(in_use(&format!("{} is still there", wal.display())));
+    Ok(Live::Healthy)
+}
+
+/// Copy the checked store at `src` into the live store at `db` with `SQLite`'s backup API: one
+/// write transaction on the live store, so another connection sees it whole before or after,
+/// and the live store's own journal makes it atomic if the process dies meanwhile.
+fn copy_into(src: &Path, db: &Path) -> Result<()> {
+    let size = |c: &Connection, p: &Path| -> Result<i64> {
+        c.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(sql(p))
+    };
+    let mut dst =
+        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sql(db))?;
+    dst.busy_timeout(Duration::from_secs(60)).map_err(sql(db))?;
+    let want = size(&dst, db)?;
+    {
+        // A WAL destination cannot change its page size: give the copy the live store's.
+        let c = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(sql(src))?;
+        if size(&c, src)? != want {
+            c.execute_batch(&format!("PRAGMA page_size = {want}; VACUUM;")).map_err(sql(src))?;
+        }
+    }
+    let from =
+        Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sql(src))?;
+    let b = rusqlite::backup::Backup::new(&from, &mut dst).map_err(sql(db))?;
+    let started = std::time::Instant::now();
+    loop {
+        match b.step(PAGES_PER_STEP).map_err(sql(db))? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            rusqlite::backup::StepResult::More => {}
+            _ if started.elapsed() > Duration::from_secs(60) => {
+                return Err(BackupError::InUse {
+                    path: db.display().to_string(),
+                    why: "its write lock was not free for 60 s".into(),
+                });
+            }
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// Rename `from` (and its sidecar files) to `to`.
+fn move_db(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to).map_err(io(to))?;
+    for s in ["-wal", "-shm", "-journal"] {
+        let side = with_suffix(from, s);
+        if side.exists() {
+            fs::rename(&side, with_suffix(to, s)).map_err(io(&side))?;
+        }
     }
     Ok(())
 }
 
 /// Restore the store at `db` from `file`. The current store, if any, is kept as
 /// `<db>.before-restore-<time>` (in [`Restored::kept`]); nothing at `db` changes unless
-/// `file` is a readable slowburn store of this or an earlier schema that migrates cleanly.
+/// `file` is a readable slowburn store of this or an earlier schema that migrates cleanly, and
+/// a store another command has open is refused.
 pub fn restore(db: &Path, file: &Path) -> Result<Restored> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(db), fs::canonicalize(file)) {
         if a == b {
@@ -447,36 +525,42 @@ pub fn restore(db: &Path, file: &Path) -> Result<Restored> {
     let mut guard = TempDb(Some(tmp.clone()));
     let (info, from_schema) = prepare(file, &tmp)?;
     let kept = if db.exists() {
-        quiesce(db)?;
         let kept = kept_name(db);
-        // A hard link keeps the old store under its new name while the live path still holds
-        // it; where links are not possible, a copy (the store is one closed file now).
-        if fs::hard_link(db, &kept).is_err() {
-            fs::copy(db, &kept).map_err(io(&kept))?;
-            sync_file(&kept)?;
+        match quiesce(db)? {
+            Live::Healthy => {
+                // A checked copy of the store being replaced (a snapshot, as every backup),
+                // then the restored store copied into it in one transaction.
+                backup(db, &kept, false)?;
+                copy_into(&tmp, db)?;
+            }
+            Live::Broken => {
+                // Nothing can be using a store SQLite cannot read: it is moved aside as it is,
+                // with its sidecar files, and the checked copy renamed into its place.
+                move_db(db, &kept)?;
+                fs::rename(&tmp, db).map_err(io(db))?;
+                guard.0 = None;
+                sync_dir(db);
+            }
         }
         Some(kept)
     } else {
+        fs::rename(&tmp, db).map_err(io(db))?;
+        guard.0 = None;
+        sync_dir(db);
         None
     };
-    for stale in [with_suffix(db, "-wal"), with_suffix(db, "-journal")] {
-        if fs::metadata(&stale).is_ok_and(|m| m.len() > 0) {
-            return Err(BackupError::InUse {
-                path: db.display().to_string(),
-                why: format!("{} appeared", stale.display()),
-            });
-        }
+    drop(guard);
+    // The live store as the application opens it (WAL again), checked against the copy.
+    let store = SqliteStore::open(db)?;
+    let damaged = |why: String| BackupError::Damaged { path: db.display().to_string(), why };
+    let ok = store.integrity_check()?;
+    if ok != "ok" {
+        return Err(damaged(ok));
     }
-    fs::rename(&tmp, db).map_err(io(db))?;
-    guard.0 = None;
-    sync_dir(db);
-    // An empty `-wal`/`-shm` of the old store describes no pages; remove them so the restored
-    // store starts its own.
-    for stale in [with_suffix(db, "-wal"), with_suffix(db, "-shm")] {
-        let _ = fs::remove_file(stale);
+    let counts = store.counts()?;
+    if counts != (info.activities, info.duplicates, info.originals) {
+        return Err(damaged(format!("after the restore it holds {counts:?}, the backup {info:?}")));
     }
-    // Opens as the application will (WAL mode again).
-    SqliteStore::open(db)?;
     Ok(Restored { info, from_schema, kept })
 }
 
@@ -514,6 +598,46 @@ mod tests {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_store_another_connection_has_open_is_not_replaced() {
+        let dir = tempdir("inuse");
+        let db = dir.join("live.db");
+        let file = dir.join("b.db");
+        drop(SqliteStore::open(&db).expect("live"));
+        backup(&db, &file, false).expect("backup");
+        // Another command holding the store, as an import does between its batches.
+        let other = SqliteStore::open(&db).expect("held");
+        let err = restore(&db, &file).expect_err("refused");
+        assert!(matches!(err, BackupError::InUse { .. }), "{err}");
+        drop(other);
+        let names: Vec<String> = fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.') || n.contains("before-restore"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+        let r = restore(&db, &file).expect("restored once it is free");
+        assert!(r.kept.is_some_and(|k| k.exists()));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_damaged_live_store_is_replaced_and_kept_as_it_was() {
+        let dir = tempdir("damaged");
+        let db = dir.join("live.db");
+        let file = dir.join("b.db");
+        drop(SqliteStore::open(&db).expect("live"));
+        backup(&db, &file, false).expect("backup");
+        let garbage = b"this was a store before the disk hiccuped".repeat(200);
+        fs::write(&db, &garbage).expect("damage");
+        let r = restore(&db, &file).expect("restored over a damaged store");
+        let kept = r.kept.expect("kept");
+        assert_eq!(fs::read(&kept).expect("kept"), garbage);
+        let s = SqliteStore::open(&db).expect("restored opens");
+        assert_eq!(s.integrity_check().expect("check"), "ok");
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -318,3 +318,59 @@ fn a_store_of_every_earlier_schema_is_restored_migrated() {
     assert!(seen >= 5, "fixtures restored: {seen}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// GET `path` from a server; the body.
+fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default()
+}
+
+#[test]
+fn a_restore_while_the_dashboard_runs_is_what_its_next_page_reads() {
+    use std::io::BufRead as _;
+    let dir = tempdir("serve");
+    let db = dir.join("live.db");
+    run_ok(bin().arg("--db").arg(&db).arg("import").arg(corpus(FIRST[0])));
+    let file = dir.join("one.backup");
+    run_ok(bin().arg("--db").arg(&db).arg("backup").arg(&file));
+    run_ok(bin().arg("--db").arg(&db).arg("import").arg(corpus(FIRST[3])).arg(corpus(FIRST[4])));
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("serving line");
+    let addr: std::net::SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut out, &mut sink);
+    });
+    let count = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).expect("json").as_array().map(Vec::len)
+    };
+    let before = count(&get(addr, "/api/runs"));
+    assert_eq!(before, Some(3));
+    let restored = run_ok(bin().arg("--db").arg(&db).arg("restore").arg(&file));
+    let after = count(&get(addr, "/api/runs"));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(stdout(&restored).contains("kept as"), "{}", stdout(&restored));
+    assert_eq!(after, Some(1), "the dashboard reads the restored store");
+    let _ = std::fs::remove_dir_all(&dir);
+}
