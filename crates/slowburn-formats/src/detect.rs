@@ -21,13 +21,33 @@ use crate::recording::Recording;
 use crate::{fit, gpx, tcx};
 
 /// Most bytes a gzipped file may unpack to, and (in `sources`) the most bytes of any one
-/// recording: 48 MiB. A 24-hour 1 Hz FIT file is under 10 MB and [`fit::MAX_SAMPLES`] records
-/// (69 hours at 1 Hz) are some 10 to 30 MB of FIT; a GPX file with heart rate, cadence and
-/// power extensions takes about 350 bytes a point, so 48 MiB holds some 140,000 points
-/// (40 hours at 1 Hz; multi-day GPX exports are usually at a point every few seconds). The
-/// bytes are held whole while a file is decoded: with the samples, what bounds an import's
-/// extra memory (48 MiB + 250,000 samples at about 240 bytes + 25 MB: some 135 MB).
-pub const MAX_GUNZIPPED: u64 = 48 * 1024 * 1024;
+/// recording: 40 MiB. A 24-hour 1 Hz FIT file is under 10 MB, and [`fit::MAX_SAMPLES`] records
+/// (55 hours at 1 Hz) some 5 to 20 MB of FIT; a GPX file with heart rate, cadence and power
+/// extensions takes about 350 bytes a point, so 40 MiB holds some 120,000 points (33 hours
+/// at 1 Hz; GPX of longer events is usually a point every few seconds). The bytes are held
+/// whole while a file is decoded and, freed, stay resident a moment after: with the samples,
+/// what bounds an import's extra memory (measured in docs/RELIABILITY-hostile.md).
+pub const MAX_GUNZIPPED: u64 = 40 * 1024 * 1024;
+
+/// Most bytes of a FIT file: 24 MiB. [`fit::MAX_SAMPLES`] records of the richest kind (position,
+/// altitude, heart rate, cadence, speed, power, running dynamics and developer fields, some
+/// 120 bytes) fit in it; past it a FIT file is all records the decoder would not read, and
+/// its bytes held during the analysis would take the import past its memory bound (measured
+/// in docs/RELIABILITY-hostile.md).
+pub const MAX_FIT_BYTES: u64 = 24 * 1024 * 1024;
+
+/// Why a FIT file is refused for its size, or `None`.
+#[must_use]
+pub fn fit_too_large(bytes: &[u8]) -> Option<String> {
+    (bytes.len() as u64 > MAX_FIT_BYTES && sniff(bytes) == Some(Format::Fit)).then(|| {
+        format!(
+            "a FIT file of {} MiB: more than the {} MiB limit ({} records, the most read, take less)",
+            (bytes.len() as u64).div_ceil(1 << 20),
+            MAX_FIT_BYTES >> 20,
+            fit::MAX_SAMPLES
+        )
+    })
+}
 
 /// How far [`decode_within`] may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +116,11 @@ pub enum Format {
 pub fn decode_any(name: &str, bytes: &[u8]) -> Result<Recording, DecodeError> {
     let limits = Limits::default();
     let inner = unwrap_gzip(bytes, limits.plain_bytes)?;
+    if is_gzip(bytes) {
+        if let Some(reason) = fit_too_large(&inner) {
+            return Err(DecodeError::Gzip { reason: format!("unpacks to {reason}") });
+        }
+    }
     decode_plain(strip_suffix_ignore_case(name, ".gz").unwrap_or(name), &inner, limits.samples)
 }
 
@@ -118,6 +143,11 @@ pub fn decode_within(
     };
     if plain_limit < hard.plain_bytes && inner.len() as u64 > plain_limit {
         return Ok(None);
+    }
+    if is_gzip(bytes) {
+        if let Some(reason) = fit_too_large(&inner) {
+            return Err(DecodeError::Gzip { reason: format!("unpacks to {reason}") });
+        }
     }
     let name = strip_suffix_ignore_case(name, ".gz").unwrap_or(name);
     let rec = decode_plain(name, &inner, samples_limit)?;

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::detect::{read_capped, Capped, MAX_GUNZIPPED};
 
-/// Largest single recording we read, plain or a zip member: the same 48 MiB as a gzip's
+/// Largest single recording we read, plain or a zip member: the same 40 MiB as a gzip's
 /// content ([`MAX_GUNZIPPED`], where the reasons are).
 pub const MAX_FILE_BYTES: u64 = MAX_GUNZIPPED;
 /// Largest zip nested inside another zip (Garmin's uploaded files come as parts of about
@@ -136,7 +136,8 @@ fn is_zip_name(name: &str) -> bool {
 
 impl Entry {
     /// Read the entry's bytes (still possibly gzipped), refusing anything over
-    /// [`MAX_FILE_BYTES`] whatever size it claims.
+    /// [`MAX_FILE_BYTES`] whatever size it claims, and a FIT file over
+    /// [`crate::detect::MAX_FIT_BYTES`].
     pub fn read(&self) -> Result<Vec<u8>, Failure> {
         let fail = |reason: String| Failure { name: self.name.clone(), reason };
         let buf = match &self.location {
@@ -156,6 +157,9 @@ impl Entry {
         };
         if buf.is_empty() {
             return Err(fail("empty file".into()));
+        }
+        if let Some(reason) = crate::detect::fit_too_large(&buf) {
+            return Err(fail(reason));
         }
         Ok(buf)
     }

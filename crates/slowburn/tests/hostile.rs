@@ -467,28 +467,49 @@ fn fit_with_255_field_definitions_is_read_within_the_bounds() {
         },
         "wide.fit",
     );
-    assert!(bad[0]["outcome"] != "", "{}", bad[0]);
+    assert_eq!(bad[0]["outcome"], "imported", "{}", bad[0]);
+}
+
+/// A FIT run of `n` one-second records (20 bytes each), starting `day` days on.
+fn long_fit(day: u32, n: u32) -> Vec<u8> {
+    let t = T0 + day * 86_400;
+    let mut f = Fit::new();
+    f.file_id(t);
+    f.define_record();
+    for i in 0..n {
+        f.record(t, i, 120 + (i % 30) as u8, f64::from(i % 100_000));
+    }
+    f.finish()
 }
 
 #[test]
-fn fit_of_two_million_records_is_read_within_the_bounds() {
+fn fit_of_two_million_records_is_refused_within_the_bounds() {
     let bad = hostile(
         "records",
         |dir| {
             let p = dir.join("long.fit");
-            let t = T0 + 4 * 86_400;
-            let mut f = Fit::new();
-            f.file_id(t);
-            f.define_record();
-            for i in 0..2_000_000u32 {
-                f.record(t, i, 120 + (i % 30) as u8, f64::from(i % 100_000) * 1.0);
-            }
-            std::fs::write(&p, f.finish()).expect("write");
+            std::fs::write(&p, long_fit(4, 2_000_000)).expect("write");
             p
         },
         "long.fit",
     );
-    assert!(bad[0]["outcome"] != "", "{}", bad[0]);
+    assert_eq!(bad[0]["outcome"], "failed", "{}", bad[0]);
+    assert!(reason(&bad[0]).contains("more than the 24 MiB limit"), "{}", bad[0]);
+}
+
+#[test]
+fn fit_just_within_the_byte_limit_is_read_in_part_within_the_bounds() {
+    let bad = hostile(
+        "records-within",
+        |dir| {
+            // 1,200,000 records: 24.0 MB, under the 24 MiB limit, six times the sample limit.
+            let p = dir.join("long-within.fit");
+            std::fs::write(&p, long_fit(5, 1_200_000)).expect("write");
+            p
+        },
+        "long-within.fit",
+    );
+    assert_eq!(bad[0]["outcome"], "imported", "{}", bad[0]);
 }
 
 #[test]
@@ -500,11 +521,11 @@ fn large_gpx_of_tiny_points_is_read_in_part_within_the_bounds() {
             let mut f = std::io::BufWriter::new(std::fs::File::create(&p).expect("create"));
             f.write_all(b"<?xml version=\"1.0\"?><gpx version=\"1.1\"><trk><trkseg>\n")
                 .expect("write");
-            // 45 MB, just within the byte limit, of points as small as a point can be: some
-            // 700,000, far more samples than the limit.
+            // 38 MB, just within the 40 MiB limit, of points as small as a point can be: some
+            // 550,000, far more samples than the limit.
             let mut written = 0u64;
             let mut i = 0u32;
-            while written < 45_000_000 {
+            while written < 38_000_000 {
                 let line = format!(
                     "<trkpt lat=\"48\" lon=\"2\"><time>2024-06-08T{:02}:{:02}:{:02}Z</time></trkpt>\n",
                     (i / 3600) % 24,
@@ -521,7 +542,7 @@ fn large_gpx_of_tiny_points_is_read_in_part_within_the_bounds() {
         },
         "large.gpx",
     );
-    assert!(bad[0]["outcome"] != "", "{}", bad[0]);
+    assert_eq!(bad[0]["outcome"], "imported", "{}", bad[0]);
 }
 
 #[test]

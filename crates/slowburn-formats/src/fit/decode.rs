@@ -22,12 +22,11 @@ use crate::recording::{
     Warning, FIT_EPOCH_OFFSET_S,
 };
 
-/// Most samples one file may produce: 250,000 is 69 hours at 1 Hz, past the cut-off of the
-/// longest single-stage ultras (a 100-mile race closes at 30 to 48 hours, Barkley at 60) and
-/// longer than most watches' batteries last recording GPS every second; and what an import can
-/// hold beside its normal work (about 240 bytes a sample decoded and analysed: 60 MB). Past
-/// it, the rest of the file is not read, with a warning.
-pub const MAX_SAMPLES: usize = 250_000;
+/// Most samples one file may produce: 200,000 is 55 hours at 1 Hz, past the cut-off of a
+/// 100-mile race (30 to 48 hours) and longer than most watches' batteries last recording GPS
+/// every second; and what an import can hold beside its normal work (about 250 bytes a sample
+/// decoded and analysed: 50 MB). Past it, the rest of the file is not read, with a warning.
+pub const MAX_SAMPLES: usize = 200_000;
 
 /// Timestamps below this are device time (seconds since power-on), not dates (FIT protocol).
 const RELATIVE_TIME_LIMIT: u32 = 0x1000_0000;
