@@ -332,7 +332,12 @@ fn spool_member(archive: &Archive, i: usize) -> Result<Archive, String> {
         ));
     }
     let n = SPOOLED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("slowburn-zip-{}-{n}.zip", std::process::id()));
+    // Process, count and clock: a name no other import (nor a crashed one's leftover) has.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let path =
+        std::env::temp_dir().join(format!("slowburn-zip-{}-{n}-{nanos}.zip", std::process::id()));
     let io = |e: std::io::Error| format!("cannot unpack to {}: {e}", path.display());
     let mut f = std::fs::OpenOptions::new()
         .read(true)
