@@ -10,9 +10,11 @@
 //! or failed (with the reason); the [`Report`]'s counts add up to the files seen. A multisport
 //! file is one original and one activity per leg ([`parts`]); recordings of one run are one
 //! activity whatever order they come in ([`same`], `merge`); an export's names fill what the
-//! activities lack, also when their files were imported before ([`garmin`] for Garmin Connect). Work is done in batches of entries so memory
-//! stays bounded whatever the archive size, and a batch is one transaction: an import killed
-//! at any point leaves whole batches, and running it again finishes the job (the same bytes are
+//! activities lack, also when their files were imported before ([`garmin`] for Garmin
+//! Connect). Work is done in batches of entries (at most 512 and 64 MiB) so memory stays
+//! bounded whatever the archive size; ordinary files are decoded side by side and a huge one
+//! alone, after them; and a batch is one transaction: an import killed at any point leaves
+//! whole batches, and running it again finishes the job (the same bytes are
 //! recognised by SHA-256 and cost only a hash). The analysis is passed in ([`Analyser`]), so
 //! this crate wires formats, core and store together without owning any metric.
 
