@@ -161,29 +161,38 @@ done
 
 echo "building the fuzz targets …"
 nice -n 10 cargo fuzz build >/dev/null
+bin_dir=fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release
+
+# Inputs libFuzzer saved as crashes, timeouts or OOMs of a target.
+artifacts() {
+    find "fuzz/artifacts/$1" -type f 2>/dev/null | wc -l || true
+}
 
 mkdir -p fuzz/logs
 summary=()
 for t in "${targets[@]}"; do
     log=fuzz/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log
-    before=$(ls fuzz/artifacts/"$t" 2>/dev/null | wc -l)
+    before=$(artifacts "$t")
     echo "== $t: $secs s, log $log"
     set +e
-    nice -n 10 cargo fuzz run "$t" "fuzz/corpus/$t" -- \
+    # The binary built above, not `cargo fuzz run`: a source edited meanwhile does not
+    # rebuild between targets, and every target of a run fuzzes the same code.
+    mkdir -p "fuzz/artifacts/$t"
+    nice -n 10 "$bin_dir/$t" -artifact_prefix="fuzz/artifacts/$t/" "fuzz/corpus/$t" \
         -max_total_time="$secs" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=20 \
         -print_final_stats=1 >"$log" 2>&1
     rc=$?
     set -e
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-    cov=$(echo "$last" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*')
-    ft=$(echo "$last" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*')
-    corp=$(echo "$last" | grep -o 'corp: [0-9]*' | grep -o '[0-9]*')
-    after=$(ls fuzz/artifacts/"$t" 2>/dev/null | wc -l)
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+    cov=$(echo "$last" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*' || true)
+    ft=$(echo "$last" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*' || true)
+    corp=$(echo "$last" | grep -o 'corp: [0-9]*' | grep -o '[0-9]*' || true)
+    after=$(artifacts "$t")
     crashes=$((after - before))
     line="$t: ${execs:-?} execs in $secs s, cov ${cov:-?} edges, ft ${ft:-?} features, corpus ${corp:-?}, crashes $crashes (exit $rc)"
     echo "$line"
-    [ "$crashes" -gt 0 ] && ls -t fuzz/artifacts/"$t" | head -"$crashes" | sed "s|^|   fuzz/artifacts/$t/|"
+    [ "$crashes" -gt 0 ] && ls -t fuzz/artifacts/"$t" | head -"$crashes" | sed "s|^|   fuzz/artifacts/$t/|" || true
     summary+=("$line")
 done
 echo

@@ -951,8 +951,9 @@ fn export_name(source: &str) -> String {
 
 /// A file name safe to create in a folder from a name a file came with (an import name like
 /// `export.zip!activities/1.fit.gz`, or an upload's): its last component, control and
-/// reserved characters as `_`, no leading dots or surrounding spaces, at most 200 characters;
-/// `fallback` when nothing is left.
+/// reserved characters as `_`, no leading dots or surrounding spaces, at most 200 bytes (cut at
+/// a character: file systems allow 255 bytes, and 200 characters of `€` are 600); `fallback`
+/// when nothing is left.
 #[must_use]
 pub fn safe_file_name(given: &str, fallback: &str) -> String {
     let base = given.rsplit(['/', '\\', '!']).next().unwrap_or(given);
@@ -970,6 +971,10 @@ pub fn safe_file_name(given: &str, fallback: &str) -> String {
     if clean.is_empty() {
         fallback.to_owned()
     } else {
-        clean.chars().take(200).collect()
+        let mut end = clean.len().min(200);
+        while !clean.is_char_boundary(end) {
+            end -= 1;
+        }
+        clean[..end].to_owned()
     }
 }
