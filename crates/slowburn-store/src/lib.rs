@@ -35,8 +35,10 @@ pub use sqlite::SqliteStore;
 pub enum StoreError {
     #[error("database {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
-    #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    /// An `SQLite` error, in words a runner can act on for the ones a machine causes (a full
+    /// disk, a read-only filesystem, a lock held too long, a failing disk).
+    #[error("database: {}", sql_words(.0))]
+    Sql(rusqlite::Error),
     #[error(
         "database schema version {found} is newer than this slowburn understands ({supported}); \
          use a newer slowburn"
@@ -54,7 +56,70 @@ pub enum StoreError {
     BadDate { table: &'static str, value: String, why: String },
     #[error("no plan with id {0}")]
     NoPlan(i64),
+    #[error(
+        "the store {path} cannot be written ({why}): nothing was changed. slowburn keeps its \
+         journal beside the store, so the store's folder must be writable"
+    )]
+    NotWritable { path: String, why: String },
 }
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+impl StoreError {
+    /// Is this the machine's problem (disk full, read-only, locked, I/O) rather than the data's?
+    #[must_use]
+    pub fn is_environment(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        let code = match self {
+            StoreError::Sql(e) | StoreError::Open { source: e, .. } => e.sqlite_error_code(),
+            StoreError::NotWritable { .. } => return true,
+            _ => None,
+        };
+        matches!(
+            code,
+            Some(
+                C::DiskFull
+                    | C::ReadOnly
+                    | C::DatabaseBusy
+                    | C::DatabaseLocked
+                    | C::SystemIoFailure
+                    | C::CannotOpen
+                    | C::PermissionDenied
+            )
+        )
+    }
+}
+
+/// What an `SQLite` error means to the user. Every write is one transaction, so a failed one
+/// left the store as it was before it.
+fn sql_words(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    let undone = "what was being written was not stored; the store is as it was before it";
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => {
+            format!(
+                "the disk holding the store is full: {undone} (free some space and run it again)"
+            )
+        }
+        Some(C::ReadOnly) => {
+            format!("the store cannot be written (a read-only file or filesystem): {undone}")
+        }
+        Some(C::DatabaseBusy | C::DatabaseLocked) => format!(
+            "another slowburn has held the store's write lock for over {} minutes: {undone} \
+             (run it again when that one has finished)",
+            BUSY_TIMEOUT_S / 60
+        ),
+        Some(C::SystemIoFailure) => format!("the disk failed a read or write ({e}): {undone}"),
+        _ => e.to_string(),
+    }
+}
+
+/// How long a write waits for another process holding the store's write lock, seconds.
+pub const BUSY_TIMEOUT_S: u64 = 300;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

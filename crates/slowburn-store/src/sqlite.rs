@@ -311,6 +311,30 @@ fn history_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
     })
 }
 
+/// Why the store's folder cannot be written, if it cannot (a read-only filesystem, no
+/// permission): `SQLite` says only "unable to open database file".
+fn not_writable(path: &Path) -> Option<StoreError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let probe = dir.join(format!(".slowburn-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(e) => Some(StoreError::NotWritable {
+            path: path.display().to_string(),
+            why: match e.kind() {
+                std::io::ErrorKind::ReadOnlyFilesystem => "a read-only filesystem".to_owned(),
+                std::io::ErrorKind::PermissionDenied => "no permission to write there".to_owned(),
+                _ => e.to_string(),
+            },
+        }),
+    }
+}
+
 /// Advance the generation of derived state's inputs (in the caller's transaction).
 fn bump_inputs(conn: &Connection) -> Result<()> {
     conn.execute("UPDATE generations SET inputs = inputs + 1 WHERE id = 1", [])?;
@@ -319,7 +343,7 @@ fn bump_inputs(conn: &Connection) -> Result<()> {
 
 /// How long a command waits for another one holding the store's write lock (one batch, one
 /// refresh) before it gives up with a message naming the store.
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(crate::BUSY_TIMEOUT_S);
 
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
@@ -332,9 +356,13 @@ impl SqliteStore {
                 })?;
             }
         }
-        let conn = Connection::open(path)
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Self::setup(conn)
+        let opened = Connection::open(path)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })
+            .and_then(Self::setup);
+        match opened {
+            Err(e) if e.is_environment() => Err(not_writable(path).unwrap_or(e)),
+            other => other,
+        }
     }
 
     /// A store in memory (tests).

@@ -3,7 +3,7 @@
 //!
 //! Kill points are deterministic: strace's fault injection sends SIGKILL at the Nth write-type
 //! system call of the command (`pwrite64`, `write`, `fsync`, `fdatasync`, `ftruncate`, unlink,
-//! rename), as SQLite's own tests crash at every write. After each kill the store passes
+//! rename), as `SQLite`'s own tests crash at every write. After each kill the store passes
 //! `PRAGMA integrity_check`, the next command sees either the state before the change or the
 //! state after it (for the one-transaction changes), and running the command again reaches
 //! exactly the state of an uninterrupted run. Disk full and read-only are tried on a small
@@ -22,6 +22,10 @@ use slowburn_store::{SqliteStore, Store};
 
 /// The system calls a kill or a fault is injected at.
 const POINTS: &str = "pwrite64,write,fsync,fdatasync,ftruncate,unlink,unlinkat,rename,renameat2";
+
+/// The system calls a failure (ENOSPC, EIO) is injected at: the store's writes and syncs
+/// (strace counts each call separately, so `write` would also fail the error message).
+const FAULTS: &str = "pwrite64,fsync,fdatasync,ftruncate";
 
 /// At most this many kill points per command (spread over all of them, the last ones always).
 const MAX_POINTS: usize = 14;
@@ -102,6 +106,24 @@ fn dump(db: &Path) -> String {
         .join("\n")
 }
 
+/// `got` is `want`, else the first lines that differ.
+fn same(got: &str, want: &str, what: &str) {
+    if got != want {
+        let g: Vec<&str> = got.lines().collect();
+        let w: Vec<&str> = want.lines().collect();
+        let i = g.iter().zip(&w).position(|(a, b)| a != b).unwrap_or(g.len().min(w.len()));
+        let cut =
+            |l: Option<&&str>| l.map_or(String::from("(none)"), |l| l.chars().take(600).collect());
+        panic!(
+            "{what}: {} lines against {}; first difference at line {i}:\n got  {}\n want {}",
+            g.len(),
+            w.len(),
+            cut(g.get(i)),
+            cut(w.get(i))
+        );
+    }
+}
+
 /// What the next command sees: a read through the application (which finishes a refresh a
 /// killed change left undone), then the dump.
 fn seen(db: &Path) -> String {
@@ -112,13 +134,17 @@ fn seen(db: &Path) -> String {
 /// The write points of `c` run uninterrupted on a copy of `base`: the most any one thread of
 /// it makes (strace counts injection points per thread).
 fn count_points(c: &mut Command, dir: &Path) -> usize {
+    count_in(c, dir, POINTS)
+}
+
+fn count_in(c: &mut Command, dir: &Path, set: &str) -> usize {
     let trace = dir.join("points.trace");
     let program = c.get_program().to_owned();
     let a: Vec<OsString> = c.get_args().map(OsString::from).collect();
     let out = Command::new(strace())
         .args(["-f", "-qq", "-o"])
         .arg(&trace)
-        .arg(format!("-etrace={POINTS}"))
+        .arg(format!("-etrace={set}"))
         .arg(program)
         .args(a)
         .output()
@@ -134,10 +160,14 @@ fn count_points(c: &mut Command, dir: &Path) -> usize {
 
 /// `c` under strace, with `inject` (`signal=KILL`, `error=ENOSPC` …) at its `n`th write point.
 fn injected(c: &Command, inject: &str, n: usize) -> Command {
+    injected_in(c, POINTS, inject, n)
+}
+
+fn injected_in(c: &Command, set: &str, inject: &str, n: usize) -> Command {
     let mut s = Command::new(strace());
     s.args(["-f", "-qq", "-o", "/dev/null"])
-        .arg(format!("-etrace={POINTS}"))
-        .arg(format!("-einject={POINTS}:{inject}:when={n}"))
+        .arg(format!("-etrace={set}"))
+        .arg(format!("-einject={set}:{inject}:when={n}"))
         .arg(c.get_program())
         .args(c.get_args());
     s
@@ -200,11 +230,11 @@ fn kill_at_every_point(dir: &Path, base: &Path, op: &Op) -> (usize, usize) {
     let mut c = cmd(&reference, &op.args);
     let n = count_points(&mut c, dir);
     let after = dump(&reference);
-    if op.name != "reanalyze" {
-        // (Re-analysis by the same version measures the same: it must change nothing.)
-        assert_ne!(before, after, "{}: the command changes the store", op.name);
-    } else {
+    if op.name == "reanalyze" {
+        // Re-analysis by the same version measures the same: it must change nothing.
         assert_eq!(before, after, "re-analysis by the same version changes nothing");
+    } else {
+        assert_ne!(before, after, "{}: the command changes the store", op.name);
     }
     let points = sample(n);
     let mut kills = 0;
@@ -404,8 +434,15 @@ fn request(addr: SocketAddr, method: &str, path: &str, ctype: &str, body: &[u8])
     answer.split_whitespace().nth(1).and_then(|c| c.parse().ok())
 }
 
+/// SIGTERM to `pid` and its children (a server under strace is strace's child: strace itself
+/// leaves its tracee running when it is stopped).
+fn terminate(pid: u32) {
+    let _ = Command::new("pkill").args(["-TERM", "-P", &pid.to_string()]).status();
+    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+}
+
 fn stop(mut s: Served) {
-    let _ = Command::new("kill").arg("-TERM").arg(s.child.id().to_string()).status();
+    terminate(s.child.id());
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(20) {
         if let Ok(Some(_)) = s.child.try_wait() {
@@ -413,6 +450,7 @@ fn stop(mut s: Served) {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    let _ = Command::new("pkill").args(["-KILL", "-P", &s.child.id().to_string()]).status();
     let _ = s.child.kill();
     let _ = s.child.wait();
 }
@@ -461,7 +499,7 @@ fn a_dashboard_upload_killed_at_every_write_point_is_finished_exactly_by_a_retry
         .and_then(|s| s.parse().ok())
         .expect("address");
     assert_eq!(upload_all(addr), Some(200));
-    let _ = child.kill();
+    terminate(child.id());
     let _ = child.wait();
     let text = std::fs::read_to_string(&trace).expect("trace");
     let mut per: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -503,5 +541,373 @@ fn a_dashboard_upload_killed_at_every_write_point_is_finished_exactly_by_a_retry
     }
     eprintln!("upload: {kills} kills of {} points", points.len());
     assert!(kills * 2 >= points.len(), "only {kills} of {} points killed it", points.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A full disk and a read-only filesystem.
+
+/// A tmpfs of `kib` KiB at `dir` (root in CI); false when this machine does not allow it.
+fn mount_tmpfs(dir: &Path, kib: u64) -> bool {
+    std::fs::create_dir_all(dir).expect("mount point");
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+        .arg(dir)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let ci = std::env::var_os("CI").is_some();
+        assert!(!ci, "CI must be able to mount a tmpfs (run as root) for the disk-full test");
+        eprintln!(
+            "NOT TRIED on a real tmpfs (mounting needs root here): the ENOSPC and EROFS \
+             injection tests below cover the same failures"
+        );
+    }
+    ok
+}
+
+fn umount(dir: &Path) {
+    let _ = Command::new("umount").arg(dir).status();
+}
+
+/// A fingerprint of a file's bytes.
+fn sha(path: &Path) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(path).expect("read").hash(&mut h);
+    h.finish()
+}
+
+#[test]
+fn a_full_disk_or_a_read_only_filesystem_fails_clearly_and_leaves_the_store_as_it_was() {
+    let dir = tempdir("full");
+    let files = synth_files(&dir);
+    let first = folder_of(&dir, "first", &files[..6]);
+    let more = folder_of(&dir, "more", &files[6..12]);
+    let base = dir.join("base.db");
+    run_ok(&mut cmd(&base, &[OsString::from("import"), first.into_os_string()]));
+    let reference = dir.join("reference.db");
+    copy_store(&base, &reference);
+    run_ok(&mut cmd(&reference, &[OsString::from("import"), more.clone().into_os_string()]));
+    let want = dump(&reference);
+    let size_kib = std::fs::metadata(&base).expect("size").len() / 1024;
+
+    // Full: the store on a tmpfs with about 100 KiB left, less than the import needs.
+    let mnt = dir.join("full");
+    if mount_tmpfs(&mnt, size_kib + 2048) {
+        let db = mnt.join("slowburn.db");
+        std::fs::copy(&base, &db).expect("copy");
+        let filler = mnt.join("filler");
+        {
+            let mut f = std::fs::File::create(&filler).expect("filler");
+            let block = vec![0u8; 64 * 1024];
+            while f.write_all(&block).is_ok() {}
+        }
+        let len = std::fs::metadata(&filler).expect("filler").len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&filler)
+            .and_then(|f| f.set_len(len.saturating_sub(100 * 1024)))
+            .expect("shrink filler");
+        let before = sha(&db);
+        let out = cmd(&db, &[OsString::from("import"), more.clone().into_os_string()])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("disk holding the store is full") && err.contains("slowburn.db"),
+            "{err}"
+        );
+        assert_eq!(sha(&db), before, "the store's file is untouched");
+        assert_eq!(dump(&db), dump(&base), "the store holds what it held");
+        std::fs::remove_file(&filler).expect("free the space");
+        run_ok(&mut cmd(&db, &[OsString::from("import"), more.clone().into_os_string()]));
+        assert!(dump(&db) == want, "with space again, the import completes exactly");
+        umount(&mnt);
+    }
+
+    // Read-only: the same filesystem remounted read-only.
+    let mnt = dir.join("ro");
+    if mount_tmpfs(&mnt, size_kib + 2048) {
+        let db = mnt.join("slowburn.db");
+        std::fs::copy(&base, &db).expect("copy");
+        let ro = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&mnt)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ro, "remount read-only");
+        let before = sha(&db);
+        for a in [
+            vec![OsString::from("import"), more.clone().into_os_string()],
+            args(&["label", "1", "race"]),
+            args(&["athlete", "set", "--max-hr", "180"]),
+        ] {
+            let out = cmd(&db, &a).output().expect("runs");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{a:?}: {err}");
+            assert!(
+                err.contains("cannot be written (a read-only filesystem)")
+                    && err.contains("nothing was changed")
+                    && err.contains("slowburn.db"),
+                "{a:?}: {err}"
+            );
+        }
+        assert_eq!(sha(&db), before, "the store's file is untouched");
+        umount(&mnt);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_write_failing_at_every_point_is_reported_and_a_rerun_completes_exactly() {
+    let dir = tempdir("enospc");
+    let files = synth_files(&dir);
+    let first = folder_of(&dir, "first", &files[..4]);
+    let more = folder_of(&dir, "more", &files[4..8]);
+    let base = dir.join("base.db");
+    run_ok(&mut cmd(&base, &[OsString::from("import"), first.into_os_string()]));
+    let reference = dir.join("reference.db");
+    copy_store(&base, &reference);
+    let op = vec![OsString::from("import"), more.into_os_string()];
+    let n = count_in(&mut cmd(&reference, &op), &dir, FAULTS);
+    let want = dump(&reference);
+    let mut failed = 0;
+    // SQLite reports a full disk as SQLITE_FULL where it writes pages, and as an I/O error
+    // where it writes its journal's header or shared memory: both messages end the same way.
+    for errno in ["ENOSPC", "EIO"] {
+        for k in sample(n) {
+            let db = dir.join(format!("{errno}-{k}.db"));
+            copy_store(&base, &db);
+            let out = injected_in(&cmd(&db, &op), FAULTS, &format!("error={errno}"), k)
+                .output()
+                .expect("strace runs");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!err.contains("panicked"), "{errno} at write {k}: {err}");
+            if !out.status.success() {
+                failed += 1;
+                assert_eq!(out.status.code(), Some(2), "{errno} at write {k}: {err}");
+                assert!(err.starts_with("error: "), "{errno} at write {k}: {err}");
+                assert!(
+                    err.contains("what was being written was not stored; the store is as it was"),
+                    "{errno} at write {k}: {err}"
+                );
+            }
+            run_ok(&mut cmd(&db, &op));
+            assert!(dump(&db) == want, "{errno} at write {k}: a re-run differs");
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+            }
+        }
+    }
+    assert!(failed > 0, "no injected failure reached the command");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durability: what was reported stored was synced before it was reported.
+
+/// The strace lines of `c` run with `-y` (file descriptors named by their paths).
+fn syscalls(c: &Command, dir: &Path, trace_set: &str) -> Vec<String> {
+    let trace = dir.join("sync.trace");
+    let status = Command::new(strace())
+        .args(["-f", "-qq", "-y", "-s", "64", "-o"])
+        .arg(&trace)
+        .arg(format!("-etrace={trace_set}"))
+        .arg(c.get_program())
+        .args(c.get_args())
+        .stdout(Stdio::null())
+        .status()
+        .expect("strace runs");
+    assert!(status.success());
+    std::fs::read_to_string(&trace).expect("trace").lines().map(str::to_owned).collect()
+}
+
+/// Every store write is followed by a sync of the file it went to before `reported` (the
+/// index of the line that tells the user).
+fn synced_before(lines: &[String], reported: usize, what: &str) {
+    let store_file = |l: &str| l.contains(".db-wal>") || l.contains(".db>");
+    let last_write = lines[..reported]
+        .iter()
+        .rposition(|l| l.contains("pwrite64(") && store_file(l))
+        .unwrap_or_else(|| panic!("{what}: no store write before the report"));
+    let synced = lines[last_write..reported]
+        .iter()
+        .any(|l| (l.contains("fdatasync(") || l.contains("fsync(")) && store_file(l));
+    assert!(synced, "{what}: the last store write is not synced before the user is told");
+}
+
+#[test]
+fn what_a_command_or_an_upload_reported_stored_was_synced_before_it_said_so() {
+    let dir = tempdir("sync");
+    let files = synth_files(&dir);
+    let first = folder_of(&dir, "first", &files[..3]);
+    let db = dir.join("store.db");
+    let lines = syscalls(
+        &cmd(&db, &[OsString::from("import"), first.into_os_string()]),
+        &dir,
+        "pwrite64,fsync,fdatasync,write",
+    );
+    let reported = lines
+        .iter()
+        .rposition(|l| l.contains("write(1<") && l.contains("imported"))
+        .expect("the import's report");
+    synced_before(&lines, reported, "import");
+    for (what, a) in [
+        ("label", args(&["label", "1", "race"])),
+        ("profile", args(&["athlete", "set", "--max-hr", "181"])),
+        ("log", args(&["log", "rhr", "49"])),
+    ] {
+        let lines = syscalls(&cmd(&db, &a), &dir, "pwrite64,fsync,fdatasync,write");
+        let reported = lines.iter().rposition(|l| l.contains("write(1<")).expect("report");
+        synced_before(&lines, reported, what);
+    }
+
+    // The dashboard: the upload's answer is sent after the sync.
+    let trace = dir.join("serve.trace");
+    let c = cmd(&db, &args(&["serve", "--addr", "127.0.0.1:0"]));
+    let mut child = Command::new(strace())
+        .args(["-f", "-qq", "-y", "-s", "64", "-o"])
+        .arg(&trace)
+        .arg("-etrace=pwrite64,fsync,fdatasync,write,writev,sendto,sendmsg")
+        .arg(c.get_program())
+        .args(c.get_args())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("strace");
+    let mut r = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    r.read_line(&mut line).expect("serving line");
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("address");
+    let bytes = std::fs::read(&files[5]).expect("read");
+    assert_eq!(upload(addr, &[("up.fit", &bytes)]), Some(200));
+    terminate(child.id());
+    let _ = child.wait();
+    let lines: Vec<String> =
+        std::fs::read_to_string(&trace).expect("trace").lines().map(str::to_owned).collect();
+    let answered = lines
+        .iter()
+        .position(|l| l.contains("HTTP/1.1 200") && (l.contains("TCP") || l.contains("socket")))
+        .expect("the upload's answer");
+    synced_before(&lines, answered, "upload");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency: two imports at once, and the dashboard answering and writing while the CLI
+// imports, end exactly where the same work run one after the other ends.
+
+#[test]
+fn two_imports_at_once_end_where_the_two_one_after_the_other_end() {
+    let dir = tempdir("two");
+    let files = synth_files(&dir);
+    let a = folder_of(&dir, "a", &files[..8]);
+    let b = folder_of(&dir, "b", &[&files[4..8], &files[8..16]].concat());
+    let seq = dir.join("seq.db");
+    run_ok(&mut cmd(&seq, &[OsString::from("import"), a.clone().into_os_string()]));
+    run_ok(&mut cmd(&seq, &[OsString::from("import"), b.clone().into_os_string()]));
+    let want = dump(&seq);
+    for round in 0..3 {
+        let db = dir.join(format!("together-{round}.db"));
+        let spawn = |folder: &Path| {
+            cmd(&db, &[OsString::from("import"), folder.as_os_str().to_owned()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (ca, cb) = (spawn(&a), spawn(&b));
+        for c in [ca, cb] {
+            let out = c.wait_with_output().expect("wait");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success() && !err.contains("locked"), "round {round}: {err}");
+        }
+        assert!(dump(&db) == want, "round {round}: two imports at once differ from one by one");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_dashboard_answers_and_writes_while_the_cli_imports() {
+    let dir = tempdir("serve");
+    let out = dir.join("year");
+    run_ok(
+        Command::new(bin())
+            .args(["synth", "--years", "0.4", "--seed", "9", "--start", "2016-06-06", "--out"])
+            .arg(&out),
+    );
+    let upload_bytes = std::fs::read(synth_files(&dir)[0].clone()).expect("read");
+    let logs: Vec<String> =
+        (1..=8).map(|d| format!("{{\"bpm\": {}, \"date\": \"2016-01-{d:02}\"}}", 44 + d)).collect();
+    let post_logs_and_upload = |addr: SocketAddr, during: &mut dyn FnMut() -> bool| {
+        let mut codes = Vec::new();
+        let mut i = 0;
+        loop {
+            let busy = during();
+            if i < logs.len() {
+                codes.push(request(
+                    addr,
+                    "POST",
+                    "/api/log/rhr",
+                    "application/json",
+                    logs[i].as_bytes(),
+                ));
+                i += 1;
+            } else if i == logs.len() {
+                codes.push(upload(addr, &[("phone.fit", &upload_bytes)]));
+                i += 1;
+            }
+            codes.push(request(addr, "GET", "/api/runs", "text/plain", b""));
+            codes.push(request(addr, "GET", "/api/week", "text/plain", b""));
+            if !busy && i > logs.len() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        codes
+    };
+
+    // One after the other: the import, then the dashboard's writes.
+    let seq = dir.join("seq.db");
+    run_ok(&mut cmd(&seq, &[OsString::from("import"), out.clone().into_os_string()]));
+    let s = serve(&seq, None).expect("serves");
+    let codes = post_logs_and_upload(s.addr, &mut || false);
+    stop(s);
+    assert!(codes.iter().all(|c| *c == Some(200)), "{codes:?}");
+    let want = dump(&seq);
+
+    // Together.
+    let db = dir.join("together.db");
+    SqliteStore::open(&db).expect("new store");
+    let s = serve(&db, None).expect("serves");
+    let mut import = cmd(&db, &[OsString::from("import"), out.into_os_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("import");
+    let mut done = None;
+    let codes = post_logs_and_upload(s.addr, &mut || {
+        if done.is_none() {
+            done = import.try_wait().expect("wait");
+        }
+        done.is_none()
+    });
+    let status = import.wait().expect("import");
+    let mut err = String::new();
+    if let Some(mut e) = import.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    stop(s);
+    assert!(status.success() && !err.contains("locked"), "{err}");
+    assert!(codes.iter().all(|c| *c == Some(200)), "every request answered: {codes:?}");
+    assert!(codes.len() > 12, "the requests ran during the import: {}", codes.len());
+    same(&dump(&db), &want, "together against one after the other");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -103,27 +103,51 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => jiff::Zoned::now().date(),
     };
     let ctx = Ctx { db: cli.db.clone(), today, cmd: command_name() };
+    let db = ctx.db.clone();
+    dispatch(&ctx, cli).map_err(|e| {
+        // A full disk, a read-only filesystem, a lock: name the store it happened to.
+        let environment = e.chain().any(|c| {
+            c.downcast_ref::<slowburn_store::StoreError>()
+                .is_some_and(slowburn_store::StoreError::is_environment)
+                || c.downcast_ref::<slowburn_app::AppError>().is_some_and(|a| match a {
+                    slowburn_app::AppError::Store(s)
+                    | slowburn_app::AppError::Import(slowburn_import::ImportError::Store(s)) => {
+                        s.is_environment()
+                    }
+                    _ => false,
+                })
+        });
+        match (environment, db.or_else(|| default_db().ok())) {
+            (true, Some(path)) if !format!("{e:#}").contains(&path.display().to_string()) => {
+                e.context(format!("the store {}", path.display()))
+            }
+            _ => e,
+        }
+    })
+}
+
+fn dispatch(ctx: &Ctx, cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Synth(args) => synth::run(&args),
-        Command::Demo(args) => demo::run(&ctx, &args),
-        Command::Import(args) => store_cmds::import(&ctx, &args),
-        Command::ExportOriginals(args) => store_cmds::export_originals(&ctx, &args),
-        Command::Reanalyze(_) => store_cmds::reanalyze(&ctx),
-        Command::Athlete(args) => store_cmds::athlete(&ctx, &args),
-        Command::Log(args) => store_cmds::log(&ctx, &args),
-        Command::Label(args) => store_cmds::label(&ctx, &args),
-        Command::Runs(args) => views::runs(&ctx, &args),
-        Command::Show(args) => views::show(&ctx, &args),
-        Command::Zones(args) => views::zones(&ctx, &args),
-        Command::Week(args) => views::week(&ctx, &args),
-        Command::Review(args) => views::review(&ctx, &args),
-        Command::Trends(args) => views::trends(&ctx, &args),
-        Command::Plan(args) => plan::run(&ctx, &args),
-        Command::Today { json } => plan::today(&ctx, json),
-        Command::Report { output, weeks } => plan::report(&ctx, &output, weeks),
-        Command::Serve(args) => serve::run(&ctx, &args, cli.today),
-        Command::Backup(args) => backup::backup(&ctx, &args),
-        Command::Restore(args) => backup::restore(&ctx, &args),
+        Command::Demo(args) => demo::run(ctx, &args),
+        Command::Import(args) => store_cmds::import(ctx, &args),
+        Command::ExportOriginals(args) => store_cmds::export_originals(ctx, &args),
+        Command::Reanalyze(_) => store_cmds::reanalyze(ctx),
+        Command::Athlete(args) => store_cmds::athlete(ctx, &args),
+        Command::Log(args) => store_cmds::log(ctx, &args),
+        Command::Label(args) => store_cmds::label(ctx, &args),
+        Command::Runs(args) => views::runs(ctx, &args),
+        Command::Show(args) => views::show(ctx, &args),
+        Command::Zones(args) => views::zones(ctx, &args),
+        Command::Week(args) => views::week(ctx, &args),
+        Command::Review(args) => views::review(ctx, &args),
+        Command::Trends(args) => views::trends(ctx, &args),
+        Command::Plan(args) => plan::run(ctx, &args),
+        Command::Today { json } => plan::today(ctx, json),
+        Command::Report { output, weeks } => plan::report(ctx, &output, weeks),
+        Command::Serve(args) => serve::run(ctx, &args, cli.today),
+        Command::Backup(args) => backup::backup(ctx, &args),
+        Command::Restore(args) => backup::restore(ctx, &args),
     }
 }
