@@ -93,8 +93,11 @@ impl GarminIndex {
             .into_iter()
             .flatten()
             .filter_map(|j| self.by_start.get(j))
-            .map(|(s, m)| ((s - t).abs(), m))
-            .filter(|(d, _)| *d <= MATCH_WINDOW_MS)
+            // abs_diff: a listed start of ±1e300 ms saturates to i64::MIN/MAX, where `s - t`
+            // overflowed (found by fuzzing): a panic in debug builds, and in release
+            // `i64::MIN.abs()` stayed negative, so a run at 1970-01-01T00:00:00Z took its name.
+            .map(|(s, m)| (s.abs_diff(t), m))
+            .filter(|(d, _)| *d <= MATCH_WINDOW_MS.unsigned_abs())
             .min_by_key(|(d, _)| *d)
             .map(|(_, m)| m)
     }
