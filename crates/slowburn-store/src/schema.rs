@@ -158,7 +158,7 @@ const ACTIVITIES_V3: &str = "CREATE TABLE activities_v3 (
      )";
 
 /// Columns of [`ACTIVITIES_V3`] copied from an older activities table when it has them.
-const CARRIED: [&str; 40] = [
+const CARRIED: [&str; 42] = [
     "id",
     "sha256",
     "part",
@@ -199,6 +199,9 @@ const CARRIED: [&str; 40] = [
     "best_efforts",
     "hr_pace",
     "settled_hr_pace",
+    // The derived type of a store made by an unreleased build of version 3.
+    "run_type",
+    "reason",
 ];
 
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
