@@ -27,6 +27,10 @@ pub const MAX_FILE_BYTES: u64 = MAX_GUNZIPPED;
 /// Largest zip nested inside another zip (Garmin's uploaded files come as parts of about
 /// 1 GB); it is spooled to a temporary file, not memory.
 pub const MAX_NESTED_ZIP_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Most bytes of zips inside zips spooled in one walk, all together (a Garmin Connect export of
+/// a long history has a few 1 GB parts): a thousand small zips each unpacking to 4 GiB cannot
+/// fill the disk.
+pub const MAX_SPOOLED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
 /// Deepest nesting of zips we walk (a Garmin Connect export is two: the export and its
 /// `UploadedFiles_*.zip`). Each level is a recursion, a spooled temporary file and an open file;
 /// found by fuzzing: a 324 KB zip of 3,000 nested zips overflowed the stack.
@@ -223,6 +227,9 @@ pub struct Walk {
     pub ignored: usize,
     /// Garmin Connect activity lists found beside the recordings.
     pub lists: Vec<ExportList>,
+    /// Bytes of zips inside zips spooled to temporary files so far (at most
+    /// [`MAX_SPOOLED_BYTES`]).
+    spooled: u64,
 }
 
 /// Is this a Garmin Connect export's list of activities (`…_summarizedActivities.json`)?
@@ -323,7 +330,7 @@ fn read_member(archive: &Archive, i: usize, limit: u64) -> Result<Vec<u8>, Strin
 
 /// A zip inside a zip, unpacked to a temporary file that is unlinked at once (it lives as
 /// long as its entries hold it open), never to memory.
-fn spool_member(archive: &Archive, i: usize) -> Result<Archive, String> {
+fn spool_member(archive: &Archive, i: usize, spooled: &mut u64) -> Result<Archive, String> {
     static SPOOLED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut z = archive.0.clone();
     let mut m = z.by_index(i).map_err(|e| format!("damaged zip member: {e}"))?;
@@ -335,6 +342,13 @@ fn spool_member(archive: &Archive, i: usize) -> Result<Archive, String> {
             MAX_NESTED_ZIP_BYTES >> 20
         ));
     }
+    if spooled.saturating_add(declared) > MAX_SPOOLED_BYTES {
+        return Err(format!(
+            "the zips inside zips of this import unpack to more than {} GiB in all; not read",
+            MAX_SPOOLED_BYTES >> 30
+        ));
+    }
+    *spooled += declared;
     let n = SPOOLED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // Process, count and clock: a name no other import (nor a crashed one's leftover) has.
     let nanos = std::time::SystemTime::now()
@@ -420,7 +434,7 @@ fn walk_zip(z: &Archive, zip_name: &str, depth: usize, w: &mut Walk) {
             w.failures.push(Failure { name, reason });
             continue;
         }
-        match spool_member(z, i) {
+        match spool_member(z, i, &mut w.spooled) {
             Ok(inner_zip) => walk_zip(&inner_zip, &name, depth + 1, w),
             Err(reason) => w.failures.push(Failure { name, reason }),
         }
@@ -558,6 +572,37 @@ mod tests {
         let e = w.entries[0].read().unwrap_err();
         assert!(e.reason.contains("more than the 1000 bytes it declares"), "{e:?}");
         assert!(e.name.ends_with("lying.zip!a.fit"), "{e:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn zips_inside_zips_are_spooled_within_a_total_budget() {
+        let inner = zip_of(&[("x.fit", b"one")]);
+        let parts: Vec<(String, &[u8])> =
+            (0..5).map(|i| (format!("p{i}.zip"), inner.as_slice())).collect();
+        let refs: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+        let mut outer = zip_of(&refs);
+        // Each part claims 3.75 GiB unpacked, in its local header and the central directory.
+        let claim = 0xF000_0000u32.to_le_bytes();
+        for (sig, offset) in [(0x0403_4b50u32, 22), (0x0201_4b50, 24)] {
+            let sig = sig.to_le_bytes();
+            let at: Vec<usize> =
+                outer.windows(4).enumerate().filter(|(_, w)| *w == sig).map(|(i, _)| i).collect();
+            for i in at {
+                outer[i + offset..i + offset + 4].copy_from_slice(&claim);
+            }
+        }
+        let dir =
+            std::env::temp_dir().join(format!("slowburn-spool-budget-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let p = dir.join("parts.zip");
+        std::fs::write(&p, &outer).expect("write");
+        let w = enumerate(std::slice::from_ref(&p));
+        // Four fit in 16 GiB (15 GiB claimed); the fifth is refused, named.
+        assert_eq!(w.entries.len(), 4, "{:?}", w.failures);
+        assert_eq!(w.failures.len(), 1, "{:?}", w.failures);
+        assert!(w.failures[0].name.ends_with("parts.zip!p4.zip"), "{:?}", w.failures);
+        assert!(w.failures[0].reason.contains("more than 16 GiB in all"), "{:?}", w.failures);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
