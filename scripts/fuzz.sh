@@ -8,7 +8,8 @@
 #   scripts/fuzz.sh --seed-only [TARGET...]   # only fill fuzz/corpus/<target>/
 #
 # Installs cargo-fuzz when missing; seeds fuzz/corpus/<target>/ from the shared corpus
-# (../shared/corpus, or $SLOWBURN_CORPUS) the first time, keeping what earlier runs found;
+# (../shared/corpus, or $SLOWBURN_CORPUS) the first time, keeping what earlier runs found, and
+# adds the regression inputs of crates/*/tests/data/fuzz/ every time;
 # prints executions, coverage and crashes per target. Runs on the stable toolchain
 # (RUSTC_BOOTSTRAP lets it accept the sanitizer flags cargo-fuzz passes), niced. A crash
 # stops its target: the input is in fuzz/artifacts/<target>/; minimise it with
@@ -51,12 +52,29 @@ max_len() {
     esac
 }
 
+# The regression inputs (crates/*/tests/data/fuzz/) of a target: every run starts from them.
+regressions() {
+    local pat
+    case $1 in
+        fit_decode) pat='*.fit' ;;
+        gpx_decode) pat='*.gpx' ;;
+        tcx_decode) pat='*.tcx' ;;
+        archive_read) pat='*.zip' ;;
+        upload) pat='*.multipart' ;;
+        config_parse) pat='*.toml' ;;
+    esac
+    find crates/*/tests/data/fuzz -type f -iname "$pat" 2>/dev/null || true
+}
+
 seed() {
-    local t=$1 dir=fuzz/corpus/$1
-    if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
+    local t=$1 dir=fuzz/corpus/$1 f
+    mkdir -p "$dir"
+    for f in $(regressions "$t"); do
+        cp -n "$f" "$dir/regression-$(basename "$f")"
+    done
+    if [ -n "$(ls -A "$dir" | grep -v '^regression-' || true)" ]; then
         return
     fi
-    mkdir -p "$dir"
     case $t in
         fit_decode) find "$corpus" -type f -iname '*.fit' -exec cp {} "$dir/" \; ;;
         gpx_decode) find "$corpus" -type f -iname '*.gpx' -exec cp {} "$dir/" \; ;;
