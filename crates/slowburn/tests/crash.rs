@@ -27,8 +27,17 @@ const POINTS: &str = "pwrite64,write,fsync,fdatasync,ftruncate,unlink,unlinkat,r
 /// (strace counts each call separately, so `write` would also fail the error message).
 const FAULTS: &str = "pwrite64,fsync,fdatasync,ftruncate";
 
-/// At most this many kill points per command (spread over all of them, the last ones always).
-const MAX_POINTS: usize = 14;
+/// At most this many kill points per command (spread over all of them, the last ones always);
+/// `SLOWBURN_CRASH_POINTS=N` tries N, `SLOWBURN_CRASH_POINTS=all` every one.
+const MAX_POINTS: usize = 24;
+
+fn max_points() -> usize {
+    match std::env::var("SLOWBURN_CRASH_POINTS").as_deref() {
+        Ok("all") => usize::MAX,
+        Ok(n) => n.parse().expect("SLOWBURN_CRASH_POINTS is a number or all"),
+        Err(_) => MAX_POINTS,
+    }
+}
 
 const TODAY: &str = "2016-03-01";
 
@@ -173,13 +182,13 @@ fn injected_in(c: &Command, set: &str, inject: &str, n: usize) -> Command {
     s
 }
 
-/// Up to [`MAX_POINTS`] of `1..=n`, evenly spread, always with the first and the last three.
+/// Up to [`max_points`] of `1..=n`, evenly spread, always with the first and the last three.
 fn sample(n: usize) -> Vec<usize> {
-    if n <= MAX_POINTS {
+    let max = max_points().max(5);
+    if n <= max {
         return (1..=n).collect();
     }
-    let mut v: Vec<usize> =
-        (0..MAX_POINTS - 3).map(|i| 1 + i * (n - 4) / (MAX_POINTS - 4)).collect();
+    let mut v: Vec<usize> = (0..max - 3).map(|i| 1 + i * (n - 4) / (max - 4)).collect();
     v.extend([n - 2, n - 1, n]);
     v.sort_unstable();
     v.dedup();
@@ -223,7 +232,7 @@ struct Op {
 }
 
 /// Kill `op` at its write points, starting each time from `base`.
-fn kill_at_every_point(dir: &Path, base: &Path, op: &Op) -> (usize, usize) {
+fn kill_at_every_point(dir: &Path, base: &Path, op: &Op) -> (usize, usize, usize) {
     let reference = dir.join(format!("{}-reference.db", op.name));
     copy_store(base, &reference);
     let before = dump(base);
@@ -270,7 +279,7 @@ fn kill_at_every_point(dir: &Path, base: &Path, op: &Op) -> (usize, usize) {
             let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
         }
     }
-    (kills, points.len())
+    (kills, points.len(), n)
 }
 
 #[test]
@@ -350,9 +359,9 @@ fn killed_at_every_write_point_a_rerun_reaches_exactly_the_uninterrupted_state()
     ];
     let mut report = Vec::new();
     for (from, op) in &ops {
-        let (kills, points) = kill_at_every_point(&dir, from, op);
+        let (kills, points, n) = kill_at_every_point(&dir, from, op);
         assert!(kills * 2 >= points, "{}: only {kills} of {points} points killed it", op.name);
-        report.push(format!("{}: {kills} kills of {points} points", op.name));
+        report.push(format!("{}: {n} write points, {kills} kills of {points} tried", op.name));
     }
     eprintln!("{}", report.join("\n"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -539,7 +548,7 @@ fn a_dashboard_upload_killed_at_every_write_point_is_finished_exactly_by_a_retry
         stop(s);
         assert!(dump(&db) == after, "killed at write {k} of {n}: the retry differs");
     }
-    eprintln!("upload: {kills} kills of {} points", points.len());
+    eprintln!("upload: {n} write points, {kills} kills of {} tried", points.len());
     assert!(kills * 2 >= points.len(), "only {kills} of {} points killed it", points.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
