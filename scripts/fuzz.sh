@@ -14,7 +14,7 @@
 # (RUSTC_BOOTSTRAP lets it accept the sanitizer flags cargo-fuzz passes), niced. A crash
 # stops its target: the input is in fuzz/artifacts/<target>/; minimise it with
 #   RUSTC_BOOTSTRAP=1 cargo fuzz tmin <target> fuzz/artifacts/<target>/crash-…
-# and add it as a regression test (crates/*/tests/data/fuzz/, see docs/RELIABILITY-fuzz.md).
+# and add it as a regression test (crates/*/tests/data/fuzz/, see docs/RELIABILITY.md, Fuzzing).
 # Needs python3 (to build the zip and multipart seeds).
 set -euo pipefail
 

@@ -26,14 +26,14 @@ use crate::{fit, gpx, tcx};
 /// extensions takes about 350 bytes a point, so 40 MiB holds some 120,000 points (33 hours
 /// at 1 Hz; GPX of longer events is usually a point every few seconds). The bytes are held
 /// whole while a file is decoded and, freed, stay resident a moment after: with the samples,
-/// what bounds an import's extra memory (measured in docs/RELIABILITY-hostile.md).
+/// what bounds an import's extra memory (measured in docs/RELIABILITY.md, Hostile input).
 pub const MAX_GUNZIPPED: u64 = 40 * 1024 * 1024;
 
 /// Most bytes of a FIT file: 24 MiB. [`fit::MAX_SAMPLES`] records of the richest kind (position,
 /// altitude, heart rate, cadence, speed, power, running dynamics and developer fields, some
 /// 120 bytes) fit in it; past it a FIT file is all records the decoder would not read, and
 /// its bytes held during the analysis would take the import past its memory bound (measured
-/// in docs/RELIABILITY-hostile.md).
+/// in docs/RELIABILITY.md, Hostile input).
 pub const MAX_FIT_BYTES: u64 = 24 * 1024 * 1024;
 
 /// Why a FIT file is refused for its size, or `None`.

@@ -1,4 +1,4 @@
-//! Inputs from fuzzing (`scripts/fuzz.sh`, `docs/RELIABILITY-fuzz.md`) and hand-written ones of
+//! Inputs from fuzzing (`scripts/fuzz.sh`, `docs/RELIABILITY.md, Fuzzing`) and hand-written ones of
 //! the same hostile shapes, in `tests/data/fuzz/`, each named after what it broke or tests.
 //! Every file goes through the same call as its fuzz target, chosen by its extension — `.fit`
 //! `fit::decode`, `.gpx` `gpx::decode`, `.tcx` `tcx::decode`, `.zip` the archive walk and

@@ -1,5 +1,5 @@
 //! Archives from fuzzing the archive reader (`fuzz/fuzz_targets/archive_read.rs`,
-//! `docs/RELIABILITY-fuzz.md`), in `tests/data/fuzz/`, each named after what it broke. Every one
+//! `docs/RELIABILITY.md, Fuzzing`), in `tests/data/fuzz/`, each named after what it broke. Every one
 //! goes through the same calls as the target — `sources::enumerate`, `Entry::read`,
 //! `detect::decode_any` of each member, `GarminIndex::read` of the activity lists and
 //! `GarminIndex::at` of each recording's start — and must come back, never panic. Cases with a

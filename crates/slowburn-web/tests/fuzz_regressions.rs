@@ -1,5 +1,5 @@
 //! Upload bodies from fuzzing the upload endpoint (`fuzz/fuzz_targets/upload.rs`,
-//! `docs/RELIABILITY-fuzz.md`), in `tests/data/fuzz/`, each named after what it broke. Every one
+//! `docs/RELIABILITY.md, Fuzzing`), in `tests/data/fuzz/`, each named after what it broke. Every one
 //! goes through the same call as the target — `POST /api/upload` through the router, with the
 //! token, multipart with boundary `slowburnfuzz`, into a fresh store — and must get an answer
 //! that is not a 5xx, in JSON. Cases with a known answer are checked one by one below.
