@@ -70,6 +70,18 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Is this another connection's lock (busy or locked)?
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Sql(e) | StoreError::Open { source: e, .. } => {
+                matches!(e.sqlite_error_code(), Some(C::DatabaseBusy | C::DatabaseLocked))
+            }
+            _ => false,
+        }
+    }
+
     /// Is this the machine's problem (disk full, read-only, locked, I/O) rather than the data's?
     #[must_use]
     pub fn is_environment(&self) -> bool {

@@ -375,6 +375,25 @@ impl SqliteStore {
         // imports) is waited for, never reported as "database is locked": every write
         // transaction takes the lock at its start (IMMEDIATE) and holds it for one batch.
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Opening can meet a lock the busy handler is not asked about: two processes opening a
+        // new store at once, one switching it to WAL (an exclusive lock SQLite does not wait
+        // for). Every step below can be run again, so it is, until the lock is free.
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(2);
+        loop {
+            match Self::prepare(&conn) {
+                Err(e) if e.is_busy() && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(100));
+                }
+                Err(e) => return Err(e),
+                Ok(()) => return Ok(SqliteStore { conn }),
+            }
+        }
+    }
+
+    /// The connection's settings and the schema, brought up to date (idempotent).
+    fn prepare(conn: &Connection) -> Result<()> {
         // A newer schema is refused before anything writes (switching to WAL rewrites the header).
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > schema::SCHEMA_VERSION {
@@ -386,8 +405,7 @@ impl SqliteStore {
         // stored survives a power cut right after (NORMAL keeps it only from the next
         // checkpoint on). One fsync per transaction; imports write a batch per transaction.
         conn.pragma_update(None, "synchronous", "FULL")?;
-        schema::migrate(&conn)?;
-        Ok(SqliteStore { conn })
+        schema::migrate(conn)
     }
 
     /// Every original file, decompressed, with the name it was imported under. Calls `f` for
