@@ -29,7 +29,7 @@ const FAULTS: &str = "pwrite64,fsync,fdatasync,ftruncate";
 
 /// At most this many kill points per command (spread over all of them, the last ones always);
 /// `SLOWBURN_CRASH_POINTS=N` tries N, `SLOWBURN_CRASH_POINTS=all` every one.
-const MAX_POINTS: usize = 24;
+const MAX_POINTS: usize = 16;
 
 fn max_points() -> usize {
     match std::env::var("SLOWBURN_CRASH_POINTS").as_deref() {
@@ -148,18 +148,25 @@ fn count_points(c: &mut Command, dir: &Path) -> usize {
 
 fn count_in(c: &mut Command, dir: &Path, set: &str) -> usize {
     let trace = dir.join("points.trace");
-    let program = c.get_program().to_owned();
-    let a: Vec<OsString> = c.get_args().map(OsString::from).collect();
-    let out = Command::new(strace())
-        .args(["-f", "-qq", "-o"])
-        .arg(&trace)
-        .arg(format!("-etrace={set}"))
-        .arg(program)
-        .args(a)
-        .output()
-        .expect("strace runs");
+    let out = traced(c, &trace, set, false).output().expect("strace runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = std::fs::read_to_string(&trace).expect("trace");
+    points_in(&trace)
+}
+
+/// `c` under strace, tracing `set` into `trace` (`paths`: file descriptors named by path).
+fn traced(c: &Command, trace: &Path, set: &str, paths: bool) -> Command {
+    let mut s = Command::new(strace());
+    s.args(["-f", "-qq"]);
+    if paths {
+        s.args(["-y", "-s", "64"]);
+    }
+    s.arg("-o").arg(trace).arg(format!("-etrace={set}")).arg(c.get_program()).args(c.get_args());
+    s
+}
+
+/// The write points in a trace: the most any one thread made.
+fn points_in(trace: &Path) -> usize {
+    let text = std::fs::read_to_string(trace).expect("trace");
     let mut per: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for l in text.lines().filter(|l| !l.contains("resumed>")) {
         *per.entry(l.split_whitespace().next().unwrap_or("")).or_default() += 1;
@@ -375,13 +382,22 @@ struct Served {
     addr: SocketAddr,
 }
 
-/// `slowburn serve` on a free loopback port (`wrap`: under strace).
+fn serve_cmd(db: &Path) -> Command {
+    cmd(db, &args(&["serve", "--addr", "127.0.0.1:0"]))
+}
+
+/// `slowburn serve` on a free loopback port (`wrap`: under strace, injecting at a point).
 fn serve(db: &Path, wrap: Option<(&str, usize)>) -> Option<Served> {
-    let c = cmd(db, &args(&["serve", "--addr", "127.0.0.1:0"]));
-    let mut c = match wrap {
+    let c = serve_cmd(db);
+    spawn_served(match wrap {
         Some((inject, n)) => injected(&c, inject, n),
         None => c,
-    };
+    })
+}
+
+/// Start `c` (a `serve`, maybe under strace) and read the address it listens on; `None` when
+/// it died before it listened.
+fn spawn_served(mut c: Command) -> Option<Served> {
     let mut child = c.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("serve");
     let mut line = String::new();
     let mut r = BufReader::new(child.stdout.take().expect("stdout"));
@@ -489,33 +505,10 @@ fn a_dashboard_upload_killed_at_every_write_point_is_finished_exactly_by_a_retry
     let counted = dir.join("counted.db");
     copy_store(&base, &counted);
     let trace = dir.join("serve.trace");
-    let c = cmd(&counted, &args(&["serve", "--addr", "127.0.0.1:0"]));
-    let mut traced = Command::new(strace());
-    traced
-        .args(["-f", "-qq", "-o"])
-        .arg(&trace)
-        .arg(format!("-etrace={POINTS}"))
-        .arg(c.get_program())
-        .args(c.get_args());
-    let mut child = traced.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("strace");
-    let mut r = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    r.read_line(&mut line).expect("serving line");
-    let addr: SocketAddr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .and_then(|s| s.parse().ok())
-        .expect("address");
-    assert_eq!(upload_all(addr), Some(200));
-    terminate(child.id());
-    let _ = child.wait();
-    let text = std::fs::read_to_string(&trace).expect("trace");
-    let mut per: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for l in text.lines().filter(|l| !l.contains("resumed>")) {
-        *per.entry(l.split_whitespace().next().unwrap_or("")).or_default() += 1;
-    }
-    let n = per.into_values().max().unwrap_or(0);
+    let s = spawn_served(traced(&serve_cmd(&counted), &trace, POINTS, false)).expect("serves");
+    assert_eq!(upload_all(s.addr), Some(200));
+    stop(s);
+    let n = points_in(&trace);
     assert!(n > 5, "{n} write points");
 
     let mut kills = 0;
@@ -721,15 +714,8 @@ fn a_write_failing_at_every_point_is_reported_and_a_rerun_completes_exactly() {
 /// The strace lines of `c` run with `-y` (file descriptors named by their paths).
 fn syscalls(c: &Command, dir: &Path, trace_set: &str) -> Vec<String> {
     let trace = dir.join("sync.trace");
-    let status = Command::new(strace())
-        .args(["-f", "-qq", "-y", "-s", "64", "-o"])
-        .arg(&trace)
-        .arg(format!("-etrace={trace_set}"))
-        .arg(c.get_program())
-        .args(c.get_args())
-        .stdout(Stdio::null())
-        .status()
-        .expect("strace runs");
+    let status =
+        traced(c, &trace, trace_set, true).stdout(Stdio::null()).status().expect("strace runs");
     assert!(status.success());
     std::fs::read_to_string(&trace).expect("trace").lines().map(str::to_owned).collect()
 }
@@ -776,29 +762,11 @@ fn what_a_command_or_an_upload_reported_stored_was_synced_before_it_said_so() {
 
     // The dashboard: the upload's answer is sent after the sync.
     let trace = dir.join("serve.trace");
-    let c = cmd(&db, &args(&["serve", "--addr", "127.0.0.1:0"]));
-    let mut child = Command::new(strace())
-        .args(["-f", "-qq", "-y", "-s", "64", "-o"])
-        .arg(&trace)
-        .arg("-etrace=pwrite64,fsync,fdatasync,write,writev,sendto,sendmsg")
-        .arg(c.get_program())
-        .args(c.get_args())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("strace");
-    let mut r = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    r.read_line(&mut line).expect("serving line");
-    let addr: SocketAddr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .and_then(|s| s.parse().ok())
-        .expect("address");
+    let set = "pwrite64,fsync,fdatasync,write,writev,sendto,sendmsg";
+    let s = spawn_served(traced(&serve_cmd(&db), &trace, set, true)).expect("serves");
     let bytes = std::fs::read(&files[5]).expect("read");
-    assert_eq!(upload(addr, &[("up.fit", &bytes)]), Some(200));
-    terminate(child.id());
-    let _ = child.wait();
+    assert_eq!(upload(s.addr, &[("up.fit", &bytes)]), Some(200));
+    stop(s);
     let lines: Vec<String> =
         std::fs::read_to_string(&trace).expect("trace").lines().map(str::to_owned).collect();
     let answered = lines
