@@ -296,8 +296,12 @@ pub fn new_activity(
             description: meta.and_then(|m| m.description.clone()),
             gear: meta.and_then(|m| m.gear.clone()),
             device: device.filter(|d| !d.is_empty()),
-            // First to last sample, a clock jump left out (a Strava app file ends 64 years on).
-            duration_s: span.map(|(a, b)| (b - a) as f64 / 1000.0).or_else(|| rec.duration_s()),
+            // First to last sample, a clock jump left out (a Strava app file ends 64 years on),
+            // and never less than the moving time: the samples after a jump mid-run were run.
+            duration_s: span
+                .map(|(a, b)| (b - a) as f64 / 1000.0)
+                .or_else(|| rec.duration_s())
+                .map(|d| d.max(a.moving_s.unwrap_or(0.0))),
             moving_s: a.moving_s,
             distance_m: a.distance_m.or_else(|| rec.distance_m()),
             ascent_m: a.ascent_m,

@@ -665,6 +665,18 @@ fn sane(a: &slowburn_store::ActivityData) -> Result<(), String> {
             return Err(format!("distance {m} m"));
         }
     }
+    if let Some(m) = a.moving_s {
+        // Moving time within the duration, and no pace faster than a world record's 2:20 /km
+        // (a clock jumping forward mid-run once stored half its duration with all its distance).
+        if m > d + 1.0 {
+            return Err(format!("moving {m} s of a {d} s run"));
+        }
+        if let Some(km) = a.distance_m.map(|m| m / 1000.0).filter(|&km| km > 0.5) {
+            if m / km < 140.0 || d / km < 140.0 {
+                return Err(format!("{km:.2} km in {m} s moving, {d} s in all"));
+            }
+        }
+    }
     if let Some(hr) = a.max_hr {
         if !(25..=250).contains(&hr) {
             return Err(format!("max HR {hr}"));
