@@ -19,36 +19,24 @@ fn read(name: &str) -> Vec<u8> {
     std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// What every target checks of a decoded recording.
+/// The fuzz targets' own checks of a decoded recording (one copy, shared with them).
+#[path = "../../../fuzz/fuzz_targets/invariants.rs"]
+#[allow(unreachable_pub)] // `pub` for the fuzz targets that share it
+mod invariants;
+
+/// What every target checks of a decoded recording, failing with the input's name.
 fn check(name: &str, rec: &Recording) {
-    let s = &rec.samples;
-    let n = s.len();
-    let lens = [
-        s.time.len(),
-        s.lat.len(),
-        s.lon.len(),
-        s.altitude_m.len(),
-        s.heart_rate.len(),
-        s.cadence.len(),
-        s.distance_m.len(),
-        s.speed_mps.len(),
-        s.power_w.len(),
-        s.temperature_c.len(),
-        s.vertical_oscillation_mm.len(),
-        s.stance_time_ms.len(),
-        s.step_length_mm.len(),
-    ];
-    assert!(lens.iter().all(|&l| l == n), "{name}: column lengths differ: {lens:?}");
-    assert!(n <= fit::MAX_SAMPLES, "{name}: {n} samples");
-    let f64s = s.lat.iter().chain(&s.lon).chain(&s.distance_m);
-    assert!(f64s.flatten().all(|v| v.is_finite()), "{name}: a non-finite position or distance");
-    let f32s = s.altitude_m.iter().chain(&s.cadence).chain(&s.speed_mps);
-    assert!(f32s.flatten().all(|v| v.is_finite()), "{name}: a non-finite value");
-    for l in rec.laps.iter().chain(&rec.sessions) {
-        let totals = [l.elapsed_s, l.timer_s, l.distance_m, l.ascent_m, l.descent_m];
-        assert!(totals.iter().flatten().all(|v| v.is_finite()), "{name}: total {l:?}");
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        invariants::check(rec);
+    }));
+    if let Err(e) = checked {
+        let why = e
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| e.downcast_ref::<&str>().copied())
+            .unwrap_or("a check failed");
+        panic!("{name}: {why}");
     }
-    let _ = (rec.end(), rec.duration_s(), rec.distance_m());
 }
 
 /// The archive target: walk, read and decode every member. (entries, failures)
