@@ -61,6 +61,12 @@ pub enum StoreError {
          journal beside the store, so the store's folder must be writable"
     )]
     NotWritable { path: String, why: String },
+    /// An error of a server backend (`PostgreSQL`), already in words a user can act on: what
+    /// was being done and what the server said. `environment`: the server, the network or
+    /// the machine failed (unreachable, shut down, disk full, a lock held too long), not the
+    /// data.
+    #[error("database: {what}")]
+    Backend { what: String, environment: bool },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -89,6 +95,7 @@ impl StoreError {
         let code = match self {
             StoreError::Sql(e) | StoreError::Open { source: e, .. } => e.sqlite_error_code(),
             StoreError::NotWritable { .. } => return true,
+            StoreError::Backend { environment, .. } => return *environment,
             _ => None,
         };
         matches!(
