@@ -20,13 +20,14 @@ pub(crate) fn pg(e: postgres::Error) -> StoreError {
         return if closed {
             StoreError::Backend {
                 what: format!(
-                    "the connection to the PostgreSQL server failed ({e}): a write not yet \
-                     committed was not stored (run it again when the server is reachable)"
+                    "the connection to the PostgreSQL server failed ({}): a write not yet \
+                     committed was not stored (run it again when the server is reachable)",
+                    chain(&e)
                 ),
                 environment: true,
             }
         } else {
-            StoreError::Backend { what: format!("PostgreSQL: {e}"), environment: false }
+            StoreError::Backend { what: format!("PostgreSQL: {}", chain(&e)), environment: false }
         };
     };
     let code = db.code();
@@ -72,6 +73,21 @@ pub(crate) fn pg(e: postgres::Error) -> StoreError {
         (format!("PostgreSQL: {said} [{}]", code.code()), false)
     };
     StoreError::Backend { what, environment }
+}
+
+/// An error with its causes ("error connecting to server: Connection refused (os error 111)").
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        let s_text = s.to_string();
+        if !out.ends_with(&s_text) {
+            out.push_str(": ");
+            out.push_str(&s_text);
+        }
+        next = s.source();
+    }
+    out
 }
 
 /// A connection string (URL or `key=value` form) with its password replaced by `***`, to be

@@ -671,7 +671,7 @@ impl<C: GenericClient> Db<'_, C> {
 fn connect_client(url: &str) -> Result<Client> {
     let shown = redact(url);
     let mut config: postgres::Config = url.parse().map_err(|e| StoreError::Backend {
-        what: format!("the PostgreSQL address {shown} is not valid: {e}"),
+        what: format!("the PostgreSQL address {shown} is not valid: {}", error::chain(&e)),
         environment: false,
     })?;
     if config.get_connect_timeout().is_none() {
@@ -683,7 +683,7 @@ fn connect_client(url: &str) -> Result<Client> {
     let mut client = config.connect(NoTls).map_err(|e| {
         let said = match e.as_db_error() {
             Some(db) => db.message().to_owned(),
-            None => e.to_string(),
+            None => error::chain(&e),
         };
         StoreError::Backend {
             what: format!("cannot connect to PostgreSQL at {shown}: {said}"),

@@ -219,8 +219,13 @@ fn apply_locked(client: &mut Client, v: i64) -> Result<()> {
         .ok()
         .and_then(|i| MIGRATIONS.get(i))
         .ok_or_else(|| StoreError::Migration { version: v, why: "no such migration".into() })?;
-    let migration =
-        |e: postgres::Error| StoreError::Migration { version: v, why: crate::pg(e).to_string() };
+    let migration = |e: postgres::Error| StoreError::Migration {
+        version: v,
+        why: match crate::pg(e) {
+            StoreError::Backend { what, .. } => what,
+            other => other.to_string(),
+        },
+    };
     if found.is_none() {
         tx.batch_execute(
             "CREATE TABLE schema_version (

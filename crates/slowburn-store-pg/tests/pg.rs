@@ -439,3 +439,32 @@ fn connection_failures_name_the_address_without_its_password() {
         .expect("bad address");
     assert!(!err.to_string().contains("hunter2"), "{err}");
 }
+
+#[test]
+fn writers_for_one_athlete_queue_and_other_athletes_never_wait() {
+    let Some(server) = server() else { return };
+    let db = TestDb::new(&server, "queue");
+    let mut first = PgStore::connect(&db.url, "runner").expect("connect");
+    let id = insert(&mut first, &contract::activity(8, 1_700_000_000_000, 60.0, 1));
+    let mut other = PgStore::connect(&db.url, "someone else").expect("connect");
+    let url = db.url.clone();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let batch = first.batch().expect("batch");
+    // Another athlete writes while the batch holds the runner's lock.
+    other.add_athlete_entry("2026-01-01".parse().expect("date"), "{}").expect("not blocked");
+    let second = std::thread::spawn(move || {
+        let mut s = PgStore::connect(&url, "runner").expect("connect");
+        s.set_label(id, Some("race")).expect("label after the batch");
+        done_tx.send(()).expect("send");
+    });
+    assert!(
+        done_rx.recv_timeout(std::time::Duration::from_millis(500)).is_err(),
+        "the second writer waits for the batch"
+    );
+    batch.commit().expect("commit");
+    done_rx.recv_timeout(std::time::Duration::from_secs(30)).expect("then it writes");
+    second.join().expect("thread");
+    assert_eq!(first.activity(id).expect("row").label.as_deref(), Some("race"));
+    let g = first.generations().expect("g");
+    assert_eq!(g.inputs, 4, "new store 1, the insert, the empty batch, the label");
+}
