@@ -857,7 +857,8 @@ fn sqlite_real_text(v: f64) -> String {
     let mut digits: Vec<u8> =
         mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
     let round_up = digits.get(15).is_some_and(|d| *d >= 5);
-    digits.truncate(15);
+    // Exactly 15 digits (the expansion above has 31), so the slicing below stays in bounds.
+    digits.resize(15, 0);
     if round_up {
         let mut i = digits.len();
         loop {
