@@ -43,6 +43,7 @@ const PER_TYPE_MIN: f64 = 0.50;
 struct Ours {
     run_type: String,
     reason: String,
+    why: String,
 }
 
 /// Truth and our type (None: not found among the app's runs) per run, for both modes.
@@ -63,6 +64,7 @@ fn typed(app: &App) -> HashMap<i64, Ours> {
                 Ours {
                     run_type: r.run_type.unwrap_or_else(|| "none".into()),
                     reason: r.reason.unwrap_or_default(),
+                    why: r.why.unwrap_or_default(),
                 },
             ))
         })
@@ -85,6 +87,15 @@ fn athlete(seed: u64, a: &FieldAthlete, root: &Path) -> Vec<Outcome> {
     let mut app = App::open(Box::new(store), Config::default(), today).expect("app");
     app.import(&[files], &slowburn_import::Silent, 64).expect("import");
     let plain = typed(&app);
+    if std::env::var_os("SLOWBURN_FIELD_MAXHR").is_some() {
+        let mut line = format!("max HR s{seed} a{:02}: true {}, estimated", a.id, a.max_hr);
+        for w in [1, 2, 3, 5, 9] {
+            let d = first.checked_add(jiff::Span::new().days(w * 7)).expect("date");
+            let p = app.athlete(Some(d)).expect("athlete").profile;
+            line += &format!(" w{w}:{:?}", p.max_hr());
+        }
+        println!("{line}");
+    }
     app.athlete_set(&ProfileEntry {
         max_hr: Some(a.max_hr),
         resting_hr: Some(a.resting_hr),
@@ -194,14 +205,15 @@ fn report(
             let t = ours.map_or("missing", |x| x.run_type.as_str());
             if t != o.truth.kind.slowburn_name() {
                 s += &format!(
-                    "  miss {} {:>9} → {:<17} ({}) {:>4.0} min {:>3} %HRmax  {}\n",
+                    "  miss {} {:>9} → {:<17} ({}) {:>4.0} min {:>3} %HRmax  {}\n        {}\n",
                     o.truth.file_name,
                     o.truth.kind.as_str(),
                     t,
                     ours.map_or("", |x| x.reason.as_str()),
                     o.truth.elapsed_s / 60.0,
                     o.truth.hr_frac.map_or("–".into(), |h| format!("{:.0}", 100.0 * h)),
-                    o.truth.variant
+                    o.truth.variant,
+                    ours.map_or("", |x| x.why.as_str()),
                 );
             }
         }
@@ -214,8 +226,22 @@ fn report(
 fn classification_holds_on_runners_it_was_not_tuned_on() {
     let misses = std::env::var_os("SLOWBURN_MISSES").is_some_and(|v| v == "1");
     let mut failures = Vec::new();
-    for (name, seeds, show) in [("TUNING", TUNING, misses), ("HELD-OUT", HELD_OUT, false)] {
-        let out = set(&seeds);
+    // SLOWBURN_FIELD_TUNING="3,4,5" tunes on other seeds (never the held-out ones).
+    let tuning: Vec<u64> =
+        std::env::var("SLOWBURN_FIELD_TUNING").ok().map_or(TUNING.to_vec(), |v| {
+            v.split(',')
+                .filter_map(|x| x.trim().parse().ok())
+                .filter(|s| !HELD_OUT.contains(s))
+                .collect()
+        });
+    let only_tuning = std::env::var_os("SLOWBURN_FIELD_TUNING_ONLY").is_some();
+    let sets: Vec<(&str, &[u64], bool)> = if only_tuning {
+        vec![("TUNING", &tuning, misses)]
+    } else {
+        vec![("TUNING", &tuning, misses), ("HELD-OUT", &HELD_OUT, false)]
+    };
+    for (name, seeds, show) in sets {
+        let out = set(seeds);
         let modes: [(&str, fn(&Outcome) -> Option<&Ours>); 2] =
             [("no profile", |o| o.plain.as_ref()), ("true profile", |o| o.profiled.as_ref())];
         for (mode, pick) in modes {

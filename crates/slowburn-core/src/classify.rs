@@ -284,6 +284,10 @@ pub const AFTER_HARD_H: f64 = 40.0;
 /// in the lowest third of Zone 2 (below this share of max HR) is the recovery run it was meant to
 /// be — run a little too fast, which its verdicts say.
 pub const RECOVERY_AFTER_HARD_MAX: f64 = 0.63;
+/// A run at most this share of the median easy run is "clearly shorter than usual": the day
+/// after a hard day it is the recovery run it was meant to be (with heart rate in Zone 2, or
+/// without heart rate).
+pub const RECOVERY_SHORT_SHARE: f64 = 0.75;
 /// Days of history for [`Norms::median_long_s`] (six weeks: a long run comes once a week or
 /// two).
 pub const LONG_NORM_WINDOW_DAYS: f64 = 42.0;
@@ -738,16 +742,15 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     if let Some(i) = main {
         let (t, r, c) = by_intensity(i, ev.moving_s);
         let h = hr(f.settled_hr).unwrap_or(0.0);
-        if t == RunType::Easy {
+        if t == RunType::Easy && ev.moving_s <= RECOVERY_MAX_S {
             if let (Some(hours), Some(m)) = (cx.norms.hours_since_hard, max) {
                 let share = cx.norms.median_easy_s.map(|e| ev.moving_s / e);
                 let low = h < RECOVERY_AFTER_HARD_MAX * f64::from(m);
                 // Clearly shorter than usual (three quarters), or shorter and low in Zone 2.
-                let recovery = ev.moving_s <= RECOVERY_MAX_S
-                    && match share {
-                        Some(x) => x <= 0.75 || (x <= 0.85 && low),
-                        None => low,
-                    };
+                let recovery = match share {
+                    Some(x) => x <= RECOVERY_SHORT_SHARE || (x <= 0.85 && low),
+                    None => low,
+                };
                 if recovery {
                     return (
                         RunType::Recovery,
@@ -765,6 +768,24 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
         return (t, r, c, format!("{}: settled at {}", t.words(), pct(h, max)));
     }
     let (t, r, c) = by_pace(ev.median_speed_mps, cx, ev.moving_s);
+    // Without heart rate, the day after a hard day a run clearly shorter than usual is the
+    // recovery run it was meant to be (pace cannot tell recovery from easy running).
+    if t == RunType::Easy && ev.moving_s <= RECOVERY_MAX_S {
+        if let (Some(hours), Some(e)) = (cx.norms.hours_since_hard, cx.norms.median_easy_s) {
+            if ev.moving_s <= RECOVERY_SHORT_SHARE * e {
+                return (
+                    RunType::Recovery,
+                    Reason::Pace,
+                    0.45,
+                    format!(
+                        "recovery: {} after a hard day ({hours:.0} h), your easy runs are {} on median (no heart rate)",
+                        duration_words(ev.moving_s),
+                        duration_words(e)
+                    ),
+                );
+            }
+        }
+    }
     let why = match r {
         Reason::Pace => format!("{}: by pace (no heart rate)", t.words()),
         _ => "too little data to tell".to_owned(),
@@ -1018,9 +1039,19 @@ pub const WALK_MAX_CADENCE_SPM: f64 = 135.0;
 /// Highest median speed taken as walking when there is no cadence, m/s (about 10:25 /km).
 pub const WALK_MAX_SPEED_MPS: f64 = 1.6;
 
+/// Least cadence of running, steps/min (a slow jog is 140–160; walking 100–125).
+pub const RUN_MIN_CADENCE_SPM: f64 = 140.0;
+/// Least share of the moving time at a running cadence that makes a run with walking in it a
+/// run (run–walk, or a slow runner's jog that drops to a walk now and then): a walk with a few
+/// jogged steps has far less.
+pub const RUN_WALK_MIN_SHARE: f64 = 0.25;
+
 fn walking(dist: &Distributions, metrics: &RunMetrics) -> Option<RunType> {
     let walk = match (dist.median_cadence, dist.median_speed) {
-        (Some(c), _) => c < WALK_MAX_CADENCE_SPM,
+        (Some(c), _) => {
+            c < WALK_MAX_CADENCE_SPM
+                && dist.running_cadence_share.is_none_or(|s| s < RUN_WALK_MIN_SHARE)
+        }
         (None, Some(v)) => v < WALK_MAX_SPEED_MPS,
         (None, None) => false,
     };
@@ -1118,6 +1149,8 @@ struct Distributions {
     median_hr: Option<f64>,
     settled_hr: Option<f64>,
     median_cadence: Option<f64>,
+    /// Share of the moving time with cadence at a running cadence ([`RUN_MIN_CADENCE_SPM`]).
+    running_cadence_share: Option<f64>,
 }
 
 /// Speed histogram: 0.05 m/s bins up to 15 m/s.
@@ -1161,11 +1194,14 @@ impl Distributions {
         let bpm = |h: &[f64]| quantile(h, 0.5, 1.0).map(|x| x - 0.5);
         let settled_hr = if settled_s >= 300.0 { bpm(&settled) } else { None };
         let median_hr = bpm(&hr);
+        let cadence_s: f64 = cadence.iter().sum();
+        let running_s: f64 = cadence[RUN_MIN_CADENCE_SPM as usize..].iter().sum();
         Distributions {
             median_speed: quantile(&speed, 0.5, SPEED_BIN),
             median_hr,
             settled_hr: settled_hr.or(median_hr),
             median_cadence: bpm(&cadence),
+            running_cadence_share: (cadence_s > 0.0).then(|| running_s / cadence_s),
         }
     }
 }

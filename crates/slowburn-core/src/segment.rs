@@ -355,6 +355,30 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
             }
         }
     }
+    // One effort between a warm-up and a cool-down: found by its edges when the speed classes
+    // found nothing, and kept whole when they found only a piece of it (a hilly race's climbs and
+    // a tiring finish fall below the class threshold, its heart rate does not).
+    match work[..] {
+        [] => {
+            if let Some(e) = edge_block(track, &m, &s20) {
+                work = vec![e];
+            }
+        }
+        [w] => {
+            if let Some(e) = edge_block(track, &m, &s20) {
+                let overlaps = e.a < w.b && w.a < e.b;
+                let longer = duration(&m, e) >= EDGE_EXTEND_RATIO * duration(&m, w);
+                let same_effort = match (mean_hr(track, &m, e).0, mean_hr(track, &m, w).0) {
+                    (Some(he), Some(hw)) => he >= hw - EDGE_EXTEND_HR_DROP_BPM,
+                    _ => false,
+                };
+                if overlaps && longer && same_effort {
+                    work = vec![Span { a: e.a.min(w.a), b: e.b.max(w.b) }];
+                }
+            }
+        }
+        _ => {}
+    }
     let strides = strides(track, &m, base, &work);
     let mut parts = Vec::with_capacity(2 * work.len() + 1);
     if work.is_empty() {
@@ -374,6 +398,127 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
         }
     }
     Segmentation { parts, base_mps: base, strides }
+}
+
+/// Least moving time of a warm-up and cool-down together around one effort, s.
+pub const MIN_EDGE_S: f64 = 300.0;
+/// Least moving time of the one effort between a warm-up and a cool-down, s.
+pub const MIN_EDGE_WORK_S: f64 = 360.0;
+/// The effort's heart rate is at least this far above the warm-up's and cool-down's, bpm.
+pub const EDGE_HR_RISE_BPM: f64 = 15.0;
+/// The one effort's mean effort speed over the warm-up's and cool-down's: a race or tempo is a
+/// fifth or more faster than the jog around it; an easy run begun gently is not.
+pub const EDGE_MIN_RATIO: f64 = 1.2;
+/// A warm-up before one effort lasts at least this long, s (a shorter slow start is the effort's
+/// own beginning).
+pub const MIN_WARM_UP_S: f64 = 300.0;
+/// A cool-down after one effort lasts at least this long, s.
+pub const MIN_COOL_DOWN_S: f64 = 180.0;
+/// The one effort is sustained: this share of its time (20-s smoothed effort speed) at least
+/// [`EDGE_SUSTAINED_RATIO`] × the warm-up's and cool-down's mean speed.
+pub const EDGE_SUSTAINED_SHARE: f64 = 2.0 / 3.0;
+/// See [`EDGE_SUSTAINED_SHARE`].
+pub const EDGE_SUSTAINED_RATIO: f64 = 1.1;
+/// Without heart rate, the effort's speed over the edges' for [`edge_block`].
+pub const EDGE_RATIO_WITHOUT_HR: f64 = 1.25;
+/// A piece of work the speed classes found is taken for part of a longer effort between a
+/// warm-up and a cool-down when that effort is at least this many times as long …
+pub const EDGE_EXTEND_RATIO: f64 = 1.25;
+/// … and its mean heart rate at most this much below the piece's, bpm.
+pub const EDGE_EXTEND_HR_DROP_BPM: f64 = 5.0;
+/// Candidate boundaries of [`edge_block`] every this many moving seconds.
+const EDGE_STEP_S: f64 = 30.0;
+
+/// One long effort between a slower warm-up and cool-down (a race with the jog there and back, a
+/// tempo run on a hilly road), when the speed classes alone did not find it: the effort's own
+/// ups and downs (hills, drinks, a tiring finish) spread its speed so widely that they, not the
+/// warm-up, are what two speed classes split. Among the ways to cut the run into a first part,
+/// a middle and a last part (either edge may be empty, the two together at least
+/// [`MIN_EDGE_S`]), the cut whose middle differs most from the edges (Otsu's criterion on
+/// contiguous parts) is the effort when its effort speed is at least [`EDGE_MIN_RATIO`] × the
+/// edges', it lasts [`MIN_EDGE_WORK_S`] or more, and — with heart rate — its heart rate is
+/// [`EDGE_HR_RISE_BPM`] above theirs. Candidate cuts every [`EDGE_STEP_S`] moving seconds (more
+/// sparsely on runs over five hours).
+fn edge_block(track: &Track<'_>, m: &Moving, s20: &[f32]) -> Option<Span> {
+    let n = m.len();
+    // Grid of candidate cuts, with prefix sums of time, effort·time and heart rate.
+    // At most about 600 cuts (a quadratic search stays under a millisecond or so).
+    let step = EDGE_STEP_S.max(m.total / 600.0);
+    let mut grid = vec![0usize];
+    for k in 1..n {
+        if m.t[k] - m.t[*grid.last()?] >= step {
+            grid.push(k);
+        }
+    }
+    grid.push(n);
+    let (mut pt, mut pe) = (vec![0.0_f64; grid.len()], vec![0.0_f64; grid.len()]);
+    for g in 1..grid.len() {
+        let (mut t, mut e) = (0.0, 0.0);
+        for k in grid[g - 1]..grid[g] {
+            t += f64::from(m.mv[k]);
+            e += f64::from(m.effort[k]) * f64::from(m.mv[k]);
+        }
+        pt[g] = pt[g - 1] + t;
+        pe[g] = pe[g - 1] + e;
+    }
+    let total = *pt.last()?;
+    let (te, ee) = (total, *pe.last()?);
+    let mut best: Option<(f64, usize, usize, f64)> = None;
+    for i in 0..grid.len() {
+        for j in i + 1..grid.len() {
+            let tm = pt[j] - pt[i];
+            let edges = te - tm;
+            let (warm, cool) = (pt[i], te - pt[j]);
+            if tm < MIN_EDGE_WORK_S
+                || edges < MIN_EDGE_S
+                || (warm > 0.0 && warm < MIN_WARM_UP_S)
+                || (cool > 0.0 && cool < MIN_COOL_DOWN_S)
+            {
+                continue;
+            }
+            let em = pe[j] - pe[i];
+            let (mu_m, mu_e) = (em / tm, (ee - em) / edges);
+            if mu_m < EDGE_MIN_RATIO * mu_e {
+                continue;
+            }
+            let score = tm * edges * (mu_m - mu_e) * (mu_m - mu_e);
+            if best.is_none_or(|b| score > b.0) {
+                best = Some((score, i, j, mu_m / mu_e.max(1e-9)));
+            }
+        }
+    }
+    let (_, i, j, ratio) = best?;
+    let work = Span { a: grid[i], b: grid[j] };
+    // Sustained: most of it at the effort's speed (strides late in an easy run raise the mean
+    // speed of a stretch, not its running between them).
+    let mu_e = (pe[grid.len() - 1] - (pe[j] - pe[i])) / (te - (pt[j] - pt[i])).max(1e-9);
+    let at_speed: f64 = (work.a..work.b)
+        .filter(|&k| f64::from(s20[k]) >= EDGE_SUSTAINED_RATIO * mu_e)
+        .map(|k| f64::from(m.mv[k]))
+        .sum();
+    if at_speed < EDGE_SUSTAINED_SHARE * duration(m, work) {
+        return None;
+    }
+    let (hw, _) = mean_hr(track, m, work);
+    // The warm-up's and cool-down's second halves: the heart rate takes minutes to rise at the
+    // start, so a whole warm-up always reads low; its end is what the effort must be above.
+    let (mut s, mut w) = (0.0, 0.0);
+    for sp in [Span { a: 0, b: work.a }, Span { a: work.b, b: n }] {
+        if sp.b > sp.a {
+            if let (_, Some(h)) = mean_hr(track, m, sp) {
+                let d = duration(m, sp);
+                s += h * d;
+                w += d;
+            }
+        }
+    }
+    let he = (w > 0.0).then(|| s / w);
+    match (hw, he) {
+        (Some(w), Some(e)) => (w >= e + EDGE_HR_RISE_BPM).then_some(work),
+        // Without heart rate, speed alone must show it: a race or tempo is a quarter or more
+        // faster than the jog around it.
+        _ => (ratio >= EDGE_RATIO_WITHOUT_HR).then_some(work),
+    }
 }
 
 /// The parts of a run whose watch workout marks one work lap: warm-up, the lap's `duration_s`

@@ -36,7 +36,9 @@ use crate::zones::{hr_pace_samples, ZoneModel};
 /// and `distance_source` (the one distance), `elapsed_s` (clock jumps left out), `hr_trusted`
 /// and `above_max_hr`; moving time from the recording's own timing however sparse, world-record
 /// checks on best efforts, and the pace histogram from moving time.
-pub const SUMMARY_VERSION: u32 = 5;
+/// 6: a run with a quarter of its time at a running cadence is a run, not a walk (run–walk);
+/// recovery runs known from the day and their length.
+pub const SUMMARY_VERSION: u32 = 6;
 
 /// Least share of moving time with heart rate for the heart rate to carry the run's type and
 /// zones (about half; the classifier's threshold).
