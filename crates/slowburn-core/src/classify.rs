@@ -643,7 +643,10 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
         };
         let block_reason = if sig.is_empty() { Reason::LapBlock } else { Reason::SpeedBlock };
         if b.duration_s >= MIN_BLOCK_S && confirmed {
-            if let Some(d) = race_effort(b.duration_s, b.distance_m, bhr, b.effort_mps, false, cx) {
+            let covered = ev.distance_m.unwrap_or(b.distance_m);
+            if let Some(d) =
+                race_effort(b.duration_s, b.distance_m, covered, bhr, b.effort_mps, false, cx)
+            {
                 return d;
             }
             f.settled_hr = bhr;
@@ -687,9 +690,13 @@ fn decide_inner(ev: &Evidence, sig: &[&Part], cx: &Context<'_>, f: &mut Features
     let whole_hr = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run).and_then(|p| p.hr);
     if let (Some(d), true) = (ev.distance_m, sig.is_empty()) {
         let whole = ev.segments.parts.iter().find(|p| p.kind == PartKind::Run);
-        let speed = whole.map_or(d / ev.moving_s.max(1.0), |p| p.effort_mps);
+        // The median speed: a walk to the start or a standing pen lowers the mean of the whole
+        // run, not the speed it was raced at.
+        let speed = whole
+            .map_or(d / ev.moving_s.max(1.0), |p| p.effort_mps)
+            .max(ev.median_speed_mps.unwrap_or(0.0));
         if let Some(dec) =
-            race_effort(ev.moving_s, d, hr(whole_hr.or(ev.median_hr)), speed, true, cx)
+            race_effort(ev.moving_s, d, d, hr(whole_hr.or(ev.median_hr)), speed, true, cx)
         {
             return dec;
         }
@@ -946,6 +953,9 @@ pub fn race_hr_fraction(duration_s: f64) -> f64 {
 /// course, a hot day, a threshold pace set optimistically), as a share of threshold speed; a
 /// tempo run is run at 90–95 % of threshold speed, well below 10 km race pace.
 pub const RACE_PACE_MARGIN: f64 = 0.05;
+/// Least share of a race distance a block inside a run covering that distance must measure (its
+/// first minute may have gone to the warm-up or the start pen).
+pub const RACE_BLOCK_MIN_SHARE: f64 = 0.92;
 
 /// A race effort's heart rate may be this far below [`race_hr_fraction`] (a cool day, a
 /// cautious start, a sensor reading low).
@@ -970,9 +980,11 @@ fn race_speed_ratio(d: f64) -> f64 {
 /// A sustained best effort: a continuous part over a standard race distance at a heart rate
 /// near the race intensity for its duration, and — when threshold pace is known — at about race
 /// pace for the distance. Without heart rate, pace alone (less sure).
+#[allow(clippy::too_many_arguments)]
 fn race_effort(
     duration_s: f64,
     distance_m: f64,
+    run_m: f64,
     hr: Option<f64>,
     effort_mps: f64,
     whole_run: bool,
@@ -980,9 +992,12 @@ fn race_effort(
 ) -> Option<Decision> {
     // A whole run may carry a short jog to the start beyond the race's own GPS excess.
     let slack = |d: f64| if whole_run { (0.05 * d).max(100.0) } else { 100.0 };
+    // A block within a run that covers the distance may have lost its first minute to the
+    // warm-up or the start pen (the heart rate and the speed take a minute to rise).
+    let low = |d: f64| if !whole_run && run_m >= d { RACE_BLOCK_MIN_SHARE } else { 0.96 };
     let &(d, name) = RACE_DISTANCES
         .iter()
-        .find(|(d, _)| distance_m >= 0.96 * d && distance_m <= 1.07 * d + slack(*d))?;
+        .find(|(d, _)| distance_m >= low(*d) * d && distance_m <= 1.07 * d + slack(*d))?;
     let pace_ok = cx
         .profile
         .threshold_pace_s_per_km()

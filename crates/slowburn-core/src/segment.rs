@@ -377,8 +377,39 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
                 }
             }
         }
-        _ => {}
+        [first, .., last] => {
+            // Pieces of one effort: the speed classes found its fastest stretches (descents, a
+            // surge) and the effort around them kept its heart rate — no recovery between them
+            // (a jog lets the heart rate fall 15–30 bpm; short reps with short jogs cover half
+            // their stretch or more and stay reps).
+            if let Some(e) = edge_block(track, &m, &s20) {
+                let inside = e.a <= first.a && e.b >= last.b;
+                let pieces_s: f64 = work.iter().map(|&w| duration(&m, w)).sum();
+                let pieces_hr: Option<f64> = {
+                    let (mut s, mut t) = (0.0, 0.0);
+                    for &w in &work {
+                        if let Some(h) = mean_hr(track, &m, w).0 {
+                            s += h * duration(&m, w);
+                            t += duration(&m, w);
+                        }
+                    }
+                    (t > 0.0).then(|| s / t)
+                };
+                let rest_s = duration(&m, e) - pieces_s;
+                let rest_hr = mean_hr(track, &m, e)
+                    .0
+                    .zip(pieces_hr)
+                    .map(|(he, hp)| (he * duration(&m, e) - hp * pieces_s) / rest_s.max(1e-9));
+                if inside
+                    && pieces_s <= EDGE_PIECES_SHARE * duration(&m, e)
+                    && rest_hr.zip(pieces_hr).is_some_and(|(r, p)| r >= p - EDGE_PIECES_HR_DROP_BPM)
+                {
+                    work = vec![e];
+                }
+            }
+        }
     }
+
     let strides = strides(track, &m, base, &work);
     let mut parts = Vec::with_capacity(2 * work.len() + 1);
     if work.is_empty() {
@@ -400,8 +431,6 @@ pub fn segment(track: &Track<'_>) -> Segmentation {
     Segmentation { parts, base_mps: base, strides }
 }
 
-/// Least moving time of a warm-up and cool-down together around one effort, s.
-pub const MIN_EDGE_S: f64 = 300.0;
 /// Least moving time of the one effort between a warm-up and a cool-down, s.
 pub const MIN_EDGE_WORK_S: f64 = 360.0;
 /// The effort's heart rate is at least this far above the warm-up's and cool-down's, bpm.
@@ -409,8 +438,9 @@ pub const EDGE_HR_RISE_BPM: f64 = 15.0;
 /// The one effort's mean effort speed over the warm-up's and cool-down's: a race or tempo is a
 /// fifth or more faster than the jog around it; an easy run begun gently is not.
 pub const EDGE_MIN_RATIO: f64 = 1.2;
-/// A warm-up before one effort lasts at least this long, s (a shorter slow start is the effort's
-/// own beginning).
+/// The warm-up before one effort lasts at least this long, s (a shorter slow start is the
+/// effort's own beginning; a run that starts fast and ends slow is not a warm-up, an effort and a
+/// cool-down).
 pub const MIN_WARM_UP_S: f64 = 300.0;
 /// A cool-down after one effort lasts at least this long, s.
 pub const MIN_COOL_DOWN_S: f64 = 180.0;
@@ -419,6 +449,11 @@ pub const MIN_COOL_DOWN_S: f64 = 180.0;
 pub const EDGE_SUSTAINED_SHARE: f64 = 2.0 / 3.0;
 /// See [`EDGE_SUSTAINED_SHARE`].
 pub const EDGE_SUSTAINED_RATIO: f64 = 1.1;
+/// One effort holds no recovery jog: [`EDGE_JOG_S`] or more at under this many times the warm-up's
+/// and cool-down's mean speed.
+pub const EDGE_JOG_RATIO: f64 = 1.05;
+/// See [`EDGE_JOG_RATIO`], moving seconds.
+pub const EDGE_JOG_S: f64 = 60.0;
 /// Without heart rate, the effort's speed over the edges' for [`edge_block`].
 pub const EDGE_RATIO_WITHOUT_HR: f64 = 1.25;
 /// A piece of work the speed classes found is taken for part of a longer effort between a
@@ -426,15 +461,20 @@ pub const EDGE_RATIO_WITHOUT_HR: f64 = 1.25;
 pub const EDGE_EXTEND_RATIO: f64 = 1.25;
 /// … and its mean heart rate at most this much below the piece's, bpm.
 pub const EDGE_EXTEND_HR_DROP_BPM: f64 = 5.0;
+/// Pieces of work the speed classes found are one effort between a warm-up and a cool-down when
+/// they cover at most this share of it …
+pub const EDGE_PIECES_SHARE: f64 = 0.5;
+/// … and the rest of it keeps a heart rate at most this far below theirs, bpm.
+pub const EDGE_PIECES_HR_DROP_BPM: f64 = 15.0;
 /// Candidate boundaries of [`edge_block`] every this many moving seconds.
 const EDGE_STEP_S: f64 = 30.0;
 
 /// One long effort between a slower warm-up and cool-down (a race with the jog there and back, a
 /// tempo run on a hilly road), when the speed classes alone did not find it: the effort's own
 /// ups and downs (hills, drinks, a tiring finish) spread its speed so widely that they, not the
-/// warm-up, are what two speed classes split. Among the ways to cut the run into a first part,
-/// a middle and a last part (either edge may be empty, the two together at least
-/// [`MIN_EDGE_S`]), the cut whose middle differs most from the edges (Otsu's criterion on
+/// warm-up, are what two speed classes split. Among the ways to cut the run into a warm-up of at
+/// least [`MIN_WARM_UP_S`], a middle and a cool-down (which may be empty, or at least
+/// [`MIN_COOL_DOWN_S`]), the cut whose middle differs most from the edges (Otsu's criterion on
 /// contiguous parts) is the effort when its effort speed is at least [`EDGE_MIN_RATIO`] × the
 /// edges', it lasts [`MIN_EDGE_WORK_S`] or more, and — with heart rate — its heart rate is
 /// [`EDGE_HR_RISE_BPM`] above theirs. Candidate cuts every [`EDGE_STEP_S`] moving seconds (more
@@ -470,8 +510,7 @@ fn edge_block(track: &Track<'_>, m: &Moving, s20: &[f32]) -> Option<Span> {
             let edges = te - tm;
             let (warm, cool) = (pt[i], te - pt[j]);
             if tm < MIN_EDGE_WORK_S
-                || edges < MIN_EDGE_S
-                || (warm > 0.0 && warm < MIN_WARM_UP_S)
+                || warm < MIN_WARM_UP_S
                 || (cool > 0.0 && cool < MIN_COOL_DOWN_S)
             {
                 continue;
@@ -498,6 +537,19 @@ fn edge_block(track: &Track<'_>, m: &Moving, s20: &[f32]) -> Option<Span> {
         .sum();
     if at_speed < EDGE_SUSTAINED_SHARE * duration(m, work) {
         return None;
+    }
+    // No recovery jog inside: a minute or more back at the warm-up's pace splits reps, however
+    // little the heart rate fell.
+    let mut jog = 0.0_f64;
+    for k in work.a..work.b {
+        if f64::from(s20[k]) < EDGE_JOG_RATIO * mu_e {
+            jog += f64::from(m.mv[k]);
+            if jog >= EDGE_JOG_S {
+                return None;
+            }
+        } else {
+            jog = 0.0;
+        }
     }
     let (hw, _) = mean_hr(track, m, work);
     // The warm-up's and cool-down's second halves: the heart rate takes minutes to rise at the

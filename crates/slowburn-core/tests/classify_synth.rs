@@ -148,6 +148,22 @@ fn score(kind: ProfileKind, seed: u64) -> Score {
         }
         matrix[idx(truth)][idx(c.run_type)] += 1;
         if truth != c.run_type {
+            let ev = slowburn_core::classify::evidence(&track, &m, Some(a.name.as_str()));
+            let parts: Vec<String> = ev
+                .segments
+                .parts
+                .iter()
+                .map(|q| {
+                    format!(
+                        "{}@{:.0}+{:.0}s {:.2}m/s {:.0}bpm",
+                        q.kind.name(),
+                        q.start_s,
+                        q.duration_s,
+                        q.effort_mps,
+                        q.hr.unwrap_or(0.0)
+                    )
+                })
+                .collect();
             misses.push(format!(
                 "{} {:<28} truth {:<10} ours {:<10} ({}, {:.2}) moving {:.0} min, norms {:?}, settled {:?} of max {:.0} ({:.1} %), exec zone {}, {:?}",
                 a.truth.date,
@@ -163,7 +179,7 @@ fn score(kind: ProfileKind, seed: u64) -> Score {
                 c.features.settled_hr.map_or(0.0, |h| 100.0 * h / p.max_hr),
                 a.truth.executed_zone,
                 c.features,
-            ));
+            ) + &format!("\n      parts: {}", parts.join(" | ")));
         }
     }
     Score { matrix, misses, verdicts: verdict_counts }
