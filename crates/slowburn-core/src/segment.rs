@@ -541,9 +541,9 @@ fn edge_block(track: &Track<'_>, m: &Moving, s20: &[f32]) -> Option<Span> {
     // No recovery jog inside: a minute or more back at the warm-up's pace splits reps, however
     // little the heart rate fell.
     let mut jog = 0.0_f64;
-    for k in work.a..work.b {
-        if f64::from(s20[k]) < EDGE_JOG_RATIO * mu_e {
-            jog += f64::from(m.mv[k]);
+    for (v, mv) in s20[work.a..work.b].iter().zip(&m.mv[work.a..work.b]) {
+        if f64::from(*v) < EDGE_JOG_RATIO * mu_e {
+            jog += f64::from(*mv);
             if jog >= EDGE_JOG_S {
                 return None;
             }
