@@ -142,6 +142,8 @@ pub const MIN_SPLIT_EFFECTIVENESS: f64 = 0.6;
 pub const MERGE_HR_GAP_S: f64 = 360.0;
 /// A recovery lets the heart rate fall more than this below the work's (second half), bpm.
 pub const MERGE_HR_DROP_BPM: f64 = 8.0;
+/// … and is run at this share of the work's effort speed or more (a jog is slower).
+pub const MERGE_HR_MIN_SPEED_SHARE: f64 = 0.8;
 /// Strides: 6 to 45 s, at least 25 % and 0.7 m/s faster than the easy running.
 pub const STRIDE_S: (f64, f64) = (6.0, 45.0);
 
@@ -881,7 +883,13 @@ fn merge(track: &Track<'_>, m: &Moving, work: Vec<Span>) -> Vec<Span> {
             let stopped: f64 =
                 m.stop_before[gap.a..=gap.b.min(m.len() - 1)].iter().map(|&x| f64::from(x)).sum();
             let d = duration(m, gap);
+            // A jog is a recovery however slowly the heart rate falls (slow kinetics, short
+            // jogs): the gap must also be run near the work's effort speed (a climb or a drinks
+            // station in a race slows the grade-adjusted speed a little, a jog a lot).
+            let near_work_speed = mean_effort(m, gap)
+                >= MERGE_HR_MIN_SPEED_SHARE * mean_effort(m, *last).min(mean_effort(m, w));
             let no_recovery = d <= MERGE_HR_GAP_S
+                && near_work_speed
                 && match (mean_hr(track, m, *last).1, mean_hr(track, m, gap).0) {
                     (Some(work_hr), Some(gap_hr)) => gap_hr >= work_hr - MERGE_HR_DROP_BPM,
                     _ => false,
