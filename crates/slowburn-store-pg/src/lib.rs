@@ -23,6 +23,7 @@
 //! resolve only within their athlete.
 
 mod error;
+mod migrate;
 mod schema;
 
 use std::cell::RefCell;
@@ -40,6 +41,7 @@ use slowburn_store::{
 
 pub(crate) use error::pg;
 pub use error::redact;
+pub use migrate::{migrate_from, MigrateReport};
 pub use schema::SCHEMA_VERSION;
 
 /// Prepared statements of one connection, by their SQL.
@@ -902,6 +904,76 @@ fn sqlite_real_text(v: f64) -> String {
     format!("{sign}{int}.{}", trim(frac))
 }
 
+/// The canonical dump of `db`'s athlete, read on `db`'s connection or transaction (see
+/// [`Store::canonical_dump`]).
+fn dump<C: GenericClient>(db: &mut Db<'_, C>) -> Result<String> {
+    let cols = WRITE_COLUMNS
+        .iter()
+        .filter(|(c, _)| *c != "sha256")
+        .map(|(c, _)| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let activities = format!(
+        "SELECT upper(encode(a.sha256, 'hex')), {cols}, a.span_start_ms, a.span_end_ms, \
+                a.label, \
+                (SELECT string_agg(upper(encode(d.sha256, 'hex')) || ':' || d.reason || ':' \
+                    || coalesce(d.start_ms::text, '') || ':' || coalesce(d.end_ms::text, '') \
+                    || ':' || coalesce(d.sport::text, ''), ',' ORDER BY d.sha256) \
+                 FROM duplicates d WHERE d.athlete_id = a.athlete_id AND d.activity_id = a.id), \
+                (SELECT rpe FROM activity_rpe r WHERE r.athlete_id = a.athlete_id \
+                 AND r.activity_id = a.id) \
+         FROM activities a WHERE a.athlete_id = $1 ORDER BY a.sha256, a.part"
+    );
+    let mut out = String::new();
+    {
+        for r in db.query(&activities, &[])? {
+            for i in 0..r.len() {
+                let _ = write!(out, "{:?}\t", value_at(&r, i)?);
+            }
+            out.push('\n');
+        }
+        for sql in [
+            "SELECT upper(encode(sha256, 'hex')), size, name FROM originals \
+             WHERE athlete_id = $1 ORDER BY sha256",
+            "SELECT from_date, entry, '' FROM athlete_entries WHERE athlete_id = $1 \
+             ORDER BY from_date, id",
+            "SELECT from_date, profile, '' FROM profile_periods WHERE athlete_id = $1 \
+             ORDER BY from_date",
+        ] {
+            for r in db.query(sql, &[])? {
+                let (a, b, c) = (value_at(&r, 0)?, value_at(&r, 1)?, value_at(&r, 2)?);
+                let _ = writeln!(out, "{a:?}\t{b:?}\t{c:?}");
+            }
+        }
+        // The value is made text as SQLite makes it (`coalesce(value, '') || '|' || …`).
+        for r in db.query(
+            "SELECT date, kind, value, text FROM daily_log WHERE athlete_id = $1 \
+             ORDER BY date, kind, value NULLS FIRST, text NULLS FIRST",
+            &[],
+        )? {
+            let value: Option<f64> = get(&r, 2)?;
+            let text: Option<String> = get(&r, 3)?;
+            let joined = format!(
+                "{}|{}",
+                value.map(sqlite_real_text).unwrap_or_default(),
+                text.unwrap_or_default()
+            );
+            let (a, b) = (value_at(&r, 0)?, value_at(&r, 1)?);
+            let _ = writeln!(out, "{a:?}\t{b:?}\t{:?}", Value::Text(joined));
+        }
+        for r in db.query(
+            "SELECT p.created || '#' || r.revision, r.reason, r.plan FROM plan_revisions r \
+             JOIN plans p ON p.athlete_id = r.athlete_id AND p.id = r.plan_id \
+             WHERE r.athlete_id = $1 ORDER BY p.created, r.plan, r.revision",
+            &[],
+        )? {
+            let (a, b, c) = (value_at(&r, 0)?, value_at(&r, 1)?, value_at(&r, 2)?);
+            let _ = writeln!(out, "{a:?}\t{b:?}\t{c:?}");
+        }
+    }
+    Ok(out)
+}
+
 impl Store for PgStore {
     fn integrity_check(&self) -> Result<String> {
         let mut problems: Vec<String> = Vec::new();
@@ -1335,23 +1407,6 @@ impl Store for PgStore {
     }
 
     fn canonical_dump(&self) -> Result<String> {
-        let cols = WRITE_COLUMNS
-            .iter()
-            .filter(|(c, _)| *c != "sha256")
-            .map(|(c, _)| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let activities = format!(
-            "SELECT upper(encode(a.sha256, 'hex')), {cols}, a.span_start_ms, a.span_end_ms, \
-                    a.label, \
-                    (SELECT string_agg(upper(encode(d.sha256, 'hex')) || ':' || d.reason || ':' \
-                        || coalesce(d.start_ms::text, '') || ':' || coalesce(d.end_ms::text, '') \
-                        || ':' || coalesce(d.sport::text, ''), ',' ORDER BY d.sha256) \
-                     FROM duplicates d WHERE d.athlete_id = a.athlete_id AND d.activity_id = a.id), \
-                    (SELECT rpe FROM activity_rpe r WHERE r.athlete_id = a.athlete_id \
-                     AND r.activity_id = a.id) \
-             FROM activities a WHERE a.athlete_id = $1 ORDER BY a.sha256, a.part"
-        );
         let athlete = self.athlete;
         let mut client = self.client.try_borrow_mut().map_err(|_| StoreError::Backend {
             what: "the store's connection is already in use".into(),
@@ -1367,54 +1422,7 @@ impl Store for PgStore {
             .read_only(true)
             .start()
             .map_err(pg)?;
-        let mut out = String::new();
-        {
-            let mut db = Db { c: &mut tx, cache: &mut cache, athlete };
-            for r in db.query(&activities, &[])? {
-                for i in 0..r.len() {
-                    let _ = write!(out, "{:?}\t", value_at(&r, i)?);
-                }
-                out.push('\n');
-            }
-            for sql in [
-                "SELECT upper(encode(sha256, 'hex')), size, name FROM originals \
-                 WHERE athlete_id = $1 ORDER BY sha256",
-                "SELECT from_date, entry, '' FROM athlete_entries WHERE athlete_id = $1 \
-                 ORDER BY from_date, id",
-                "SELECT from_date, profile, '' FROM profile_periods WHERE athlete_id = $1 \
-                 ORDER BY from_date",
-            ] {
-                for r in db.query(sql, &[])? {
-                    let (a, b, c) = (value_at(&r, 0)?, value_at(&r, 1)?, value_at(&r, 2)?);
-                    let _ = writeln!(out, "{a:?}\t{b:?}\t{c:?}");
-                }
-            }
-            // The value is made text as SQLite makes it (`coalesce(value, '') || '|' || …`).
-            for r in db.query(
-                "SELECT date, kind, value, text FROM daily_log WHERE athlete_id = $1 \
-                 ORDER BY date, kind, value NULLS FIRST, text NULLS FIRST",
-                &[],
-            )? {
-                let value: Option<f64> = get(&r, 2)?;
-                let text: Option<String> = get(&r, 3)?;
-                let joined = format!(
-                    "{}|{}",
-                    value.map(sqlite_real_text).unwrap_or_default(),
-                    text.unwrap_or_default()
-                );
-                let (a, b) = (value_at(&r, 0)?, value_at(&r, 1)?);
-                let _ = writeln!(out, "{a:?}\t{b:?}\t{:?}", Value::Text(joined));
-            }
-            for r in db.query(
-                "SELECT p.created || '#' || r.revision, r.reason, r.plan FROM plan_revisions r \
-                 JOIN plans p ON p.athlete_id = r.athlete_id AND p.id = r.plan_id \
-                 WHERE r.athlete_id = $1 ORDER BY p.created, r.plan, r.revision",
-                &[],
-            )? {
-                let (a, b, c) = (value_at(&r, 0)?, value_at(&r, 1)?, value_at(&r, 2)?);
-                let _ = writeln!(out, "{a:?}\t{b:?}\t{c:?}");
-            }
-        }
+        let out = dump(&mut Db { c: &mut tx, cache: &mut cache, athlete })?;
         tx.commit().map_err(pg)?;
         Ok(out)
     }
