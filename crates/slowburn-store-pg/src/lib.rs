@@ -22,6 +22,7 @@
 //! [`schema`](crate#schema)); activity ids come from one sequence for the whole database but
 //! resolve only within their athlete.
 
+mod access;
 mod error;
 mod migrate;
 mod schema;
@@ -39,6 +40,9 @@ use slowburn_store::{
     StoredRecording, MAX_SPAN_MS,
 };
 
+pub use access::{
+    Access, Action, Caller, Level, Rights, RunSummary, Session, Sharing, SESSION_TTL,
+};
 pub(crate) use error::pg;
 pub use error::redact;
 pub use migrate::{migrate_from, MigrateReport};
@@ -55,6 +59,10 @@ pub struct PgStore {
     cache: RefCell<Cache>,
     athlete: i64,
     name: String,
+    /// What the caller may do ([`Rights::ALL`] when opened with [`PgStore::connect`]).
+    rights: Rights,
+    /// The caller's login, when opened for one ([`PgStore::open_as`]).
+    caller: Option<String>,
 }
 
 /// How a column's values are bound and dumped.
@@ -727,6 +735,8 @@ impl PgStore {
             cache: RefCell::new(Cache::new()),
             athlete: id,
             name: athlete.to_owned(),
+            rights: Rights::ALL,
+            caller: None,
         })
     }
 
@@ -1042,6 +1052,7 @@ impl Store for PgStore {
     }
 
     fn batch(&mut self) -> Result<Box<dyn Batch + '_>> {
+        self.need(Action::Admin)?;
         let athlete = self.athlete;
         let cache = self.cache.get_mut();
         let mut tx = self.client.get_mut().transaction().map_err(pg)?;
@@ -1288,6 +1299,7 @@ impl Store for PgStore {
     }
 
     fn add_athlete_entry(&mut self, from_date: Date, entry: &str) -> Result<()> {
+        self.need(Action::Note)?;
         let date = from_date.to_string();
         self.write(true, |db| {
             // The same entry again for its date (a command re-run after it was killed) is the
@@ -1305,6 +1317,7 @@ impl Store for PgStore {
     }
 
     fn add_daily_log(&mut self, log: &DailyLog) -> Result<()> {
+        self.need(Action::Note)?;
         let date = log.date.to_string();
         let value = real(log.value);
         self.write(true, |db| {
@@ -1322,6 +1335,7 @@ impl Store for PgStore {
     }
 
     fn set_rpe(&mut self, id: i64, rpe: f64) -> Result<()> {
+        self.need(Action::Note)?;
         let rpe = real(Some(rpe));
         self.write(true, |db| {
             db.exists(id)?;
@@ -1335,6 +1349,7 @@ impl Store for PgStore {
     }
 
     fn set_label(&mut self, id: i64, label: Option<&str>) -> Result<()> {
+        self.need(Action::Label)?;
         self.write(true, |db| {
             let n = db.exec(
                 "UPDATE activities SET label = $3 WHERE athlete_id = $1 AND id = $2",
@@ -1362,6 +1377,7 @@ impl Store for PgStore {
         periods: &[PeriodRow],
         inputs_seen: i64,
     ) -> Result<()> {
+        self.need(Action::Read)?;
         self.write(false, |db| {
             if db.exec("UPDATE generations SET derived = $2 WHERE athlete_id = $1", &[&inputs_seen])?
                 == 0
@@ -1428,6 +1444,7 @@ impl Store for PgStore {
     }
 
     fn add_plan(&mut self, created: &str, plan: &str) -> Result<i64> {
+        self.need(Action::Plan)?;
         self.write(false, |db| {
             let Some(r) = db.opt(
                 "INSERT INTO plans (athlete_id, created) VALUES ($1, $2) RETURNING id",
@@ -1456,6 +1473,7 @@ impl Store for PgStore {
         reason: &str,
         plan: &str,
     ) -> Result<u32> {
+        self.need(Action::Plan)?;
         self.write(false, |db| {
             // The plan's row is locked so two revisions at once get two numbers.
             if db
@@ -1537,6 +1555,7 @@ impl Store for PgStore {
     }
 
     fn delete_plan(&mut self, id: i64) -> Result<()> {
+        self.need(Action::Plan)?;
         self.write(false, |db| {
             db.exec("DELETE FROM plan_revisions WHERE athlete_id = $1 AND plan_id = $2", &[&id])?;
             if db.exec("DELETE FROM plans WHERE athlete_id = $1 AND id = $2", &[&id])? == 0 {

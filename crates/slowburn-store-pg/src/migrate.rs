@@ -94,6 +94,7 @@ fn periods(src: &dyn Store) -> Result<Vec<PeriodRow>> {
 /// not hash to its name; [`StoreError::Backend`] when the destination holds another history or
 /// the copy would differ from the source.
 pub fn migrate_from(src: &mut dyn Store, dst: &mut PgStore) -> Result<MigrateReport> {
+    dst.need(crate::Action::Admin)?;
     let want = src.canonical_dump()?;
     let generations = src.generations()?;
     let originals = src.original_list()?;

@@ -16,7 +16,7 @@ use postgres::Client;
 use crate::{pg, Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Key of the advisory lock held while migrating ("slowburn" in ASCII).
 const MIGRATION_LOCK: i64 = 0x736c_6f77_6275_726e;
@@ -164,6 +164,52 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (athlete_id, plan_id, revision),
         FOREIGN KEY (athlete_id, plan_id) REFERENCES plans (athlete_id, id) ON DELETE CASCADE
     );
+    "#,
+    // 2: who sees what (issue 17): accounts, sessions, coaches' grants, clubs. Not athletes'
+    // rows: no `athlete_id` first (with Citus these are reference tables, `grants` and
+    // `club_members` could be distributed by `athlete_id`).
+    r#"
+    CREATE TABLE accounts (
+        account_id  bigserial PRIMARY KEY,
+        login       text COLLATE "C" NOT NULL UNIQUE,
+        -- argon2id in the PHC string format; the secret itself is never stored.
+        secret_hash text NOT NULL CHECK (secret_hash LIKE '$argon2id$%'),
+        -- The athlete this account is, if it is one (a coach or a club admin may be none).
+        athlete_id  bigint UNIQUE REFERENCES athletes (athlete_id)
+    );
+    CREATE TABLE sessions (
+        -- SHA-256 of the bearer token; the token itself is never stored.
+        token_sha256 bytea PRIMARY KEY CHECK (length(token_sha256) = 32),
+        account_id   bigint NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        expires_at   timestamptz NOT NULL
+    );
+    CREATE INDEX sessions_account ON sessions (account_id);
+    CREATE TABLE grants (
+        athlete_id bigint NOT NULL REFERENCES athletes (athlete_id),
+        coach_id   bigint NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+        level      text COLLATE "C" NOT NULL CHECK (level IN ('view', 'edit')),
+        PRIMARY KEY (athlete_id, coach_id)
+    );
+    CREATE INDEX grants_coach ON grants (coach_id);
+    CREATE TABLE clubs (
+        club_id bigserial PRIMARY KEY,
+        name    text COLLATE "C" NOT NULL UNIQUE
+    );
+    CREATE TABLE club_admins (
+        club_id    bigint NOT NULL REFERENCES clubs (club_id) ON DELETE CASCADE,
+        account_id bigint NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+        PRIMARY KEY (club_id, account_id)
+    );
+    CREATE INDEX club_admins_account ON club_admins (account_id);
+    CREATE TABLE club_members (
+        club_id    bigint NOT NULL REFERENCES clubs (club_id) ON DELETE CASCADE,
+        athlete_id bigint NOT NULL REFERENCES athletes (athlete_id),
+        -- What the member lets the club see: nothing, summaries, or the whole history.
+        sharing    text COLLATE "C" NOT NULL CHECK (sharing IN ('none', 'summary', 'view')),
+        PRIMARY KEY (club_id, athlete_id)
+    );
+    CREATE INDEX club_members_athlete ON club_members (athlete_id);
     "#,
 ];
 
