@@ -821,6 +821,87 @@ impl PgStore {
     }
 }
 
+/// An original file for [`PgStore::bulk_insert`]: its hash, name, uncompressed size and
+/// compressed bytes (`slowburn_store::compress`).
+pub struct BulkOriginal<'a> {
+    pub sha256: Sha256,
+    pub name: &'a str,
+    pub size: usize,
+    pub compressed: &'a [u8],
+}
+
+impl PgStore {
+    /// Load originals and new activities in one transaction with `COPY … (FORMAT binary)`:
+    /// the fast path for a bulk load (a migration, a club joining with years of files) where
+    /// nothing needs comparing with what is stored. Every activity's original must be in
+    /// `originals` or already stored; a file already stored or an activity already there
+    /// (same file and part) fails the whole load, leaving the store as it was. Spans are the
+    /// recordings' own (no duplicates yet). Returns the activities' ids, in order.
+    pub fn bulk_insert(
+        &mut self,
+        originals: &[BulkOriginal<'_>],
+        activities: &[NewActivity],
+    ) -> Result<Vec<i64>> {
+        self.need(Action::Admin)?;
+        let athlete = self.athlete;
+        let cache = self.cache.get_mut();
+        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
+        Db { c: &mut tx, cache, athlete }.bump_inputs()?;
+        {
+            let w = tx
+                .copy_in("COPY originals (athlete_id, sha256, name, size, data) FROM STDIN (FORMAT binary)")
+                .map_err(pg)?;
+            let mut w = postgres::binary_copy::BinaryCopyInWriter::new(
+                w,
+                &[Type::INT8, Type::BYTEA, Type::TEXT, Type::INT8, Type::BYTEA],
+            );
+            for o in originals {
+                let size = i64::try_from(o.size).unwrap_or(i64::MAX);
+                let sha = &o.sha256[..];
+                w.write(&[&athlete, &sha, &o.name, &size, &o.compressed]).map_err(pg)?;
+            }
+            w.finish().map_err(pg)?;
+        }
+        let n = i64::try_from(activities.len()).unwrap_or(i64::MAX);
+        let ids: Vec<i64> = tx
+            .query(
+                "SELECT nextval(pg_get_serial_sequence('activities', 'id'))                  FROM generate_series(1, $1::int8)",
+                &[&n],
+            )
+            .map_err(pg)?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect::<Result<_>>()?;
+        {
+            let cols: Vec<&str> = WRITE_COLUMNS.iter().map(|(c, _)| *c).collect();
+            let w = tx
+                .copy_in(&format!(
+                    "COPY activities (athlete_id, id, {}, span_start_ms, span_end_ms)                      FROM STDIN (FORMAT binary)",
+                    cols.join(", ")
+                ))
+                .map_err(pg)?;
+            let mut types = vec![Type::INT8, Type::INT8];
+            types.extend(WRITE_COLUMNS.iter().map(|(_, k)| k.ty()));
+            types.push(Type::INT8);
+            types.push(Type::INT8);
+            let mut w = postgres::binary_copy::BinaryCopyInWriter::new(w, &types);
+            for (a, id) in activities.iter().zip(&ids) {
+                let values = activity_values(a);
+                let mut p: Vec<Param<'_>> = Vec::with_capacity(values.len() + 4);
+                p.push(&athlete);
+                p.push(id);
+                p.extend(values.iter().map(|v| &**v as Param<'_>));
+                p.push(&a.data.start_ms);
+                p.push(&a.end_ms);
+                w.write(&p).map_err(pg)?;
+            }
+            w.finish().map_err(pg)?;
+        }
+        tx.commit().map_err(pg)?;
+        Ok(ids)
+    }
+}
+
 /// A value of the canonical dump, printed as the `SQLite` store prints rusqlite's `Value` (its
 /// derived `Debug`), so the two backends' dumps are the same text.
 #[derive(Debug)]
