@@ -604,14 +604,15 @@ impl App {
             }
             let final_type = a.run_type.or(s.run_type);
             if let (Some(t), Some(m)) = (final_type, s.metrics.as_ref()) {
-                verdicts = slowburn_core::verdicts::verdicts(t, m, table, None)
-                    .into_iter()
-                    .map(|v| VerdictView {
-                        severity: format!("{:?}", v.severity).to_lowercase(),
-                        code: v.code.to_owned(),
-                        text: v.text,
-                    })
-                    .collect();
+                verdicts =
+                    slowburn_core::verdicts::verdicts(t, m, table, None, s.evidence.as_ref())
+                        .into_iter()
+                        .map(|v| VerdictView {
+                            severity: format!("{:?}", v.severity).to_lowercase(),
+                            code: v.code.to_owned(),
+                            text: v.text,
+                        })
+                        .collect();
             }
             // The heart-rate corrections were found at import (they need the samples).
             for v in s.verdicts.iter().filter(|v| v.code.starts_with("hr_")) {

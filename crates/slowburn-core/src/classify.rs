@@ -980,6 +980,28 @@ fn race_speed_ratio(d: f64) -> f64 {
 /// A sustained best effort: a continuous part over a standard race distance at a heart rate
 /// near the race intensity for its duration, and — when threshold pace is known — at about race
 /// pace for the distance. Without heart rate, pace alone (less sure).
+/// The race effort of a run typed race: its one work part (a race between a warm-up and a
+/// cool-down), as (distance m, moving s); `None` for a run without exactly one work part (the
+/// whole run is the race).
+#[must_use]
+pub fn race_part(ev: &Evidence) -> Option<(f64, f64)> {
+    let mut work = ev.segments.work();
+    match (work.next(), work.next()) {
+        (Some(p), None) if p.distance_m > 0.0 => Some((p.distance_m, p.duration_s)),
+        _ => None,
+    }
+}
+
+/// The standard race distance a measured distance is, within the tolerance races are recognised
+/// by (96–107 % + 100 m): (metres, name).
+#[must_use]
+pub fn race_distance_name(distance_m: f64) -> Option<(f64, &'static str)> {
+    RACE_DISTANCES
+        .iter()
+        .find(|(d, _)| distance_m >= 0.96 * d && distance_m <= 1.07 * d + 100.0)
+        .copied()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn race_effort(
     duration_s: f64,

@@ -368,8 +368,7 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
             _ => (c.run_type, c.reason, c.confidence),
         };
         why = Some(if reason == c.reason { c.why.clone() } else { reason.words().to_owned() });
-        evidence = Some(ev);
-        let notes = verdicts(run_type, &metrics, zones.as_ref(), Some(&cleaned))
+        let notes = verdicts(run_type, &metrics, zones.as_ref(), Some(&cleaned), Some(&ev))
             .into_iter()
             .map(|v| VerdictNote {
                 severity: format!("{:?}", v.severity).to_lowercase(),
@@ -377,6 +376,7 @@ fn summarise_core(rec: &Recording, cx: Option<&Context<'_>>) -> Summarised {
                 text: v.text,
             })
             .collect();
+        evidence = Some(ev);
         settled_hr = c.features.settled_hr.or(c.features.median_hr);
         above_max_hr = match (best_30s_hr, cx.profile.max_hr()) {
             (Some(best), Some(max)) if best >= f64::from(max) + ABOVE_MAX_HR_MARGIN => {

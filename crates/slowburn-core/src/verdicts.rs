@@ -194,6 +194,7 @@ pub fn verdicts(
     m: &RunMetrics,
     zones: Option<&ZoneTable>,
     cleaned: Option<&Cleaned>,
+    evidence: Option<&crate::classify::Evidence>,
 ) -> Vec<Verdict> {
     let mut out = Vec::new();
     let mut push = |severity, code, text: String| out.push(Verdict { severity, code, text });
@@ -353,19 +354,33 @@ pub fn verdicts(
         }
     }
 
-    // A race result.
+    // A race result: the race effort itself (the one work part between a warm-up and a
+    // cool-down, else the whole run), named by its standard distance — the same effort and the
+    // same distance the type's explanation gives.
     if run_type == RunType::Race {
-        if let Some(b) = m.best_efforts.iter().rfind(|b| b.distance_m >= 5_000.0) {
-            push(
-                Severity::Info,
-                "race_result",
-                format!(
-                    "Race: {} in {} ({})",
-                    b.name,
-                    format_clock(b.time_s),
-                    format_pace(b.pace_s_per_km)
+        let (d, t) = evidence
+            .and_then(crate::classify::race_part)
+            .unwrap_or((m.distance_m.unwrap_or(0.0), m.moving_s));
+        if d > 0.0 && t > 0.0 {
+            let pace = 1000.0 * t / d;
+            let text = match crate::classify::race_distance_name(d) {
+                Some((std, name)) if (d - std).abs() <= 0.02 * std => {
+                    format!("Race: {name} in {} ({})", format_clock(t), format_pace(pace))
+                }
+                Some((_, name)) => format!(
+                    "Race: {name} ({:.2} km measured) in {} ({})",
+                    d / 1000.0,
+                    format_clock(t),
+                    format_pace(pace)
                 ),
-            );
+                None => format!(
+                    "Race: {:.2} km in {} ({})",
+                    d / 1000.0,
+                    format_clock(t),
+                    format_pace(pace)
+                ),
+            };
+            push(Severity::Info, "race_result", text);
         }
     }
 
@@ -446,14 +461,14 @@ mod tests {
             time_in_domain: Some(DomainTimes { easy_s: 2700.0, moderate_s: 300.0, hard_s: 0.0 }),
             ..RunMetrics::default()
         };
-        let v = verdicts(RunType::Easy, &m, Some(&zones()), None);
+        let v = verdicts(RunType::Easy, &m, Some(&zones()), None, None);
         assert_eq!(v[0].severity, Severity::Warning);
         assert_eq!(
             v[0].text,
             "Easy run, but 38 % of it was in the grey band or above (Zone 2's top 5 bpm, 128–132 bpm)"
         );
         // A tempo run is supposed to be up there.
-        assert!(verdicts(RunType::Tempo, &m, Some(&zones()), None).is_empty());
+        assert!(verdicts(RunType::Tempo, &m, Some(&zones()), None, None).is_empty());
     }
 
     #[test]
@@ -467,7 +482,7 @@ mod tests {
             climb_m_per_km: Some(24.2),
             ..RunMetrics::default()
         };
-        let v = verdicts(RunType::Recovery, &m, Some(&zones()), None);
+        let v = verdicts(RunType::Recovery, &m, Some(&zones()), None, None);
         let text: Vec<&str> = v.iter().map(|x| x.text.as_str()).collect();
         assert!(text.contains(&"Recovery run went above Zone 1 (113 bpm) for 12 min"), "{text:?}");
         assert!(text
@@ -487,12 +502,12 @@ mod tests {
             decoupling_pct: Some(9.4),
             ..RunMetrics::default()
         };
-        let v = verdicts(RunType::Long, &m, None, None);
+        let v = verdicts(RunType::Long, &m, None, None, None);
         assert_eq!(v[0].text, "Heavy decoupling on the long run: 9.4 % (aim < 5 %)");
         m.decoupling_pct = Some(3.2);
-        let v = verdicts(RunType::Long, &m, None, None);
+        let v = verdicts(RunType::Long, &m, None, None, None);
         assert_eq!((v[0].severity, v[0].code), (Severity::Info, "coupled"));
-        assert!(verdicts(RunType::Intervals, &m, None, None).is_empty());
+        assert!(verdicts(RunType::Intervals, &m, None, None, None).is_empty());
     }
 
     #[test]
@@ -518,6 +533,7 @@ mod tests {
         };
         let m = RunMetrics {
             moving_s: 3600.0,
+            distance_m: Some(14_600.0),
             hr_moving_s: 2000.0,
             cadence_mid_spm: Some(172.0),
             cadence_late_spm: Some(164.0),
@@ -530,10 +546,12 @@ mod tests {
             }],
             ..RunMetrics::default()
         };
-        let v = verdicts(RunType::Race, &m, None, Some(&cleaned));
+        let v = verdicts(RunType::Race, &m, None, Some(&cleaned), None);
         assert_eq!(codes(&v), vec!["cadence_drop", "hr_coverage", "hr_corrected", "race_result"]);
         assert_eq!(v[2].text, "Heart rate corrected for cadence lock: 4 min 12 s");
-        assert_eq!(v[3].text, "Race: 10 km in 41:23 (4:08 /km)");
+        // The race is the run (no evidence of a work part): its distance named by the standard
+        // distance it is, and measured when it is 2 % or more off (not the 10 km best effort).
+        assert_eq!(v[3].text, "Race: 15 km (14.60 km measured) in 1:00:00 (4:07 /km)");
         assert_eq!(
             v[0].text,
             "Cadence fell late in the run: 172 → 164 steps/min (−4.7 %), a sign of tiring form"

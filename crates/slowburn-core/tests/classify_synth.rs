@@ -116,7 +116,7 @@ fn score(kind: ProfileKind, seed: u64) -> Score {
             hints: Hints { label: None, race: false, name: names.then_some(a.name.as_str()) },
         };
         let c = classify(&track, &m, &cx);
-        for v in verdicts(c.run_type, &m, zones.as_ref(), Some(&cleaned)) {
+        for v in verdicts(c.run_type, &m, zones.as_ref(), Some(&cleaned), None) {
             *verdict_counts.entry(v.code).or_insert(0) += 1;
         }
         past.push(PastRun { start_ms, moving_s: m.moving_s, run_type: c.run_type });
