@@ -1460,11 +1460,18 @@ impl Store for PgStore {
     ) -> Result<()> {
         self.need(Action::Read)?;
         self.write(false, |db| {
-            if db.exec("UPDATE generations SET derived = $2 WHERE athlete_id = $1", &[&inputs_seen])?
-                == 0
-            {
+            // Computed from inputs another writer has since changed: that writer's refresh
+            // writes the derived state; this one must not overwrite it.
+            let Some(row) =
+                db.opt("SELECT inputs FROM generations WHERE athlete_id = $1 FOR UPDATE", &[])?
+            else {
                 return Err(db.no_athlete());
+            };
+            let inputs: i64 = get(&row, 0)?;
+            if inputs != inputs_seen {
+                return Ok(());
             }
+            db.exec("UPDATE generations SET derived = $2 WHERE athlete_id = $1", &[&inputs_seen])?;
             for (id, d) in updates {
                 let confidence = real(d.confidence);
                 db.exec(

@@ -513,6 +513,9 @@ pub trait Store: Send {
     /// Write derived state in one transaction: the runs whose derived type changed, and the
     /// whole list of resolved profile periods (replacing the one stored), computed from the
     /// inputs of generation `inputs_seen` (read by [`Store::generations`] before the history).
+    /// When the inputs have changed since (another process wrote), nothing is written: the
+    /// refresh that follows that change computes from the newer inputs and writes instead, so a
+    /// slower refresh of older inputs never overwrites it.
     fn set_derived(
         &mut self,
         updates: &[(i64, Derived)],

@@ -683,6 +683,13 @@ impl Store for SqliteStore {
         inputs_seen: i64,
     ) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Computed from inputs another writer has since changed: that writer's refresh (which
+        // read the newer inputs) writes the derived state; this one must not overwrite it.
+        let inputs: i64 =
+            tx.query_row("SELECT inputs FROM generations WHERE id = 1", [], |r| r.get(0))?;
+        if inputs != inputs_seen {
+            return Ok(());
+        }
         tx.execute("UPDATE generations SET derived = ?1 WHERE id = 1", [inputs_seen])?;
         {
             let mut st = tx.prepare_cached(

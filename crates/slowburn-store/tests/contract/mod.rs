@@ -406,11 +406,19 @@ pub(crate) fn every_input_change_marks_derived_state_stale_and_a_rerun_adds_noth
         assert_eq!(s.canonical_dump().expect("dump"), before, "a re-run adds nothing");
         fresh(s);
     }
-    // A derived state computed from an older generation stays stale.
+    // A derived state computed from an older generation stays stale and is not written: the
+    // refresh of the newer inputs writes it (two processes: the slower one must not overwrite).
+    let kept = vec![PeriodRow { from_date: day("2026-01-01"), profile: "{\"kept\":1}".into() }];
+    let g = s.generations().expect("generations");
+    s.set_derived(&[], &kept, g.inputs).expect("derived");
     let seen = s.generations().expect("generations").inputs;
     s.add_athlete_entry(day("2026-02-01"), "{\"max_hr\":187}").expect("entry");
-    s.set_derived(&[], &[], seen).expect("derived");
+    let older = vec![PeriodRow { from_date: day("2026-01-01"), profile: "{\"older\":1}".into() }];
+    let before = s.canonical_dump().expect("dump");
+    s.set_derived(&[], &older, seen).expect("derived");
     assert!(s.generations().expect("generations").stale(), "an input landed after the read");
+    assert_eq!(s.canonical_dump().expect("dump"), before, "a stale refresh writes nothing");
+    assert_eq!(s.period_on(day("2026-01-02")).expect("period"), Some(kept[0].clone()));
     // A different entry for a date is kept: the latest counts.
     s.add_athlete_entry(day("2026-01-01"), "{\"max_hr\":186}").expect("entry");
     s.add_athlete_entry(day("2026-01-01"), "{\"max_hr\":188}").expect("entry");
@@ -429,12 +437,13 @@ pub(crate) fn derived_state_is_written_and_reset_by_reanalysis(s: &mut dyn Store
     };
     let period = |from: &str, p: &str| PeriodRow { from_date: day(from), profile: p.into() };
     let periods = vec![period("2026-01-01", "{\"a\":1}"), period("2026-02-01", "{\"a\":2}")];
-    s.set_derived(&[(id, d.clone())], &periods, 1).expect("derived");
+    let seen = s.generations().expect("generations").inputs;
+    s.set_derived(&[(id, d.clone())], &periods, seen).expect("derived");
     assert_eq!(s.activity(id).expect("row").derived, d);
     assert_eq!(s.period_on(day("2026-01-31")).expect("period"), Some(periods[0].clone()));
     assert_eq!(s.period_on(day("2026-03-01")).expect("period"), Some(periods[1].clone()));
     assert_eq!(s.period_on(day("2025-12-31")).expect("period"), None);
-    s.set_derived(&[], &periods[1..], 1).expect("replace periods");
+    s.set_derived(&[], &periods[1..], seen).expect("replace periods");
     assert_eq!(s.period_on(day("2026-01-31")).expect("period"), None, "the list is replaced whole");
     let before = s.activity_summary(id).expect("summary");
     assert_eq!(before, a.summary, "derived state never touches the summary");
