@@ -73,7 +73,8 @@ fn athletes_on_one_database_never_see_each_other() {
     };
     a.add_daily_log(&log).expect("log");
     let period = PeriodRow { from_date: "2026-01-01".parse().expect("date"), profile: "{}".into() };
-    a.set_derived(&[(id, Derived::default())], &[period], 1).expect("derived");
+    let seen = a.generations().expect("generations").inputs;
+    a.set_derived(&[(id, Derived::default())], &[period], seen).expect("derived");
     let plan = a.add_plan("2026-12-01T10:00:00Z", "{\"v\":1}").expect("plan");
     let a_dump = a.canonical_dump().expect("dump");
 
@@ -104,8 +105,13 @@ fn athletes_on_one_database_never_see_each_other() {
     assert!(b.set_rpe(id, 1.0).is_err());
     assert!(matches!(b.delete_plan(plan), Err(StoreError::NoPlan(_))));
     assert!(matches!(b.add_plan_revision(plan, "x", "y", "{}"), Err(StoreError::NoPlan(_))));
-    b.set_derived(&[(id, Derived { run_type: Some("race".into()), ..Derived::default() })], &[], 5)
-        .expect("derived of B");
+    let seen = b.generations().expect("generations").inputs;
+    b.set_derived(
+        &[(id, Derived { run_type: Some("race".into()), ..Derived::default() })],
+        &[],
+        seen,
+    )
+    .expect("derived of B");
     {
         let mut batch = b.batch().expect("batch");
         assert!(batch.overlapping(0, i64::MAX / 2).expect("find").is_empty());
@@ -222,7 +228,8 @@ fn the_same_history(s: &mut dyn Store) {
         PeriodRow { from_date: "2026-01-01".parse().expect("date"), profile: "{\"a\":1}".into() },
         PeriodRow { from_date: "2026-02-01".parse().expect("date"), profile: "{\"a\":2}".into() },
     ];
-    s.set_derived(&[(first, derived)], &periods, 3).expect("derived");
+    let seen = s.generations().expect("generations").inputs;
+    s.set_derived(&[(first, derived)], &periods, seen).expect("derived");
     let plan = s.add_plan("2026-12-01T10:00:00Z", "{\"v\":1}").expect("plan");
     s.add_plan_revision(plan, "2026-12-03T07:00:00Z", "illness", "{\"v\":2}").expect("revision");
     s.add_plan("2026-12-02T10:00:00Z", "{\"other\":1}").expect("plan");
