@@ -446,6 +446,15 @@ impl App {
                 row.derived.why.clone(),
             ),
         };
+        // A running session's intensity domain: a ride's speed against running pace zones says
+        // nothing (it read "a hard session").
+        let intensity = assessed
+            .as_ref()
+            .and_then(|a| a.session)
+            .filter(|_| {
+                run_type.as_deref().and_then(RunType::from_name).is_none_or(RunType::is_run)
+            })
+            .map(|s| s.name().to_owned());
         RunRow {
             id: row.id,
             start_utc: d.start_ms.map(format::utc),
@@ -462,7 +471,7 @@ impl App {
             reason,
             confidence,
             why,
-            intensity: assessed.as_ref().and_then(|a| a.session).map(|s| s.name().to_owned()),
+            intensity,
             load: assessed.as_ref().map(|a| a.load.trimp),
             load_method: assessed.as_ref().map(|a| a.load.method.name().to_owned()),
             distance_m: d.distance_m,

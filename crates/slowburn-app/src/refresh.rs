@@ -33,7 +33,16 @@ pub fn derive(h: &History, profiles: &Profiles) -> Vec<Option<DerivedType>> {
         // Evidence that does not parse (written by another version) is as good as none: the run
         // is re-analysed from its original when the summary version changes.
         let evidence = f.evidence.as_deref().and_then(|e| serde_json::from_str::<Evidence>(e).ok());
+        // A sport import called from the recording's evidence (a ride or a drive recorded as a
+        // run: speeds no runner holds) is that sport, whatever the parts would say of a run.
+        let other_sport = !matches!(a.sport, None | Some(0 | 1));
         let derived = match (&evidence, f.base) {
+            (_, Some((t, r))) if other_sport && !t.is_run() => Some(DerivedType {
+                run_type: t,
+                reason: r,
+                confidence: f.confidence,
+                why: Some(r.words().to_owned()),
+            }),
             (Some(ev), _) => {
                 let profile = profiles.on(a.date).map_or(&empty, |p| p.1);
                 // Classification reads %HRmax zones, whatever zone model the views display.

@@ -218,3 +218,33 @@ fn every_view_answers_on_a_real_archive() {
         }
     }
 }
+
+/// A ride or a drive recorded as a run (its sport called from speeds no runner holds) is that
+/// sport in every view: never typed as a running session, never given a running intensity
+/// (the refresh re-typed them from their parts: a Forerunner 10 ride came back "intervals").
+#[test]
+fn another_sport_is_never_typed_as_running() {
+    let runs = json(&["runs", "--json"]);
+    let mut others = 0;
+    for r in runs.as_array().expect("runs") {
+        let sport = r["sport"].as_str().unwrap_or("generic");
+        if sport == "running" || sport == "generic" {
+            continue;
+        }
+        others += 1;
+        let t = r["run_type"].as_str().unwrap_or("none");
+        assert!(
+            matches!(t, "walk" | "hike" | "other_sport"),
+            "#{} ({sport}, {}) is typed {t}",
+            r["id"],
+            r["source"]
+        );
+        assert!(
+            r["intensity"].is_null(),
+            "#{} ({sport}) has intensity {}",
+            r["id"],
+            r["intensity"]
+        );
+    }
+    assert!(others >= 10, "the corpus holds rides, swims and a drive: {others} found");
+}
