@@ -158,61 +158,8 @@ fn real(v: Option<f64>) -> Option<f64> {
     v.filter(|x| !x.is_nan())
 }
 
-/// Little-endian encodings of the facts' lists, as the `SQLite` store writes them (documented
-/// in `docs/SCHEMA.md`): histograms as f32, efforts as two f64, heart rate–pace points as u8 +
-/// two f64.
-mod blob {
-    use slowburn_store::{EffortRow, HrPaceRow};
-
-    pub(crate) fn f32s(v: &[f32]) -> Vec<u8> {
-        v.iter().flat_map(|x| x.to_le_bytes()).collect()
-    }
-
-    pub(crate) fn to_f32s(b: &[u8]) -> Vec<f32> {
-        b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
-    }
-
-    fn f64_at(b: &[u8], at: usize) -> f64 {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(&b[at..at + 8]);
-        f64::from_le_bytes(a)
-    }
-
-    pub(crate) fn efforts(v: &[EffortRow]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(v.len() * 16);
-        for e in v {
-            out.extend_from_slice(&e.distance_m.to_le_bytes());
-            out.extend_from_slice(&e.time_s.to_le_bytes());
-        }
-        out
-    }
-
-    pub(crate) fn to_efforts(b: &[u8]) -> Option<Vec<EffortRow>> {
-        (b.len() % 16 == 0).then(|| {
-            b.chunks_exact(16)
-                .map(|c| EffortRow { distance_m: f64_at(c, 0), time_s: f64_at(c, 8) })
-                .collect()
-        })
-    }
-
-    pub(crate) fn hr_pace(v: &[HrPaceRow]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(v.len() * 17);
-        for p in v {
-            out.push(p.hr);
-            out.extend_from_slice(&p.pace_s_per_km.to_le_bytes());
-            out.extend_from_slice(&p.seconds.to_le_bytes());
-        }
-        out
-    }
-
-    pub(crate) fn to_hr_pace(b: &[u8]) -> Option<Vec<HrPaceRow>> {
-        (b.len() % 17 == 0).then(|| {
-            b.chunks_exact(17)
-                .map(|c| HrPaceRow { hr: c[0], pace_s_per_km: f64_at(c, 1), seconds: f64_at(c, 9) })
-                .collect()
-        })
-    }
-}
+/// The facts' lists in the encodings every backend uses (`docs/SCHEMA.md`).
+use slowburn_store::blob;
 
 /// An activity's values in the order of [`WRITE_COLUMNS`]. At insert and re-analysis the
 /// derived type is the base type; the application's refresh then brings it up to date.

@@ -663,15 +663,18 @@ pub trait Batch {
 }
 
 /// Little-endian encodings of the facts' lists (a stable storage format, documented in
-/// `docs/SCHEMA.md`): efforts as two f64, heart rate–pace points as u8 + two f64.
-pub(crate) mod blob {
+/// `docs/SCHEMA.md`): histograms as f32, efforts as two f64, heart rate–pace points as u8 + two
+/// f64. Every backend stores them this way (one definition, so they cannot drift apart).
+pub mod blob {
     use super::{EffortRow, HrPaceRow};
 
-    pub(crate) fn f32s(v: &[f32]) -> Vec<u8> {
+    #[must_use]
+    pub fn f32s(v: &[f32]) -> Vec<u8> {
         v.iter().flat_map(|x| x.to_le_bytes()).collect()
     }
 
-    pub(crate) fn to_f32s(b: &[u8]) -> Vec<f32> {
+    #[must_use]
+    pub fn to_f32s(b: &[u8]) -> Vec<f32> {
         b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
     }
 
@@ -681,7 +684,8 @@ pub(crate) mod blob {
         f64::from_le_bytes(a)
     }
 
-    pub(crate) fn efforts(v: &[EffortRow]) -> Vec<u8> {
+    #[must_use]
+    pub fn efforts(v: &[EffortRow]) -> Vec<u8> {
         let mut out = Vec::with_capacity(v.len() * 16);
         for e in v {
             out.extend_from_slice(&e.distance_m.to_le_bytes());
@@ -690,7 +694,8 @@ pub(crate) mod blob {
         out
     }
 
-    pub(crate) fn to_efforts(b: &[u8]) -> Option<Vec<EffortRow>> {
+    #[must_use]
+    pub fn to_efforts(b: &[u8]) -> Option<Vec<EffortRow>> {
         (b.len() % 16 == 0).then(|| {
             b.chunks_exact(16)
                 .map(|c| EffortRow { distance_m: f64_at(c, 0), time_s: f64_at(c, 8) })
@@ -698,7 +703,8 @@ pub(crate) mod blob {
         })
     }
 
-    pub(crate) fn hr_pace(v: &[HrPaceRow]) -> Vec<u8> {
+    #[must_use]
+    pub fn hr_pace(v: &[HrPaceRow]) -> Vec<u8> {
         let mut out = Vec::with_capacity(v.len() * 17);
         for p in v {
             out.push(p.hr);
@@ -708,7 +714,8 @@ pub(crate) mod blob {
         out
     }
 
-    pub(crate) fn to_hr_pace(b: &[u8]) -> Option<Vec<HrPaceRow>> {
+    #[must_use]
+    pub fn to_hr_pace(b: &[u8]) -> Option<Vec<HrPaceRow>> {
         (b.len() % 17 == 0).then(|| {
             b.chunks_exact(17)
                 .map(|c| HrPaceRow { hr: c[0], pace_s_per_km: f64_at(c, 1), seconds: f64_at(c, 9) })
