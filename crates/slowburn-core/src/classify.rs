@@ -1728,6 +1728,17 @@ pub(crate) mod tests {
         w.samples.cadence.iter_mut().for_each(|c| *c = Some(58.0));
         let c = classify_with(&w, Norms::default(), Hints::default());
         assert_eq!((c.run_type, c.reason), (RunType::Walk, Reason::WalkingGait));
+        // Run–walk: walking cadence most of the time, but 30 % of it at a running cadence (80
+        // strides = 160 steps/min) is a run; 20 % is still a walk with a few jogged steps.
+        for (share, walk) in [(0.3, false), (0.2, true)] {
+            let mut rw = run(&[(2400, 1.9, 120)], None);
+            let n = rw.samples.cadence.len();
+            for (i, c) in rw.samples.cadence.iter_mut().enumerate() {
+                *c = Some(if (i as f64) < share * n as f64 { 80.0 } else { 58.0 });
+            }
+            let c = classify_with(&rw, Norms::default(), Hints::default());
+            assert_eq!(c.reason == Reason::WalkingGait, walk, "{share}: {c:?}");
+        }
     }
 
     #[test]
