@@ -17,6 +17,7 @@ pub mod config;
 pub mod history;
 pub mod plans;
 pub mod refresh;
+pub mod standing;
 pub mod streams;
 
 use std::path::{Path, PathBuf};

@@ -349,3 +349,53 @@ pub struct PlanExportView {
     pub events: usize,
     pub bytes: u64,
 }
+
+// ---------------------------------------------------------------------------------------------
+// A coach's overview.
+
+/// One athlete's line in a coach's overview (`serve --db postgres://…`): this week so far
+/// against the method, form, today's advice, and what needs the coach's attention.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StandingView {
+    /// The day it was computed for (the athlete's today).
+    pub date: Date,
+    /// ISO week of `date`, `2026-W49`.
+    pub week: String,
+    /// Days of the week up to `date`.
+    pub days: u8,
+    pub runs: usize,
+    pub km: f64,
+    /// Moving time of runs this week, seconds.
+    pub seconds: f64,
+    /// Easy share of this week's running time, 0–1 (`None` without judged time).
+    pub easy_share_time: Option<f64>,
+    /// Easy share of this week's sessions, 0–1.
+    pub easy_share_sessions: Option<f64>,
+    /// Last week's easy share of time (a week just begun says little on its own).
+    pub last_week_easy_share_time: Option<f64>,
+    /// The target easy share (0.8).
+    pub target: f64,
+    /// Easy runs this week and last that crept into the grey zone, of the easy runs judged.
+    pub grey_runs: usize,
+    pub easy_runs: usize,
+    /// Recovery checks complied with, this week and last, 0–1 (`None` without a check).
+    pub recovery_compliance: Option<f64>,
+    /// Training-stress balance at the end of `date` (CTL − ATL).
+    pub tsb: f64,
+    /// Chronic training load (fitness).
+    pub ctl: f64,
+    /// The last day with a run before or on `date`.
+    pub last_run: Option<Date>,
+    /// Today's advice in a few words (`Easy run 45 min`, `Rest day`); `None` for a runner
+    /// with neither runs nor a plan.
+    pub today: Option<String>,
+    /// What changed the usual or planned session today (a signal's name), if anything did.
+    pub today_decided_by: Option<String>,
+    /// The warnings of this week and last (review findings of severity `warning`), this
+    /// week's first, one per code: `[code, text]`, the text saying which week
+    /// (`Last week (2026-W48): 80/20 is slipping: …`).
+    pub flags: Vec<(String, String)>,
+    /// How much this athlete needs a look: one point per flag, two for deep fatigue (TSB
+    /// below −30), one for no run in ten days; higher first in the overview.
+    pub attention: u32,
+}

@@ -29,7 +29,7 @@ use postgres::{Client, GenericClient};
 use sha2::{Digest, Sha256};
 use slowburn_store::{Result, StoreError};
 
-use crate::{connect_client, get, pg, schema, Cache, PgStore};
+use crate::{connect_client, get, pg, schema, Cache, PgStore, Pool};
 
 /// What a caller may do with an athlete's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -274,14 +274,23 @@ pub(crate) fn rights<C: GenericClient>(c: &mut C, caller: &Caller, athlete: i64)
             &[&caller.account, &athlete],
         )
         .map_err(pg)?;
-    let own: bool = get(&r, 0)?;
-    let grant: Option<String> = get(&r, 1)?;
-    let club_admin: Option<i64> = get(&r, 2)?;
-    let fellow: bool = get(&r, 3)?;
+    combine(get(&r, 0)?, get::<Option<String>>(&r, 1)?.as_deref(), get(&r, 2)?, get(&r, 3)?)
+}
+
+/// The rights from each way of seeing an athlete: being them (`own`), a coach's grant
+/// (`view`/`edit`), the best sharing with a club the caller administers (2 view, 1 summary),
+/// and sharing summaries with a club the caller is a member of (`fellow`).
+#[allow(clippy::unnecessary_wraps)] // one signature for both callers' `?`
+fn combine(
+    own: bool,
+    grant: Option<&str>,
+    club_admin: Option<i64>,
+    fellow: bool,
+) -> Result<Rights> {
     if own {
         return Ok(Rights::ALL);
     }
-    let mut rights = match grant.as_deref() {
+    let mut rights = match grant {
         Some("edit") => Rights::EDIT,
         Some("view") => Rights::VIEW,
         _ => Rights::NONE,
@@ -312,10 +321,31 @@ fn refusal(caller: &Caller, athlete: &str, a: Action) -> StoreError {
     ))
 }
 
+/// An athlete a caller may see: id, name, and what the caller may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visible {
+    pub id: i64,
+    pub name: String,
+    pub rights: Rights,
+}
+
+/// A kept coach's-overview line of an athlete ([`Access::standings`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptStanding {
+    pub athlete_id: i64,
+    /// The day it was computed for, `YYYY-MM-DD`.
+    pub day: String,
+    /// The athlete's change counter it was computed at.
+    pub changes: i64,
+    /// The athlete's change counter now: it is current when the two are equal.
+    pub current_changes: i64,
+    pub body: String,
+}
+
 /// Accounts, sessions, grants and clubs on a `PostgreSQL` database (the one holding the
 /// athletes' stores).
 pub struct Access {
-    client: Client,
+    client: crate::pool::Conn,
 }
 
 impl Access {
@@ -323,7 +353,7 @@ impl Access {
     pub fn connect(url: &str) -> Result<Access> {
         let mut client = connect_client(url)?;
         schema::migrate(&mut client)?;
-        Ok(Access { client })
+        Ok(Access { client: crate::pool::Conn::Own(client) })
     }
 
     /// Make an account (the operator's act: nothing checks who calls it). With `athlete`, the
@@ -453,8 +483,8 @@ impl Access {
     /// What `caller` may do with athlete `athlete` (by name): the check every access goes
     /// through. An unknown athlete: nothing.
     pub fn rights(&mut self, caller: &Caller, athlete: &str) -> Result<Rights> {
-        match athlete_id(&mut self.client, athlete)? {
-            Some(id) => rights(&mut self.client, caller, id),
+        match athlete_id(&mut *self.client, athlete)? {
+            Some(id) => rights(&mut *self.client, caller, id),
             None => Ok(Rights::NONE),
         }
     }
@@ -465,8 +495,8 @@ impl Access {
     }
 
     fn need(&mut self, caller: &Caller, athlete: &str, action: Action) -> Result<i64> {
-        match athlete_id(&mut self.client, athlete)? {
-            Some(id) if rights(&mut self.client, caller, id)?.allows(action) => Ok(id),
+        match athlete_id(&mut *self.client, athlete)? {
+            Some(id) if rights(&mut *self.client, caller, id)?.allows(action) => Ok(id),
             _ => Err(refusal(caller, athlete, action)),
         }
     }
@@ -591,10 +621,30 @@ impl Access {
 
     /// Every athlete `caller` may see anything of, by name, with what it may do.
     pub fn athletes_visible_to(&mut self, caller: &Caller) -> Result<Vec<(String, Rights)>> {
-        let candidates = self
+        Ok(self.visible(caller)?.into_iter().map(|v| (v.name, v.rights)).collect())
+    }
+
+    /// Every athlete `caller` may see anything of, by name, with their id and what the caller
+    /// may do: one query, whatever the number of athletes (a coach's overview).
+    pub fn visible(&mut self, caller: &Caller) -> Result<Vec<Visible>> {
+        let rows = self
             .client
             .query(
-                "SELECT athlete_id, name FROM athletes WHERE athlete_id IN (
+                "SELECT t.athlete_id, t.name,
+                   EXISTS (SELECT 1 FROM accounts WHERE account_id = $1
+                           AND athlete_id = t.athlete_id),
+                   (SELECT level::text FROM grants g
+                    WHERE g.athlete_id = t.athlete_id AND g.coach_id = $1),
+                   (SELECT max(CASE m.sharing WHEN 'view' THEN 2 WHEN 'summary' THEN 1
+                                              ELSE 0 END)
+                    FROM club_members m JOIN club_admins ad ON ad.club_id = m.club_id
+                    WHERE m.athlete_id = t.athlete_id AND ad.account_id = $1)::int8,
+                   EXISTS (SELECT 1 FROM club_members m
+                           JOIN club_members me ON me.club_id = m.club_id
+                           JOIN accounts ac ON ac.athlete_id = me.athlete_id
+                           WHERE m.athlete_id = t.athlete_id AND ac.account_id = $1
+                           AND m.sharing IN ('summary', 'view'))
+                 FROM athletes t WHERE t.athlete_id IN (
                    SELECT athlete_id FROM accounts WHERE account_id = $1
                    UNION SELECT athlete_id FROM grants WHERE coach_id = $1
                    UNION SELECT m.athlete_id FROM club_members m
@@ -604,19 +654,123 @@ impl Access {
                          JOIN club_members me ON me.club_id = m.club_id
                          JOIN accounts ac ON ac.athlete_id = me.athlete_id
                          WHERE ac.account_id = $1 AND m.sharing <> 'none')
-                 ORDER BY name",
+                 ORDER BY t.name",
                 &[&caller.account],
             )
             .map_err(pg)?;
-        let mut out = Vec::with_capacity(candidates.len());
-        for r in candidates {
-            let id: i64 = get(&r, 0)?;
-            let r2 = rights(&mut self.client, caller, id)?;
-            if r2 != Rights::NONE {
-                out.push((get(&r, 1)?, r2));
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let grant: Option<String> = get(&r, 3)?;
+            let rights = combine(get(&r, 2)?, grant.as_deref(), get(&r, 4)?, get(&r, 5)?)?;
+            if rights != Rights::NONE {
+                out.push(Visible { id: get(&r, 0)?, name: get(&r, 1)?, rights });
             }
         }
         Ok(out)
+    }
+
+    /// Borrow a connection from `pool` for the access checks (given back when dropped).
+    pub fn from_pool(pool: &Pool) -> Result<Access> {
+        Ok(Access { client: crate::pool::Conn::Pooled(pool.get()?) })
+    }
+
+    /// The caller of account `login`, without its secret: the operator's act (whoever holds
+    /// the database's own credentials, as the command line does, can read every row anyway).
+    /// Never reachable from the server's routes.
+    pub fn act_as(&mut self, login: &str) -> Result<Caller> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT account_id, login, athlete_id FROM accounts WHERE login = $1",
+                &[&login],
+            )
+            .map_err(pg)?
+            .ok_or_else(|| denied(format!("there is no account {login:?}")))?;
+        Ok(Caller { account: get(&row, 0)?, login: get(&row, 1)?, athlete: get(&row, 2)? })
+    }
+
+    /// The login of the account that is athlete `name`, if it has one.
+    pub fn login_of_athlete(&mut self, name: &str) -> Result<Option<String>> {
+        self.client
+            .query_opt(
+                "SELECT c.login FROM accounts c JOIN athletes a USING (athlete_id) \
+                 WHERE a.name = $1",
+                &[&name],
+            )
+            .map_err(pg)?
+            .map(|r| get(&r, 0))
+            .transpose()
+    }
+
+    /// The kept standings of athletes `ids` (by id): each with the day and the athlete's
+    /// change counter it was computed at, and its body. An athlete whose standing was never
+    /// kept is missing.
+    pub fn standings(&mut self, ids: &[i64]) -> Result<Vec<KeptStanding>> {
+        self.client
+            .query(
+                "SELECT s.athlete_id, s.day, s.changes, g.changes, s.body FROM standings s \
+                 JOIN generations g USING (athlete_id) WHERE s.athlete_id = ANY($1)",
+                &[&ids],
+            )
+            .map_err(pg)?
+            .iter()
+            .map(|r| {
+                Ok(KeptStanding {
+                    athlete_id: get(r, 0)?,
+                    day: get(r, 1)?,
+                    changes: get(r, 2)?,
+                    current_changes: get(r, 3)?,
+                    body: get(r, 4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The athlete's change counter now (every write to their store advances it).
+    pub fn changes(&mut self, athlete_id: i64) -> Result<i64> {
+        let r = self
+            .client
+            .query_opt("SELECT changes FROM generations WHERE athlete_id = $1", &[&athlete_id])
+            .map_err(pg)?
+            .ok_or_else(|| denied(format!("there is no athlete {athlete_id}")))?;
+        get(&r, 0)
+    }
+
+    /// The change counter of athlete `name` (by name; as [`Access::changes`]).
+    pub fn changes_of(&mut self, name: &str) -> Result<i64> {
+        let r = self
+            .client
+            .query_opt(
+                "SELECT g.changes FROM generations g JOIN athletes a USING (athlete_id) \
+                 WHERE a.name = $1",
+                &[&name],
+            )
+            .map_err(pg)?
+            .ok_or_else(|| denied(format!("there is no athlete {name:?}")))?;
+        get(&r, 0)
+    }
+
+    /// Keep athlete `athlete_id`'s standing for `day`, computed when their change counter was
+    /// `changes`; kept only if the counter is still that (a write since then makes it stale,
+    /// and it is not kept). Returns whether it was kept.
+    pub fn keep_standing(
+        &mut self,
+        athlete_id: i64,
+        day: &str,
+        changes: i64,
+        body: &str,
+    ) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO standings (athlete_id, day, changes, body) \
+                 SELECT $1, $2, $3, $4 FROM generations WHERE athlete_id = $1 AND changes = $3 \
+                 ON CONFLICT (athlete_id) DO UPDATE \
+                 SET day = excluded.day, changes = excluded.changes, body = excluded.body",
+                &[&athlete_id, &day, &changes, &body],
+            )
+            .map_err(pg)?;
+        Ok(n == 1)
     }
 
     /// Run summaries of athlete `athlete` starting in `since_ms..until_ms`, by start, if
@@ -706,7 +860,41 @@ impl PgStore {
             return Err(refusal(caller, athlete, action));
         };
         Ok(PgStore {
-            client: std::cell::RefCell::new(client),
+            client: std::cell::RefCell::new(crate::pool::Conn::Own(client)),
+            cache: std::cell::RefCell::new(Cache::new()),
+            athlete: id,
+            name: athlete.to_owned(),
+            rights: granted,
+            caller: Some(caller.login.clone()),
+        })
+    }
+
+    /// As [`PgStore::open_as`], on a connection borrowed from `pool` (given back when the store
+    /// is dropped); the pool brought the schema up to date when it was made.
+    pub fn open_pooled(
+        pool: &Pool,
+        caller: &Caller,
+        athlete: &str,
+        action: Action,
+    ) -> Result<PgStore> {
+        if action == Action::ReadSummary {
+            return Err(denied(
+                "a store is opened to read a history (Action::Read or more); summaries are read \
+                 with Access::summaries"
+                    .into(),
+            ));
+        }
+        let mut conn = crate::pool::Conn::Pooled(pool.get()?);
+        let id = athlete_id(&mut *conn, athlete)?;
+        let granted = match id {
+            Some(id) => rights(&mut *conn, caller, id)?,
+            None => Rights::NONE,
+        };
+        let Some(id) = id.filter(|_| granted.allows(action) && granted.allows(Action::Read)) else {
+            return Err(refusal(caller, athlete, action));
+        };
+        Ok(PgStore {
+            client: std::cell::RefCell::new(conn),
             cache: std::cell::RefCell::new(Cache::new()),
             athlete: id,
             name: athlete.to_owned(),

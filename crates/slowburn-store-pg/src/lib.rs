@@ -25,6 +25,7 @@
 mod access;
 mod error;
 mod migrate;
+mod pool;
 mod schema;
 
 use std::cell::RefCell;
@@ -41,11 +42,14 @@ use slowburn_store::{
 };
 
 pub use access::{
-    Access, Action, Caller, Level, Rights, RunSummary, Session, Sharing, SESSION_TTL,
+    Access, Action, Caller, KeptStanding, Level, Rights, RunSummary, Session, Sharing, Visible,
+    SESSION_TTL,
 };
 pub(crate) use error::pg;
 pub use error::redact;
 pub use migrate::{migrate_from, MigrateReport};
+use pool::Conn;
+pub use pool::{Pool, POOL_WAIT};
 pub use schema::SCHEMA_VERSION;
 
 /// Prepared statements of one connection, by their SQL.
@@ -55,7 +59,7 @@ type Param<'a> = &'a (dyn ToSql + Sync);
 
 /// An athlete's store in a `PostgreSQL` database shared with other athletes.
 pub struct PgStore {
-    client: RefCell<Client>,
+    client: RefCell<Conn>,
     cache: RefCell<Cache>,
     athlete: i64,
     name: String,
@@ -461,9 +465,23 @@ impl<C: GenericClient> Db<'_, C> {
     /// Take the athlete's write lock (its row of `generations`) and advance the generation of
     /// derived state's inputs, in the caller's transaction.
     fn bump_inputs(&mut self) -> Result<()> {
-        let n =
-            self.exec("UPDATE generations SET inputs = inputs + 1 WHERE athlete_id = $1", &[])?;
+        let n = self.exec(
+            "UPDATE generations SET inputs = inputs + 1, changes = changes + 1 \
+             WHERE athlete_id = $1",
+            &[],
+        )?;
         if n == 0 {
+            return Err(self.no_athlete());
+        }
+        Ok(())
+    }
+
+    /// Advance the athlete's change counter (what the server's kept answers are checked
+    /// against), in the caller's transaction: a write that is not an input of derived state.
+    fn bump_changes(&mut self) -> Result<()> {
+        if self.exec("UPDATE generations SET changes = changes + 1 WHERE athlete_id = $1", &[])?
+            == 0
+        {
             return Err(self.no_athlete());
         }
         Ok(())
@@ -678,9 +696,43 @@ impl PgStore {
         schema::migrate(&mut client)?;
         let id = Self::athlete_id_of(&mut client, athlete)?;
         Ok(PgStore {
-            client: RefCell::new(client),
+            client: RefCell::new(Conn::Own(client)),
             cache: RefCell::new(Cache::new()),
             athlete: id,
+            name: athlete.to_owned(),
+            rights: Rights::ALL,
+            caller: None,
+        })
+    }
+
+    /// Open the store of athlete `athlete`, who must exist: what a command that only reads
+    /// opens, so that a mistyped name is an error rather than a new, empty athlete.
+    ///
+    /// # Errors
+    /// As [`PgStore::connect`], and [`StoreError::Backend`] when there is no such athlete.
+    pub fn open_existing(url: &str, athlete: &str) -> Result<PgStore> {
+        let mut client = connect_client(url)?;
+        schema::migrate(&mut client)?;
+        let known = client
+            .query_opt(
+                "SELECT a.athlete_id FROM athletes a JOIN generations g USING (athlete_id) \
+                 WHERE a.name = $1",
+                &[&athlete],
+            )
+            .map_err(pg)?;
+        let Some(row) = known else {
+            return Err(StoreError::Backend {
+                what: format!(
+                    "there is no athlete {athlete:?} on {}: importing a run creates one",
+                    redact(url)
+                ),
+                environment: false,
+            });
+        };
+        Ok(PgStore {
+            client: RefCell::new(Conn::Own(client)),
+            cache: RefCell::new(Cache::new()),
+            athlete: get(&row, 0)?,
             name: athlete.to_owned(),
             rights: Rights::ALL,
             caller: None,
@@ -742,7 +794,7 @@ impl PgStore {
         };
         let mut client = self.client.try_borrow_mut().map_err(|_| busy())?;
         let mut cache = self.cache.try_borrow_mut().map_err(|_| busy())?;
-        f(&mut Db { c: &mut *client, cache: &mut cache, athlete: self.athlete })
+        f(&mut Db { c: &mut **client, cache: &mut cache, athlete: self.athlete })
     }
 
     /// Run `f` in one transaction, committed when it succeeds. With `input`, the change is one
@@ -760,6 +812,8 @@ impl PgStore {
             let mut db = Db { c: &mut tx, cache, athlete };
             if input {
                 db.bump_inputs()?;
+            } else {
+                db.bump_changes()?;
             }
             f(&mut db)?
         };
@@ -1020,7 +1074,7 @@ impl Store for PgStore {
                 what: "the store's connection is already in use".into(),
                 environment: false,
             })?;
-            schema::version(&mut *client)?
+            schema::version(&mut **client)?
         };
         if found != Some(SCHEMA_VERSION) {
             problems.push(format!(

@@ -16,7 +16,7 @@ use postgres::Client;
 use crate::{pg, Result, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Key of the advisory lock held while migrating ("slowburn" in ASCII).
 const MIGRATION_LOCK: i64 = 0x736c_6f77_6275_726e;
@@ -210,6 +210,17 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (club_id, athlete_id)
     );
     CREATE INDEX club_members_athlete ON club_members (athlete_id);
+    "#,
+    // 3: the server (issue 17): every write advances an athlete's change counter, which the
+    // server's kept answers and kept overview lines are checked against.
+    r#"
+    ALTER TABLE generations ADD COLUMN changes bigint NOT NULL DEFAULT 0;
+    CREATE TABLE standings (
+        athlete_id bigint PRIMARY KEY REFERENCES athletes (athlete_id),
+        day        text COLLATE "C" NOT NULL,
+        changes    bigint NOT NULL,
+        body       text NOT NULL
+    );
     "#,
 ];
 

@@ -33,6 +33,8 @@ struct Version {
     db: Option<(u64, SystemTime)>,
     wal: Option<(u64, SystemTime)>,
     today: jiff::civil::Date,
+    /// In server mode: the athlete's change counter (every write to their store advances it).
+    changes: Option<i64>,
 }
 
 fn stamp(p: &Path) -> Option<(u64, SystemTime)> {
@@ -40,7 +42,23 @@ fn stamp(p: &Path) -> Option<(u64, SystemTime)> {
     Some((m.len(), m.modified().ok()?))
 }
 
-fn version(cfg: &WebConfig) -> Version {
+/// The version of what a request reads: in server mode, the scope's athlete's change counter
+/// (`None` when it cannot be read: then nothing is kept or served from the cache).
+async fn version(cfg: &Arc<WebConfig>) -> Option<Version> {
+    let Some(pool) = cfg.server.clone() else {
+        return Some(file_version(cfg));
+    };
+    let scope = crate::server::scope()?;
+    let changes = tokio::task::spawn_blocking(move || {
+        slowburn_store_pg::Access::from_pool(&pool)?.changes_of(&scope.athlete)
+    })
+    .await
+    .ok()?
+    .ok()?;
+    Some(Version { db: None, wal: None, today: crate::work::today(cfg), changes: Some(changes) })
+}
+
+fn file_version(cfg: &WebConfig) -> Version {
     let mut wal = cfg.db.clone().into_os_string();
     wal.push("-wal");
     Version {
@@ -48,6 +66,7 @@ fn version(cfg: &WebConfig) -> Version {
         // An empty log is what a reader's connection leaves; only written frames are changes.
         wal: stamp(Path::new(&wal)).filter(|(len, _)| *len > 0),
         today: crate::work::today(cfg),
+        changes: None,
     }
 }
 
@@ -57,10 +76,10 @@ struct Kept {
     body: axum::body::Bytes,
 }
 
-/// The kept answers and the version they belong to.
+/// The kept answers, each with the version it was rendered from.
 #[derive(Default)]
 pub(crate) struct Cache {
-    inner: Mutex<Option<(Version, HashMap<String, Kept>)>>,
+    inner: Mutex<HashMap<String, (Version, Kept)>>,
 }
 
 /// The middleware: serve a kept answer to a `GET` while the history is unchanged; keep a new
@@ -73,18 +92,23 @@ pub(crate) async fn cache(
     if req.method() != Method::GET {
         return next.run(req).await;
     }
-    let key = req.uri().to_string();
-    let before = version(&cfg);
-    if let Ok(guard) = cache.inner.lock() {
-        if let Some((v, map)) = guard.as_ref() {
+    // In server mode an answer is the athlete's, as the caller's rights show it (the forms a
+    // caller may not use are left out).
+    let key = match crate::server::scope() {
+        Some(s) => format!("{}\0{:?}\0{}", s.athlete, s.rights, req.uri()),
+        None => req.uri().to_string(),
+    };
+    let Some(before) = version(&cfg).await else {
+        return next.run(req).await;
+    };
+    if let Ok(map) = cache.inner.lock() {
+        if let Some((v, k)) = map.get(&key) {
             if *v == before {
-                if let Some(k) = map.get(&key) {
-                    let mut r = Response::new(Body::from(k.body.clone()));
-                    if let Some(ct) = &k.content_type {
-                        r.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
-                    }
-                    return r;
+                let mut r = Response::new(Body::from(k.body.clone()));
+                if let Some(ct) = &k.content_type {
+                    r.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
                 }
+                return r;
             }
         }
     }
@@ -98,24 +122,25 @@ pub(crate) async fn cache(
         return Response::from_parts(parts, Body::empty());
     };
     // Kept only when nothing changed while it was rendered.
-    if version(&cfg) == before {
-        if let Ok(mut guard) = cache.inner.lock() {
-            let fresh = guard.as_ref().is_none_or(|(v, _)| *v != before);
-            if fresh {
-                *guard = Some((before.clone(), HashMap::new()));
-            }
-            if let Some((_, map)) = guard.as_mut() {
+    if version(&cfg).await.as_ref() == Some(&before) {
+        if let Ok(mut map) = cache.inner.lock() {
+            if map.len() >= MAX_ENTRIES {
+                // Stale answers first; all of them when every one is current.
+                map.retain(|_, (v, _)| *v == before);
                 if map.len() >= MAX_ENTRIES {
                     map.clear();
                 }
-                map.insert(
-                    key,
+            }
+            map.insert(
+                key,
+                (
+                    before,
                     Kept {
                         content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
                         body: bytes.clone(),
                     },
-                );
-            }
+                ),
+            );
         }
     }
     Response::from_parts(parts, Body::from(bytes))

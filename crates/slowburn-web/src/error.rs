@@ -98,8 +98,8 @@ pub(crate) async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError 
 
 /// Does the request want an HTML page back (a browser on a page, not the API)?
 fn wants_html(path: &str, headers: &HeaderMap) -> bool {
-    !path.starts_with("/api/")
-        && path != "/api"
+    // `/api/…`, and an athlete's `/athletes/{name}/api/…` in server mode.
+    !path.split('/').any(|s| s == "api")
         && headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())

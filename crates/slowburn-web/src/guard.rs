@@ -127,6 +127,11 @@ pub(crate) async fn guard(State(cfg): State<Arc<WebConfig>>, req: Request, next:
             );
         }
     }
+    if cfg.server.is_some() {
+        // A server of many athletes signs each caller in (`server::signed_in`); its session
+        // cookie is `SameSite=Strict`, so another site's page never carries it.
+        return next.run(req).await;
+    }
     let Some(token) = cfg.token.as_deref() else {
         return match header_str(h, header::HOST) {
             Some(host) if !loopback_host(host) => refuse(

@@ -96,8 +96,11 @@ pub(crate) fn done_page(title: &str, message: &str, back: &str, back_text: &str)
     )
 }
 
-/// The upload form.
+/// The upload form (none for a caller who may not import: a coach, in server mode).
 pub(crate) fn upload_form() -> String {
+    if !crate::server::may(slowburn_store_pg::Action::Admin) {
+        return String::new();
+    }
     "<section id=\"upload\">\n<h2>Import files</h2>\n\
      <form class=\"inline\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\">\n\
      <label>FIT, GPX or TCX files (gzipped or not), or export archives (.zip)\
@@ -106,8 +109,11 @@ pub(crate) fn upload_form() -> String {
         .to_owned()
 }
 
-/// The daily logs: resting heart rate and a note.
+/// The daily logs: resting heart rate and a note (none for a caller who may not log).
 pub(crate) fn log_forms() -> String {
+    if !crate::server::may(slowburn_store_pg::Action::Note) {
+        return String::new();
+    }
     "<section id=\"log\">\n<h2>Log</h2>\n\
      <form class=\"inline\" method=\"post\" action=\"/log/rhr\">\n\
      <label>Resting heart rate, bpm<input type=\"number\" name=\"bpm\" min=\"25\" max=\"120\" required></label>\n\
@@ -124,6 +130,9 @@ pub(crate) fn log_forms() -> String {
 
 /// A run's label and RPE forms.
 pub(crate) fn run_forms(id: i64, label: Option<&str>) -> String {
+    if !crate::server::may(slowburn_store_pg::Action::Label) {
+        return String::new();
+    }
     let mut o = String::from("<section id=\"label\">\n<h2>Label</h2>\n");
     let _ = write!(
         o,

@@ -25,6 +25,7 @@ mod guard;
 mod layout;
 mod pages;
 mod params;
+mod server;
 mod upload;
 mod work;
 
@@ -60,6 +61,9 @@ pub struct WebConfig {
     pub token: Option<String>,
     /// The limit of one upload, bytes.
     pub max_upload_bytes: usize,
+    /// Server mode: many athletes' stores in a `PostgreSQL` database, on this pool; callers sign
+    /// in ([`server`]), and `db` and `token` are not used.
+    pub server: Option<slowburn_store_pg::Pool>,
 }
 
 impl WebConfig {
@@ -72,6 +76,20 @@ impl WebConfig {
             today: None,
             token: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            server: None,
+        }
+    }
+
+    /// A configuration serving the athletes of the `PostgreSQL` database behind `pool`.
+    #[must_use]
+    pub fn server(pool: slowburn_store_pg::Pool, config: slowburn_app::Config) -> WebConfig {
+        WebConfig {
+            db: PathBuf::new(),
+            config,
+            today: None,
+            token: None,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            server: Some(pool),
         }
     }
 }
@@ -89,6 +107,11 @@ pub enum WebError {
          '_' or '~'"
     )]
     BadToken { why: String },
+    #[error(
+        "a server of many athletes signs each caller in (accounts: `slowburn --db postgres://… \
+         access`): it takes no --token"
+    )]
+    TokenWithServer,
     #[error("the upload limit must be at least 1 byte")]
     BadUploadLimit,
     #[error("cannot listen on {addr}: {source}")]
@@ -102,6 +125,16 @@ pub enum WebError {
 /// Refuse a configuration the server must not start with: a non-loopback address without a
 /// token, a token that is short or holds characters a cookie or URL would mangle.
 pub fn check(addr: SocketAddr, cfg: &WebConfig) -> Result<(), WebError> {
+    if cfg.server.is_some() {
+        // Every caller signs in; a token has no place.
+        if cfg.token.is_some() {
+            return Err(WebError::TokenWithServer);
+        }
+        if cfg.max_upload_bytes == 0 {
+            return Err(WebError::BadUploadLimit);
+        }
+        return Ok(());
+    }
     match &cfg.token {
         None if !addr.ip().is_loopback() => return Err(WebError::NeedsToken { addr }),
         None => {}
@@ -124,8 +157,39 @@ pub fn check(addr: SocketAddr, cfg: &WebConfig) -> Result<(), WebError> {
 /// The dashboard's routes: the pages, the forms, the JSON API, with the guard, the body limits
 /// and the error answers around them.
 pub fn router(cfg: WebConfig) -> Router {
-    let upload_limit = DefaultBodyLimit::max(cfg.max_upload_bytes);
+    let server = cfg.server.is_some();
     let state = Arc::new(cfg);
+    let dashboard = dashboard(&state);
+    if !server {
+        return dashboard
+            .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), error::finish));
+    }
+    // Server mode: the sign-in routes, the coach's overview, and each athlete's dashboard under
+    // `/athletes/{name}/`, behind the session check.
+    Router::new()
+        .route("/", get(server::overview))
+        .route("/api/overview", get(server::api_overview))
+        .route("/sign-in", get(server::sign_in_form).post(server::sign_in))
+        .route("/sign-out", post(server::sign_out))
+        .route("/api/session", post(server::api_session).delete(server::sign_out))
+        .route("/athletes/{name}", get(server::athlete_root))
+        .route("/athletes/{name}/", axum::routing::any(server::athlete_index))
+        .route("/athletes/{name}/{*rest}", axum::routing::any(server::athlete))
+        .fallback(error::not_found)
+        .layer(axum::Extension(server::Inner(dashboard)))
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), server::signed_in))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::finish))
+        .with_state(state)
+}
+
+/// One athlete's dashboard: the pages, the forms, the JSON API, with the body limits and the
+/// kept answers.
+fn dashboard(state: &Arc<WebConfig>) -> Router {
+    let upload_limit = DefaultBodyLimit::max(state.max_upload_bytes);
+    let state = Arc::clone(state);
     let api = Router::new()
         .route("/runs", get(api::runs))
         .route("/runs/{id}", get(api::run))
@@ -161,8 +225,6 @@ pub fn router(cfg: WebConfig) -> Router {
             (state.clone(), Arc::new(cache::Cache::default())),
             cache::cache,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::finish))
         .with_state(state)
 }
 

@@ -23,7 +23,28 @@ pub(crate) fn today(cfg: &WebConfig) -> jiff::civil::Date {
     cfg.today.unwrap_or_else(|| jiff::Zoned::now().date())
 }
 
-fn open(cfg: &WebConfig, access: Access) -> Result<App, ApiError> {
+fn open(
+    cfg: &WebConfig,
+    access: Access,
+    scope: Option<&crate::server::Scope>,
+) -> Result<App, ApiError> {
+    if let Some(pool) = &cfg.server {
+        // Server mode: the scope's athlete, opened as the caller, for what the route does
+        // (checked before the route ran; the store checks each write again).
+        let Some(scope) = scope else {
+            return Err(ApiError::internal(
+                "a request reached an athlete's route without its athlete",
+            ));
+        };
+        let action = match access {
+            Access::Read => slowburn_store_pg::Action::Read,
+            Access::Write => scope.action,
+        };
+        let store =
+            slowburn_store_pg::PgStore::open_pooled(pool, &scope.caller, &scope.athlete, action)
+                .map_err(|e| ApiError::new(axum::http::StatusCode::FORBIDDEN, e.to_string()))?;
+        return Ok(App::open(Box::new(store), cfg.config.clone(), today(cfg))?);
+    }
     let store: Box<dyn Store> = if access == Access::Read && !cfg.db.exists() {
         Box::new(SqliteStore::open_in_memory()?)
     } else {
@@ -43,8 +64,10 @@ where
     F: FnOnce(&mut App) -> Result<T, ApiError> + Send + 'static,
 {
     let cfg = Arc::clone(cfg);
+    // The athlete's scope (server mode) goes with the work onto its thread.
+    let scope = crate::server::scope();
     tokio::task::spawn_blocking(move || {
-        let mut app = open(&cfg, access)?;
+        let mut app = open(&cfg, access, scope.as_ref())?;
         f(&mut app)
     })
     .await

@@ -1,4 +1,6 @@
 //! The command line, as clap derive structs. No behaviour lives here.
+// The doc comments here are the help a runner reads: product names without code marks.
+#![allow(clippy::doc_markdown)]
 
 use std::path::PathBuf;
 
@@ -7,9 +9,14 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "slowburn", version, about = "The honest coach on a runner's own machine.")]
 pub(crate) struct Cli {
-    /// The database to use (default: slowburn.db in the platform data directory).
+    /// The database to use: a file (default: slowburn.db in the platform data directory), or a
+    /// PostgreSQL server, `postgres://user@host/db`, with `--athlete` (docs/SERVER.md).
     #[arg(long, global = true, env = "SLOWBURN_DB")]
     pub db: Option<PathBuf>,
+    /// The athlete whose history a PostgreSQL `--db` holds the command to (created by the first
+    /// import). A file store holds one athlete and needs none.
+    #[arg(long, global = true, env = "SLOWBURN_ATHLETE")]
+    pub athlete: Option<String>,
     /// The athlete's local "today" (default: the system clock). For reproducible output in
     /// tests and for looking at a past day as it was.
     #[arg(long, global = true, env = "SLOWBURN_TODAY", hide = true)]
@@ -72,11 +79,83 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Move a runner's store into a PostgreSQL server, losing nothing (checked line by line).
+    Migrate(MigrateArgs),
+    /// Accounts, coaches' grants and clubs on a PostgreSQL store (docs/SERVER.md).
+    Access(AccessArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MigrateArgs {
+    /// The store's file to move (it is read, never changed).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The PostgreSQL server, `postgres://user@host/db` (the athlete is --athlete).
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AccessArgs {
+    #[command(subcommand)]
+    pub command: AccessCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AccessCommand {
+    /// Make an account; with --athlete, the account is that athlete (created if new). The
+    /// secret is read from SLOWBURN_SECRET, else from the first line of standard input.
+    AddAccount { login: String },
+    /// The athlete (--athlete) lets a coach's account see (view) or also label, log and plan
+    /// (edit) their history.
+    Grant {
+        coach: String,
+        #[arg(long, value_enum, default_value = "view")]
+        level: GrantArg,
+    },
+    /// The athlete (--athlete) takes a coach's grant back.
+    Revoke { coach: String },
+    /// Make a club with its first admin (an account).
+    AddClub {
+        club: String,
+        #[arg(long)]
+        admin: String,
+    },
+    /// The athlete (--athlete) joins a club, choosing what it sees.
+    Join {
+        club: String,
+        #[arg(long, value_enum, default_value = "summary")]
+        sharing: SharingArg,
+    },
+    /// The athlete (--athlete) leaves a club.
+    Leave { club: String },
+    /// Whom an account sees, and what it may do with each.
+    Show {
+        login: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum GrantArg {
+    View,
+    Edit,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum SharingArg {
+    None,
+    Summary,
+    View,
 }
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ServeArgs {
-    /// Address to listen on; any but loopback needs --token.
+    /// Address to listen on; any but loopback needs --token (with a PostgreSQL --db, every
+    /// caller signs in instead).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
     /// Token every request must carry (Bearer header, or the cookie of the one-time link);
@@ -86,6 +165,9 @@ pub(crate) struct ServeArgs {
     /// Largest upload, MB.
     #[arg(long, default_value_t = 64)]
     pub max_upload_mb: u32,
+    /// With a PostgreSQL --db: the most connections the server opens.
+    #[arg(long, default_value_t = 16)]
+    pub pool: usize,
 }
 
 #[derive(Debug, clap::Args)]

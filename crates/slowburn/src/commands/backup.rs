@@ -1,19 +1,11 @@
 //! `slowburn backup FILE` and `slowburn restore FILE` (the work is in `slowburn_store::backup`).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use slowburn_store::backup::{self as store_backup, StoreInfo};
 
 use super::Ctx;
 use crate::cli::{BackupArgs, RestoreArgs};
-
-fn db_path(ctx: &Ctx) -> anyhow::Result<PathBuf> {
-    match &ctx.db {
-        Some(p) => Ok(p.clone()),
-        None => super::default_db(),
-    }
-}
 
 fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -39,7 +31,7 @@ fn holds(i: &StoreInfo) -> String {
 }
 
 pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> anyhow::Result<ExitCode> {
-    let db = db_path(ctx)?;
+    let db = ctx.file_db("backup")?;
     let info = store_backup::backup(&db, &a.file, a.force)?;
     println!("Backed up {} to {}: {}.", db.display(), a.file.display(), holds(&info));
     println!(
@@ -53,7 +45,7 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub(crate) fn restore(ctx: &Ctx, a: &RestoreArgs) -> anyhow::Result<ExitCode> {
-    let db = db_path(ctx)?;
+    let db = ctx.file_db("restore")?;
     let r = store_backup::restore(&db, &a.file)?;
     let migrated = if r.from_schema == r.info.schema {
         format!("schema {}", r.info.schema)

@@ -15,6 +15,7 @@ mod demo;
 mod inspect;
 mod plan;
 mod serve;
+mod server;
 mod store_cmds;
 mod synth;
 mod views;
@@ -22,6 +23,8 @@ mod views;
 /// What every command that opens the store needs.
 pub(crate) struct Ctx {
     db: Option<PathBuf>,
+    /// The athlete on a `PostgreSQL` store.
+    pub(crate) athlete: Option<String>,
     today: jiff::civil::Date,
     /// How the user runs slowburn, for hints (`slowburn`, or the path they started).
     pub cmd: String,
@@ -62,10 +65,75 @@ fn command_name() -> String {
     shown.display().to_string()
 }
 
+/// The `PostgreSQL` address `--db` names, if it names one (`postgres://…` or `postgresql://…`).
+pub(crate) fn server_url(db: &Path) -> Option<&str> {
+    let s = db.to_str()?;
+    (s.starts_with("postgres://") || s.starts_with("postgresql://")).then_some(s)
+}
+
+/// How a store is named in a message: its path, or its address without the password.
+fn store_name(db: &Path) -> String {
+    match server_url(db) {
+        Some(url) => slowburn_store_pg::redact(url),
+        None => db.display().to_string(),
+    }
+}
+
 impl Ctx {
+    /// The `PostgreSQL` address of `--db`, when the store is on a server.
+    pub(crate) fn server(&self) -> Option<&str> {
+        self.db.as_deref().and_then(server_url)
+    }
+
+    /// The athlete `--athlete` names, required with a `PostgreSQL` `--db`.
+    pub(crate) fn server_athlete(&self) -> anyhow::Result<&str> {
+        self.athlete.as_deref().filter(|a| !a.is_empty()).with_context(|| {
+            format!(
+                "the store {} holds many athletes: say whose history with --athlete NAME (or \
+                 SLOWBURN_ATHLETE)",
+                self.server().map_or_else(String::new, slowburn_store_pg::redact)
+            )
+        })
+    }
+
+    /// The store's file, for a command that works on the `SQLite` file itself (`what`): refused
+    /// for a `PostgreSQL` store, which the server's own tools back up.
+    pub(crate) fn file_db(&self, what: &str) -> anyhow::Result<PathBuf> {
+        if let Some(url) = self.server() {
+            anyhow::bail!(
+                "{what} works on a store's file, and {} is a PostgreSQL server: back it up with \
+                 pg_dump, or copy an athlete out with `{} --db FILE migrate --from {} --to FILE \
+                 --athlete NAME`",
+                slowburn_store_pg::redact(url),
+                self.cmd,
+                slowburn_store_pg::redact(url)
+            );
+        }
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => default_db(),
+        }
+    }
+
     /// Open the store and the application over it. `create`: a command that adds data may
-    /// create a new store; one that reads refuses a store that does not exist.
+    /// create a new store (a new athlete on a server); one that reads refuses a store that does
+    /// not exist.
     pub(crate) fn open(&self, create: bool) -> anyhow::Result<App> {
+        if let Some(url) = self.server() {
+            let athlete = self.server_athlete()?;
+            let store = if create {
+                slowburn_store_pg::PgStore::connect(url, athlete)?
+            } else {
+                slowburn_store_pg::PgStore::open_existing(url, athlete)?
+            };
+            return Ok(App::open(Box::new(store), self.config()?, self.today)?);
+        }
+        if let Some(a) = &self.athlete {
+            anyhow::bail!(
+                "--athlete {a:?} names an athlete on a PostgreSQL store (--db postgres://…); a \
+                 store's file holds one athlete's history"
+            );
+        }
         let path = match &self.db {
             Some(p) => p.clone(),
             None => default_db()?,
@@ -102,7 +170,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(d) => d,
         None => jiff::Zoned::now().date(),
     };
-    let ctx = Ctx { db: cli.db.clone(), today, cmd: command_name() };
+    let ctx = Ctx { db: cli.db.clone(), athlete: cli.athlete.clone(), today, cmd: command_name() };
     let db = ctx.db.clone();
     dispatch(&ctx, cli).map_err(|e| {
         // A full disk, a read-only filesystem, a lock: name the store it happened to.
@@ -117,9 +185,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     _ => false,
                 })
         });
-        match (environment, db.or_else(|| default_db().ok())) {
-            (true, Some(path)) if !format!("{e:#}").contains(&path.display().to_string()) => {
-                e.context(format!("the store {}", path.display()))
+        match (environment, db.or_else(|| default_db().ok()).map(|p| store_name(&p))) {
+            (true, Some(name)) if !format!("{e:#}").contains(&name) => {
+                e.context(format!("the store {name}"))
             }
             _ => e,
         }
@@ -148,6 +216,8 @@ fn dispatch(ctx: &Ctx, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { output, weeks } => plan::report(ctx, &output, weeks),
         Command::Serve(args) => serve::run(ctx, &args, cli.today),
         Command::Backup(args) => backup::backup(ctx, &args),
+        Command::Migrate(args) => server::migrate(ctx, &args),
+        Command::Access(args) => server::access(ctx, &args),
         Command::Restore(args) => backup::restore(ctx, &args),
     }
 }

@@ -1,0 +1,186 @@
+//! A bounded pool of connections for the server (`slowburn serve --db postgres://…`): a
+//! request borrows one, opens an athlete's store or the access checks on it, and gives it back
+//! when the store is dropped.
+//!
+//! The store is synchronous (the `Store` trait is), so the pool is too: a `Mutex` over the idle
+//! connections and a `Condvar` that a borrower waits on, for at most [`Pool::wait`], when all
+//! `max` are out. A connection is given back only when it is healthy and not inside a
+//! transaction (a transaction dropped unfinished is rolled back by the driver before that); a
+//! broken one is dropped and its place freed, so the pool heals after a server restart.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+use slowburn_store::{Result, StoreError};
+
+use crate::{connect_client, redact, schema};
+
+/// How long a borrower waits for a connection by default.
+pub const POOL_WAIT: Duration = Duration::from_secs(10);
+
+struct State {
+    idle: Vec<Client>,
+    /// Connections open (idle or lent).
+    open: usize,
+}
+
+struct Inner {
+    url: String,
+    max: usize,
+    wait: Duration,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+/// A bounded pool of connections to one database. Cloning it shares the pool.
+#[derive(Clone)]
+pub struct Pool {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("url", &redact(&self.inner.url))
+            .field("max", &self.inner.max)
+            .finish_non_exhaustive()
+    }
+}
+
+fn busy(what: String) -> StoreError {
+    StoreError::Backend { what, environment: true }
+}
+
+impl Pool {
+    /// A pool of at most `max` connections to `url` (at least 1). One connection is made now,
+    /// bringing the schema up to date (or refusing a newer one), and kept idle.
+    pub fn new(url: &str, max: usize) -> Result<Pool> {
+        let mut first = connect_client(url)?;
+        schema::migrate(&mut first)?;
+        Ok(Pool {
+            inner: Arc::new(Inner {
+                url: url.to_owned(),
+                max: max.max(1),
+                wait: POOL_WAIT,
+                state: Mutex::new(State { idle: vec![first], open: 1 }),
+                freed: Condvar::new(),
+            }),
+        })
+    }
+
+    /// The same pool, whose borrowers wait at most `wait` for a connection.
+    #[must_use]
+    pub fn with_wait(self, wait: Duration) -> Pool {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.wait = wait;
+                Pool { inner: Arc::new(inner) }
+            }
+            Err(inner) => Pool { inner },
+        }
+    }
+
+    /// The most connections it opens.
+    #[must_use]
+    pub fn max(&self) -> usize {
+        self.inner.max
+    }
+
+    /// The address, without its password.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        redact(&self.inner.url)
+    }
+
+    /// Borrow a connection: an idle one, else a new one while fewer than `max` are open, else
+    /// the first one given back within the wait.
+    pub(crate) fn get(&self) -> Result<Pooled> {
+        let deadline = Instant::now() + self.inner.wait;
+        let lock_failed = || busy("the connection pool's lock was poisoned".into());
+        let mut st = self.inner.state.lock().map_err(|_| lock_failed())?;
+        loop {
+            while let Some(c) = st.idle.pop() {
+                if c.is_closed() {
+                    st.open -= 1;
+                    continue;
+                }
+                return Ok(Pooled { client: Some(c), pool: Arc::clone(&self.inner) });
+            }
+            if st.open < self.inner.max {
+                st.open += 1;
+                drop(st);
+                return match connect_client(&self.inner.url) {
+                    Ok(c) => Ok(Pooled { client: Some(c), pool: Arc::clone(&self.inner) }),
+                    Err(e) => {
+                        if let Ok(mut st) = self.inner.state.lock() {
+                            st.open -= 1;
+                        }
+                        self.inner.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(busy(format!(
+                    "all {} connections to {} stayed busy for {:.0} s",
+                    self.inner.max,
+                    redact(&self.inner.url),
+                    self.inner.wait.as_secs_f64()
+                )));
+            }
+            st = self.inner.freed.wait_timeout(st, deadline - now).map_err(|_| lock_failed())?.0;
+        }
+    }
+}
+
+/// A borrowed connection, given back when dropped.
+pub(crate) struct Pooled {
+    client: Option<Client>,
+    pool: Arc<Inner>,
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        let Some(mut c) = self.client.take() else { return };
+        // A connection left in an unknown state (closed, or a query's error left it inside a
+        // transaction) is not given to the next borrower.
+        let healthy = !c.is_closed() && c.batch_execute("").is_ok();
+        if let Ok(mut st) = self.pool.state.lock() {
+            if healthy {
+                st.idle.push(c);
+            } else {
+                st.open -= 1;
+            }
+        }
+        self.pool.freed.notify_one();
+    }
+}
+
+/// A store's connection: its own, or one borrowed from a [`Pool`].
+pub(crate) enum Conn {
+    Own(Client),
+    Pooled(Pooled),
+}
+
+impl Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        match self {
+            Conn::Own(c) => c,
+            // Only `drop` takes the client out.
+            Conn::Pooled(p) => p.client.as_ref().unwrap_or_else(|| unreachable!()),
+        }
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        match self {
+            Conn::Own(c) => c,
+            Conn::Pooled(p) => p.client.as_mut().unwrap_or_else(|| unreachable!()),
+        }
+    }
+}
