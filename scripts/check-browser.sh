@@ -13,9 +13,10 @@
 # with apt-get (as root, or through sudo); otherwise the script fails and says how to install it.
 # Node 20 or later and npm are required (playwright-core needs node 20).
 #
-# Environment: CHROMIUM, SLOWBURN_CORPUS (default ../shared/corpus), CI, CARGO_TARGET_DIR is
-# ignored: the binary is target/release/slowburn (`cargo build --release -p slowburn`, a no-op
-# when it is up to date).
+# Environment: CHROMIUM, SLOWBURN_CORPUS (default ../shared/corpus), CI, SLOWBURN_BIN (a built
+# slowburn binary to drive; CI gives the one `cargo test --workspace` built). Without it the
+# binary is target/release/slowburn (`cargo build --release -p slowburn`, a no-op when it is up
+# to date); CARGO_TARGET_DIR is ignored.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,10 +69,16 @@ say "npm ci in e2e/ (node $(node --version), npm $(npm --version))"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in e2e/ failed"
 
 # --- the binary -------------------------------------------------------------------------------
-say "cargo build --release -p slowburn"
-(unset CARGO_TARGET_DIR && cargo build --release --quiet -p slowburn) || die "cargo build failed"
-bin="$root/target/release/slowburn"
-[[ -x "$bin" ]] || die "$bin was not built"
+if [[ -n "${SLOWBURN_BIN:-}" ]]; then
+    bin="$SLOWBURN_BIN"
+    [[ -x "$bin" ]] || die "SLOWBURN_BIN=$bin is not an executable file"
+    say "using $bin (SLOWBURN_BIN)"
+else
+    say "cargo build --release -p slowburn"
+    (unset CARGO_TARGET_DIR && cargo build --release --quiet -p slowburn) || die "cargo build failed"
+    bin="$root/target/release/slowburn"
+    [[ -x "$bin" ]] || die "$bin was not built"
+fi
 
 # --- the corpus file to upload ----------------------------------------------------------------
 corpus="${SLOWBURN_CORPUS:-$root/../shared/corpus}"

@@ -186,15 +186,17 @@ pub fn migrate_from(src: &mut dyn Store, dst: &mut PgStore) -> Result<MigrateRep
     let n = WRITE_COLUMNS.len();
     let cols: Vec<&str> = WRITE_COLUMNS.iter().map(|(c, _)| *c).collect();
     let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    // Each activity keeps its id: the runner's labels, notes and scripts name runs by it.
     let insert = format!(
-        "INSERT INTO activities (athlete_id, {}, label, span_start_ms, span_end_ms) \
-         VALUES (${}, {}, ${}, ${}, ${}) RETURNING id",
+        "INSERT INTO activities (athlete_id, {}, label, span_start_ms, span_end_ms, id) \
+         VALUES (${}, {}, ${}, ${}, ${}, ${}) RETURNING id",
         cols.join(", "),
         n + 1,
         marks.join(", "),
         n + 2,
         n + 3,
         n + 4,
+        n + 5,
     );
     let at = |c: &str| WRITE_COLUMNS.iter().position(|(w, _)| *w == c);
     let mut ids = std::collections::HashMap::new();
@@ -235,6 +237,7 @@ pub fn migrate_from(src: &mut dyn Store, dst: &mut PgStore) -> Result<MigrateRep
         p.push(&a.label);
         p.push(&rec.span_start_ms);
         p.push(&rec.span_end_ms);
+        p.push(&a.id);
         let st = db.prepare(&insert, None)?;
         let rows = db.c.query(&st, &p).map_err(pg)?;
         let new_id: i64 = match rows.first() {
@@ -294,9 +297,10 @@ pub fn migrate_from(src: &mut dyn Store, dst: &mut PgStore) -> Result<MigrateRep
         report.profile_periods += 1;
     }
     for (plan, revs) in plans.iter().zip(&revisions) {
+        // A plan keeps its id too (`plan show ID`).
         let Some(r) = db.opt(
-            "INSERT INTO plans (athlete_id, created) VALUES ($1, $2) RETURNING id",
-            &[&plan.created],
+            "INSERT INTO plans (athlete_id, id, created) VALUES ($1, $2, $3) RETURNING id",
+            &[&plan.id, &plan.created],
         )?
         else {
             return Err(refused("inserting a plan returned no id".into()));
@@ -314,9 +318,23 @@ pub fn migrate_from(src: &mut dyn Store, dst: &mut PgStore) -> Result<MigrateRep
         report.plans += 1;
     }
     db.exec(
-        "UPDATE generations SET inputs = $2, derived = $3 WHERE athlete_id = $1",
+        "UPDATE generations SET inputs = $2, derived = $3, changes = changes + 1 \
+         WHERE athlete_id = $1",
         &[&generations.inputs, &generations.derived],
     )?;
+    // The ids kept are taken from the shared sequences: later rows of any athlete get new
+    // ones above them (advancing a sequence is never undone, which only skips numbers).
+    for (table, column) in [("activities", "id"), ("plans", "id")] {
+        db.c.execute(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \
+                 GREATEST((SELECT max({column}) FROM {table}), \
+                          (SELECT last_value FROM {table}_{column}_seq)))"
+            ),
+            &[],
+        )
+        .map_err(pg)?;
+    }
 
     let got = dump(&mut db)?;
     if got != want {

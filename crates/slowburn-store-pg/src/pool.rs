@@ -20,8 +20,13 @@ use crate::{connect_client, redact, schema};
 /// How long a borrower waits for a connection by default.
 pub const POOL_WAIT: Duration = Duration::from_secs(10);
 
+/// A connection idle longer than this is checked with a round trip before it is lent again
+/// (the server may have closed it meanwhile: a restart, an idle timeout).
+const CHECK_AFTER: Duration = Duration::from_secs(1);
+
 struct State {
-    idle: Vec<Client>,
+    /// Idle connections, with when each was given back.
+    idle: Vec<(Client, Instant)>,
     /// Connections open (idle or lent).
     open: usize,
 }
@@ -32,6 +37,29 @@ struct Inner {
     wait: Duration,
     state: Mutex<State>,
     freed: Condvar,
+}
+
+/// Close connections off the caller's thread: the driver's blocking client runs a runtime of
+/// its own to close, which must not happen on a thread that drives asynchronous tasks (the
+/// server drops its pool when it stops, inside its runtime).
+fn discard(clients: Vec<Client>) {
+    if clients.is_empty() {
+        return;
+    }
+    let closing =
+        std::thread::Builder::new().name("slowburn-pg-close".into()).spawn(move || drop(clients));
+    // Without a thread the connections are left to the server, which closes them itself.
+    if let Err(e) = closing {
+        drop(e);
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Ok(st) = self.state.get_mut() {
+            discard(std::mem::take(&mut st.idle).into_iter().map(|(c, _)| c).collect());
+        }
+    }
 }
 
 /// A bounded pool of connections to one database. Cloning it shares the pool.
@@ -64,7 +92,7 @@ impl Pool {
                 url: url.to_owned(),
                 max: max.max(1),
                 wait: POOL_WAIT,
-                state: Mutex::new(State { idle: vec![first], open: 1 }),
+                state: Mutex::new(State { idle: vec![(first, Instant::now())], open: 1 }),
                 freed: Condvar::new(),
             }),
         })
@@ -101,9 +129,13 @@ impl Pool {
         let lock_failed = || busy("the connection pool's lock was poisoned".into());
         let mut st = self.inner.state.lock().map_err(|_| lock_failed())?;
         loop {
-            while let Some(c) = st.idle.pop() {
-                if c.is_closed() {
+            while let Some((mut c, since)) = st.idle.pop() {
+                let alive = !c.is_closed()
+                    && (since.elapsed() < CHECK_AFTER
+                        || c.is_valid(Duration::from_secs(2)).is_ok());
+                if !alive {
                     st.open -= 1;
+                    discard(vec![c]);
                     continue;
                 }
                 return Ok(Pooled { client: Some(c), pool: Arc::clone(&self.inner) });
@@ -144,16 +176,19 @@ pub(crate) struct Pooled {
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        let Some(mut c) = self.client.take() else { return };
-        // A connection left in an unknown state (closed, or a query's error left it inside a
-        // transaction) is not given to the next borrower.
-        let healthy = !c.is_closed() && c.batch_execute("").is_ok();
+        let Some(c) = self.client.take() else { return };
+        // A connection the server closed is not given to the next borrower. (A transaction
+        // left unfinished was rolled back by the driver when it was dropped.)
+        let healthy = !c.is_closed();
         if let Ok(mut st) = self.pool.state.lock() {
             if healthy {
-                st.idle.push(c);
+                st.idle.push((c, Instant::now()));
             } else {
                 st.open -= 1;
+                discard(vec![c]);
             }
+        } else {
+            discard(vec![c]);
         }
         self.pool.freed.notify_one();
     }

@@ -10,11 +10,11 @@ use clap::{Parser, Subcommand};
 #[command(name = "slowburn", version, about = "The honest coach on a runner's own machine.")]
 pub(crate) struct Cli {
     /// The database to use: a file (default: slowburn.db in the platform data directory), or a
-    /// PostgreSQL server, `postgres://user@host/db`, with `--athlete` (docs/SERVER.md).
+    /// PostgreSQL server, postgres://user@host/db, with --athlete (docs/SERVER.md).
     #[arg(long, global = true, env = "SLOWBURN_DB")]
     pub db: Option<PathBuf>,
-    /// The athlete whose history a PostgreSQL `--db` holds the command to (created by the first
-    /// import). A file store holds one athlete and needs none.
+    /// With a PostgreSQL --db: whose history the command works on (the first import creates the
+    /// athlete). A file holds one athlete's history and takes none.
     #[arg(long, global = true, env = "SLOWBURN_ATHLETE")]
     pub athlete: Option<String>,
     /// The athlete's local "today" (default: the system clock). For reproducible output in
