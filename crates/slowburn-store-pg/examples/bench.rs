@@ -128,6 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let name = format!("athlete{a:04}");
         access.create_account(&name, "s", Some(&name))?;
         let me = access.authenticate(&name, "s")?.caller;
+        access.invite(&coach, "club", &name)?;
         access.join_club(&me, &name, "club", Sharing::Summary)?;
         let acts = runs(a, years);
         let packed: Vec<(usize, Vec<u8>)> =

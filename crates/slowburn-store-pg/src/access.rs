@@ -582,7 +582,25 @@ impl Access {
         Ok(())
     }
 
-    /// Athlete `athlete` (its own account) joins `club`, or changes what it shares with it.
+    /// An admin of `club` invites athlete `athlete` to join it (nothing is shared until the
+    /// athlete joins, choosing what).
+    pub fn invite(&mut self, by: &Caller, club: &str, athlete: &str) -> Result<()> {
+        let club = self.club_admin(by, club)?;
+        let id = athlete_id(&mut *self.client, athlete)?
+            .ok_or_else(|| denied(format!("there is no athlete {athlete:?}")))?;
+        self.client
+            .execute(
+                "INSERT INTO club_invites (club_id, athlete_id) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+                &[&club, &id],
+            )
+            .map_err(pg)?;
+        Ok(())
+    }
+
+    /// Athlete `athlete` (its own account) joins `club`, which invited it, choosing what it
+    /// shares; or, a member already, changes what it shares. Refused alike for a club that
+    /// does not exist and one that did not invite the athlete.
     pub fn join_club(
         &mut self,
         by: &Caller,
@@ -591,19 +609,32 @@ impl Access {
         sharing: Sharing,
     ) -> Result<()> {
         let id = self.need(by, athlete, Action::Admin)?;
-        let n = self
-            .client
+        let mut tx = self.client.transaction().map_err(pg)?;
+        let n = tx
             .execute(
                 "INSERT INTO club_members (club_id, athlete_id, sharing) \
-                 SELECT club_id, $2, $3 FROM clubs WHERE name = $1 \
+                 SELECT c.club_id, $2, $3 FROM clubs c WHERE c.name = $1 AND ( \
+                   EXISTS (SELECT 1 FROM club_invites i \
+                           WHERE i.club_id = c.club_id AND i.athlete_id = $2) \
+                   OR EXISTS (SELECT 1 FROM club_members m \
+                              WHERE m.club_id = c.club_id AND m.athlete_id = $2)) \
                  ON CONFLICT (club_id, athlete_id) DO UPDATE SET sharing = excluded.sharing",
                 &[&club, &id, &sharing.text()],
             )
             .map_err(pg)?;
         if n == 0 {
-            return Err(denied(format!("there is no club {club:?}")));
+            return Err(denied(format!(
+                "athlete {athlete:?} has no invitation to club {club:?} (or there is no such \
+                 club): its admin invites first"
+            )));
         }
-        Ok(())
+        tx.execute(
+            "DELETE FROM club_invites WHERE athlete_id = $2 \
+             AND club_id = (SELECT club_id FROM clubs WHERE name = $1)",
+            &[&club, &id],
+        )
+        .map_err(pg)?;
+        tx.commit().map_err(pg)
     }
 
     /// Athlete `athlete` leaves `club`.

@@ -215,6 +215,13 @@ const MIGRATIONS: &[&str] = &[
     // server's kept answers and kept overview lines are checked against.
     r#"
     ALTER TABLE generations ADD COLUMN changes bigint NOT NULL DEFAULT 0;
+    -- A club's admin invites an athlete; only an invited athlete may join, choosing what the
+    -- club sees (else anyone could join a club and read its members' summaries).
+    CREATE TABLE club_invites (
+        club_id    bigint NOT NULL REFERENCES clubs (club_id) ON DELETE CASCADE,
+        athlete_id bigint NOT NULL REFERENCES athletes (athlete_id),
+        PRIMARY KEY (club_id, athlete_id)
+    );
     CREATE TABLE standings (
         athlete_id bigint PRIMARY KEY REFERENCES athletes (athlete_id),
         day        text COLLATE "C" NOT NULL,

@@ -36,8 +36,13 @@ fn world(url: &str) -> (Access, Vec<(&'static str, Caller)>) {
     acc.grant(&who("anna"), "anna", "viewer", Level::View).expect("grant");
     acc.grant(&who("anna"), "anna", "editor", Level::Edit).expect("grant");
     acc.create_club(&who("admin"), "harriers").expect("club");
+    // Nobody joins uninvited (they would read the members' summaries), and only an admin
+    // invites.
+    assert!(acc.join_club(&who("anna"), "anna", "harriers", Sharing::Summary).is_err());
+    assert!(acc.invite(&who("anna"), "harriers", "bea").is_err());
     for (m, sharing) in [("anna", Sharing::None), ("bea", Sharing::Summary), ("cai", Sharing::View)]
     {
+        acc.invite(&who("admin"), "harriers", m).expect("invite");
         acc.join_club(&who(m), m, "harriers", sharing).expect("join");
     }
     (acc, callers)

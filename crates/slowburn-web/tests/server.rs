@@ -269,6 +269,7 @@ fn setup(url: &str, dir: &std::path::Path) -> (Vec<i64>, Vec<i64>, Vec<u8>) {
     let admin = acc.act_as("clubadmin").expect("admin");
     acc.create_club(&admin, "harriers").expect("club");
     let b = acc.act_as("ben").expect("ben");
+    acc.invite(&admin, "harriers", "ben").expect("invite");
     acc.join_club(&b, "ben", "harriers", Sharing::Summary).expect("join");
     // A file of another runner to upload: the first of a third synthetic runner.
     let h = slowburn_synth::generate(&slowburn_synth::SynthConfig {

@@ -123,7 +123,13 @@ pub(crate) enum AccessCommand {
         #[arg(long)]
         admin: String,
     },
-    /// The athlete (--athlete) joins a club, choosing what it sees.
+    /// A club's admin (--by) invites the athlete (--athlete) to join.
+    Invite {
+        club: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// The athlete (--athlete) joins a club that invited them, choosing what it sees.
     Join {
         club: String,
         #[arg(long, value_enum, default_value = "summary")]

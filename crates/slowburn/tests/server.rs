@@ -325,6 +325,11 @@ fn access_sets_who_sees_what() {
     on_server(&db.url, "ben", today, &["import", files[1].to_str().unwrap()]);
     add(Some("ben"), "ben");
     ok(bin(today).args(["--db", &db.url, "access", "add-club", "harriers", "--admin", "admin"]));
+    let uninvited =
+        run(bin(today).args(["--db", &db.url, "--athlete", "ben", "access", "join", "harriers"]));
+    assert!(!uninvited.status.success(), "nobody joins a club uninvited");
+    assert!(String::from_utf8_lossy(&uninvited.stderr).contains("no invitation"));
+    on_server(&db.url, "ben", today, &["access", "invite", "harriers", "--by", "admin"]);
     on_server(&db.url, "ben", today, &["access", "join", "harriers", "--sharing", "summary"]);
     assert_eq!(show("admin").trim(), "ben: summaries");
     let json: serde_json::Value = serde_json::from_str(&on_server(

@@ -191,6 +191,17 @@ pub(crate) fn access(ctx: &Ctx, a: &AccessArgs) -> anyhow::Result<ExitCode> {
             acc.create_club(&by, club)?;
             p.line(&format!("club {club:?} made, with {admin:?} as its admin"))?;
         }
+        AccessCommand::Invite { club, by } => {
+            let athlete = ctx.server_athlete()?.to_owned();
+            let admin = acc.act_as(by)?;
+            acc.invite(&admin, club, &athlete)?;
+            p.line(&format!(
+                "athlete {athlete:?} is invited to club {club:?}: they join, choosing what it \
+                 sees, with `{} --db … --athlete {athlete} access join {club} --sharing \
+                 summary|view|none`",
+                ctx.cmd
+            ))?;
+        }
         AccessCommand::Join { club, sharing } => {
             let (athlete, by) = as_athlete(&mut acc)?;
             let s = match sharing {
