@@ -316,20 +316,56 @@ fn overview_lines(
         access.overview(caller, &summary_only, since, until)?
     };
     drop(access);
-    let mut out = Vec::with_capacity(visible.len());
-    for v in &visible {
-        let standing = if v.rights.allows(Action::Read) {
-            let fresh = kept
-                .iter()
+    // The kept lines that are current; the others are computed, on a few threads at once
+    // (each athlete's review is independent), and kept.
+    let mut lines: Vec<Option<StandingView>> = visible
+        .iter()
+        .map(|v| {
+            kept.iter()
                 .find(|k| k.athlete_id == v.id && k.day == day && k.changes == k.current_changes)
-                .and_then(|k| serde_json::from_str::<StandingView>(&k.body).ok());
-            Some(match fresh {
-                Some(s) => s,
-                None => compute_standing(pool, cfg, caller, v.id, &v.name, today)?,
+                .and_then(|k| serde_json::from_str::<StandingView>(&k.body).ok())
+        })
+        .collect();
+    let stale: Vec<usize> = (0..visible.len())
+        .filter(|&i| lines[i].is_none() && visible[i].rights.allows(Action::Read))
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .min((pool.max() / 2).max(1))
+        .min(stale.len().max(1));
+    let computed: Vec<(usize, Result<StandingView, ApiError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let mine: Vec<usize> = stale.iter().copied().skip(w).step_by(workers).collect();
+                let visible = &visible;
+                s.spawn(move || {
+                    mine.into_iter()
+                        .map(|i| {
+                            let v = &visible[i];
+                            (i, compute_standing(pool, cfg, caller, v.id, &v.name, today))
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
-        } else {
-            None
-        };
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(usize::MAX, Err(ApiError::internal("computing a standing failed")))]
+                })
+            })
+            .collect()
+    });
+    for (i, r) in computed {
+        let s = r?;
+        if let Some(slot) = lines.get_mut(i) {
+            *slot = Some(s);
+        }
+    }
+    let mut out = Vec::with_capacity(visible.len());
+    for (v, line) in visible.iter().zip(lines) {
+        let standing = if v.rights.allows(Action::Read) { line } else { None };
         let (runs, km) = if let Some(s) = &standing {
             (s.runs, s.km)
         } else {
