@@ -178,7 +178,8 @@ pub fn router(cfg: WebConfig) -> Router {
         .route("/athletes/{name}/{*rest}", axum::routing::any(server::athlete))
         .fallback(error::not_found)
         .layer(axum::Extension(server::Inner(dashboard)))
-        .layer(DefaultBodyLimit::disable())
+        // The sign-in forms' limit; an athlete's routes set their own (uploads) inside.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), server::signed_in))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::finish))

@@ -308,6 +308,16 @@ async fn routes_for_each_caller(
         assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
         assert!(a.body.contains("the login or the secret is wrong"), "{}", a.body);
     }
+    // A sign-in body over the forms' limit is refused, not read whole.
+    let a = send(
+        &router,
+        request("POST", "/api/session", None)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(vec![b' '; 2 * 1024 * 1024]))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
     let mut tokens = std::collections::HashMap::new();
     for login in ["anna", "ben", "viewer", "editor", "stranger", "clubadmin"] {
         let a = send(
