@@ -9,8 +9,7 @@ set -euo pipefail
 athletes=${1:-50}
 years=${2:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
-manifest="$here/crates/slowburn-store-pg/Cargo.toml"
-cargo build --release --manifest-path "$manifest" --example bench >&2
+cargo build --release -p slowburn-store-pg --example bench >&2
 dir_file=$(mktemp)
 url=$(bash "$here/scripts/pg-throwaway.sh" start 2>"$dir_file")
 pgdir=$(sed -n 's/.*directory \([^ ]*\) .*/\1/p' "$dir_file")
@@ -21,4 +20,4 @@ cleanup() {
     rm -rf "$lite"
 }
 trap cleanup EXIT
-"$here/crates/slowburn-store-pg/target/release/examples/bench" "$url" "$athletes" "$years" "$lite"
+"${CARGO_TARGET_DIR:-$here/target}/release/examples/bench" "$url" "$athletes" "$years" "$lite"

@@ -241,6 +241,19 @@ fn verify(secret: &str, phc: &str) -> bool {
         .is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
 }
 
+/// The caller, when `secret` is the account's; an unknown login is checked against a decoy hash,
+/// so that it takes as long and gets the same answer as a wrong secret.
+fn checked(login: &str, secret: &str, found: Option<(i64, String, Option<i64>)>) -> Result<Caller> {
+    let Some((account, phc, athlete)) = found else {
+        let _ = verify(secret, decoy_hash());
+        return Err(bad_login());
+    };
+    if !verify(secret, &phc) {
+        return Err(bad_login());
+    }
+    Ok(Caller { account, login: login.to_owned(), athlete })
+}
+
 /// The token's 32 bytes, if it is 64 hex digits.
 fn token_bytes(token: &str) -> Option<[u8; 32]> {
     let t = token.as_bytes();
@@ -416,23 +429,39 @@ impl Access {
         secret: &str,
         ttl: Duration,
     ) -> Result<Session> {
-        let row = self
-            .client
+        let found = self.account_hash(login)?;
+        let caller = checked(login, secret, found)?;
+        self.new_session(caller, ttl)
+    }
+
+    /// Sign in on connections of `pool`, holding none while the secret is checked (argon2id
+    /// is tens of milliseconds of CPU: a server signing many callers in at once must not hold
+    /// its connections through it).
+    pub fn sign_in_pooled(
+        pool: &Pool,
+        login: &str,
+        secret: &str,
+        ttl: Duration,
+    ) -> Result<Session> {
+        let found = Access::from_pool(pool)?.account_hash(login)?;
+        let caller = checked(login, secret, found)?;
+        Access::from_pool(pool)?.new_session(caller, ttl)
+    }
+
+    /// The account of `login`: its id, its secret's hash, its athlete.
+    fn account_hash(&mut self, login: &str) -> Result<Option<(i64, String, Option<i64>)>> {
+        self.client
             .query_opt(
                 "SELECT account_id, secret_hash, athlete_id FROM accounts WHERE login = $1",
                 &[&login],
             )
-            .map_err(pg)?;
-        let Some(row) = row else {
-            let _ = verify(secret, decoy_hash());
-            return Err(bad_login());
-        };
-        let phc: String = get(&row, 1)?;
-        if !verify(secret, &phc) {
-            return Err(bad_login());
-        }
-        let caller =
-            Caller { account: get(&row, 0)?, login: login.to_owned(), athlete: get(&row, 2)? };
+            .map_err(pg)?
+            .map(|r| Ok((get(&r, 0)?, get(&r, 1)?, get(&r, 2)?)))
+            .transpose()
+    }
+
+    /// A new session of `caller` lasting `ttl`.
+    fn new_session(&mut self, caller: Caller, ttl: Duration) -> Result<Session> {
         let mut raw = [0u8; 32];
         getrandom::getrandom(&mut raw)
             .map_err(|e| denied(format!("no random numbers for a session token: {e}")))?;

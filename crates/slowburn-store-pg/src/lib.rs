@@ -797,6 +797,20 @@ impl PgStore {
         f(&mut Db { c: &mut **client, cache: &mut cache, athlete: self.athlete })
     }
 
+    /// Run `f` in one transaction, committed when it succeeds, advancing no counter (`f` does
+    /// what it must).
+    fn write_unbumped<T>(
+        &mut self,
+        f: impl FnOnce(&mut Db<'_, Transaction<'_>>) -> Result<T>,
+    ) -> Result<T> {
+        let athlete = self.athlete;
+        let cache = self.cache.get_mut();
+        let mut tx = self.client.get_mut().transaction().map_err(pg)?;
+        let v = f(&mut Db { c: &mut tx, cache, athlete })?;
+        tx.commit().map_err(pg)?;
+        Ok(v)
+    }
+
     /// Run `f` in one transaction, committed when it succeeds. With `input`, the change is one
     /// to derived state's inputs: the athlete's write lock is taken and the generation advanced
     /// first.
@@ -1460,7 +1474,7 @@ impl Store for PgStore {
         inputs_seen: i64,
     ) -> Result<()> {
         self.need(Action::Read)?;
-        self.write(false, |db| {
+        self.write_unbumped(|db| {
             // Computed from inputs another writer has since changed: that writer's refresh
             // writes the derived state; this one must not overwrite it.
             let Some(row) =
@@ -1472,7 +1486,12 @@ impl Store for PgStore {
             if inputs != inputs_seen {
                 return Ok(());
             }
-            db.exec("UPDATE generations SET derived = $2 WHERE athlete_id = $1", &[&inputs_seen])?;
+            // A change only when it writes (a refresh refused here must not drop the server's
+            // kept answers).
+            db.exec(
+                "UPDATE generations SET derived = $2, changes = changes + 1 WHERE athlete_id = $1",
+                &[&inputs_seen],
+            )?;
             for (id, d) in updates {
                 let confidence = real(d.confidence);
                 db.exec(

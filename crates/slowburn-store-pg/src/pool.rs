@@ -150,16 +150,20 @@ impl Pool {
                             st.open -= 1;
                         }
                         self.inner.freed.notify_one();
-                        Err(e)
+                        // The server's own log has the address and the reason; its callers
+                        // (maybe not signed in) learn neither.
+                        eprintln!("slowburn: {e}");
+                        Err(busy("the server cannot reach its database just now".into()))
                     }
                 };
             }
             let now = Instant::now();
             if now >= deadline {
+                // Said without the database's address: a caller who is not signed in may read it.
                 return Err(busy(format!(
-                    "all {} connections to {} stayed busy for {:.0} s",
+                    "all {} connections to the database stayed busy for {:.0} s: the server is \
+                     overloaded, try again",
                     self.inner.max,
-                    redact(&self.inner.url),
                     self.inner.wait.as_secs_f64()
                 )));
             }

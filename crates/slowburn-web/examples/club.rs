@@ -3,14 +3,15 @@
 //!
 //! 1. **Load.** N synthetic athletes (`athlete-0000`, `athlete-0001`, … — fixed width, so a
 //!    response can be scanned for any other athlete's whole name) × Y years of runs, 5 a week,
-//!    cloned from one realistic activity row (the generator of `slowburn-store-pg`'s
-//!    `examples/bench.rs`: a ~1 KB summary, 1 KB heart-rate histogram, facts and lists), each
-//!    with a tiny original ([`ORIGINAL_BYTES`] bytes before zstd), loaded through
-//!    `PgStore::bulk_insert` (COPY binary). Each athlete has an account (argon2id); a coach is
-//!    granted view or edit by the first C athletes. Then each athlete's derived state is brought
-//!    up to date once (`App::open` refreshes it: the bulk load advanced the inputs' generation),
-//!    as the import that loaded a real history would have: a refresh re-decides the runs from
-//!    their stored evidence and never reads the originals, which are not real FIT files here.
+//!    cloned from one activity row (the generator of `slowburn-store-pg`'s `examples/bench.rs`:
+//!    facts, lists, a 1 KB heart-rate histogram and a placeholder summary; about 2 KB a row as
+//!    stored, against ~12 KB for a real run), each run named after its athlete, with a tiny
+//!    original ([`ORIGINAL_BYTES`] bytes before zstd), loaded through `PgStore::bulk_insert`
+//!    (COPY binary). Each athlete has an account (argon2id); a coach is granted view or edit by
+//!    the first C athletes. Then each athlete's derived state is brought up to date once
+//!    (`App::open` refreshes it: the bulk load advanced the inputs' generation), as the import
+//!    of a real history would have: a refresh re-decides the runs from their stored evidence and
+//!    never reads the originals, which are not real FIT files here.
 //! 2. **Serve.** The server in-process on loopback (`slowburn_web::Server`, a pool of P
 //!    connections, a fixed today in the data's last week), driven over plain HTTP/1.1 on
 //!    keep-alive `TcpStream`s from std threads. Every time is measured at the client, so it is
@@ -20,9 +21,12 @@
 //!    computed and kept), then warm p50/p99.
 //! 4. **An athlete's dashboard** (`/athletes/NAME/`) and two API routes, each first request
 //!    (uncached: the store opened and the view computed) over several athletes, then warm
-//!    p50/p99 (served from the server's answer cache while the athlete's change counter holds).
+//!    p50/p99 (served from the server's answer cache while the athlete's change counter holds),
+//!    and the same views timed in this process without HTTP, to show where the time goes. A
+//!    run's page is not timed: the placeholder summary is not one `summary::decode` reads.
 //! 5. **Load test.** S threads, each signed in as a different athlete (over `/api/session`, all
-//!    at once), then each K requests to its own athlete's pages and API routes and two to
+//!    at once; one refused by the storm signs in again after it, counted as an error), then two
+//!    rounds of the same K requests each to its own athlete's pages and API routes and two to
 //!    another athlete's that must be refused (403). Every body is scanned for athlete names:
 //!    any name but the caller's own (and, in a refusal, the one asked for) is a leak.
 //!
@@ -950,18 +954,18 @@ fn load_test(args: &Args, addr: SocketAddr) -> Res<bool> {
     let barrier = Barrier::new(s as usize + 1);
     // Sign-in times, the storm's failures, and the failed ones' second try (after the storm).
     let sign_ins = Mutex::new((Vec::new(), Tally::default(), 0usize, Tally::default()));
-    let tally = Mutex::new(Tally::default());
-    let (mut signed_wall, mut wall) = (Duration::ZERO, Duration::ZERO);
-    let (mut cpu0, mut cpu1) = ((0.0, 0.0, 0.0), (0.0, 0.0, 0.0));
+    let tallies = [Mutex::new(Tally::default()), Mutex::new(Tally::default())];
+    let tallies = &tallies;
+    let mut signed_wall = Duration::ZERO;
+    let mut rounds = [(Duration::ZERO, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)); 2];
     std::thread::scope(|sc| -> Res<()> {
         for (i, &a) in who.iter().enumerate() {
             let other = who[(i + 1) % who.len()];
-            let (barrier, sign_ins, tally) = (&barrier, &sign_ins, &tally);
+            let (barrier, sign_ins) = (&barrier, &sign_ins);
             std::thread::Builder::new().stack_size(256 * 1024).spawn_scoped(sc, move || {
                 let name = athlete_name(a);
                 let other = athlete_name(other);
                 let mut c = Client::new(addr);
-                let mut mine = Tally::default();
                 // Everyone signs in at once.
                 barrier.wait();
                 let mut token = match sign_in(&mut c, &name) {
@@ -996,27 +1000,39 @@ fn load_test(args: &Args, addr: SocketAddr) -> Res<bool> {
                         }
                     }
                 }
-                // Then everyone asks at once.
                 barrier.wait();
+                // Then everyone asks at once: the same requests in each round (the second finds
+                // what the first left in the answer cache, if it is still there).
                 if let Some(token) = token {
                     let prefix = format!("/athletes/{name}");
                     let routes = routes(&prefix);
-                    for k in 0..args.requests {
-                        // Each session starts at a different route.
-                        let path = &routes[(k + i) % routes.len()];
-                        mine.add(path, 200, &[&name], c.get(path, &token));
-                        if k == args.requests / 2 {
-                            let theirs = format!("/athletes/{other}/");
-                            mine.add(&theirs, 403, &[&name, &other], c.get(&theirs, &token));
-                            let theirs = format!("/athletes/{other}/api/runs?limit=20");
-                            mine.add(&theirs, 403, &[&name, &other], c.get(&theirs, &token));
+                    for round in tallies {
+                        barrier.wait();
+                        let mut mine = Tally::default();
+                        for k in 0..args.requests {
+                            // Each session starts at a different route.
+                            let path = &routes[(k + i) % routes.len()];
+                            mine.add(path, 200, &[&name], c.get(path, &token));
+                            if k == args.requests / 2 {
+                                let theirs = format!("/athletes/{other}/");
+                                let a = c.get(&theirs, &token);
+                                mine.add(&theirs, 403, &[&name, &other], a);
+                                let theirs = format!("/athletes/{other}/api/runs?limit=20");
+                                let a = c.get(&theirs, &token);
+                                mine.add(&theirs, 403, &[&name, &other], a);
+                            }
                         }
+                        if let Ok(mut t) = round.lock() {
+                            t.merge(mine);
+                        }
+                        barrier.wait();
+                    }
+                } else {
+                    for _ in tallies {
+                        barrier.wait();
+                        barrier.wait();
                     }
                 }
-                if let Ok(mut t) = tally.lock() {
-                    t.merge(mine);
-                }
-                barrier.wait();
             })?;
         }
         barrier.wait();
@@ -1024,16 +1040,16 @@ fn load_test(args: &Args, addr: SocketAddr) -> Res<bool> {
         barrier.wait();
         signed_wall = t.elapsed();
         barrier.wait();
-        cpu0 = cpu();
-        let t = Instant::now();
-        barrier.wait();
-        wall = t.elapsed();
-        cpu1 = cpu();
+        for r in &mut rounds {
+            barrier.wait();
+            let (c, t) = (cpu(), Instant::now());
+            barrier.wait();
+            *r = (t.elapsed(), c, cpu());
+        }
         Ok(())
     })?;
     let (sign_times, storm, again_ok, again) =
         sign_ins.into_inner().map_err(|_| "a session panicked")?;
-    let mut tally = tally.into_inner().map_err(|_| "a session panicked")?;
     println!(
         "load test sign-in: {s} at once over POST /api/session in {:.1} s: {} signed in ({}), \
          {} failed{}",
@@ -1053,29 +1069,35 @@ fn load_test(args: &Args, addr: SocketAddr) -> Res<bool> {
     for e in storm.first_errors.iter().take(2) {
         println!("  sign-in error: {e}");
     }
-    let n = tally.times.len();
-    let (ours, pg, machine) = (cpu1.0 - cpu0.0, cpu1.1 - cpu0.1, cpu1.2 - cpu0.2);
-    println!(
-        "load test: {} sessions x ({} own requests + 2 to another athlete) = {n} answered in \
-         {:.2} s: {:.0} requests/s; latency {}",
-        s as usize - again.failures(),
-        args.requests,
-        wall.as_secs_f64(),
-        n as f64 / wall.as_secs_f64(),
-        stats(&tally.times)
-    );
-    println!(
-        "load test CPU: {:.1} s this process (server + client), {:.1} s PostgreSQL, {:.1} s \
-         others; the machine was {:.0} % busy over {:.1} s x {} cores",
-        ours,
-        pg,
-        (machine - ours - pg).max(0.0),
-        100.0 * machine / (wall.as_secs_f64() * args.cores as f64),
-        wall.as_secs_f64(),
-        args.cores
-    );
-    for (route, v) in &tally.by_route {
-        println!("  {route}: {}", stats(v));
+    let mut tally = Tally::default();
+    for (r, (round, (wall, c0, c1))) in tallies.iter().zip(rounds).enumerate() {
+        let round = std::mem::take(&mut *round.lock().map_err(|_| "a session panicked")?);
+        let n = round.times.len();
+        let (ours, pg, machine) = (c1.0 - c0.0, c1.1 - c0.1, c1.2 - c0.2);
+        println!(
+            "load test round {}: {} sessions x ({} own requests + 2 to another athlete) = {n} \
+             answered in {:.2} s: {:.0} requests/s; latency {}",
+            r + 1,
+            s as usize - again.failures(),
+            args.requests,
+            wall.as_secs_f64(),
+            n as f64 / wall.as_secs_f64(),
+            stats(&round.times)
+        );
+        println!(
+            "  CPU: {:.1} s this process (server + client), {:.1} s PostgreSQL, {:.1} s others; \
+             the machine {:.0} % busy over {:.1} s x {} cores",
+            ours,
+            pg,
+            (machine - ours - pg).max(0.0),
+            100.0 * machine / (wall.as_secs_f64() * args.cores as f64),
+            wall.as_secs_f64(),
+            args.cores
+        );
+        for (route, v) in &round.by_route {
+            println!("  {route}: {}", stats(v));
+        }
+        tally.merge(round);
     }
     tally.merge(storm);
     tally.merge(again);

@@ -21,8 +21,10 @@ use axum::response::Response;
 
 use crate::WebConfig;
 
-/// At most this many answers are kept (the oldest change clears them all anyway).
-const MAX_ENTRIES: usize = 512;
+/// At most this many answers are kept, all athletes together.
+const MAX_ENTRIES: usize = 4096;
+/// At most this many bytes of answers are kept, all athletes together.
+const MAX_BYTES: usize = 128 * 1024 * 1024;
 /// An answer larger than this is not kept, bytes.
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
@@ -76,10 +78,55 @@ struct Kept {
     body: axum::body::Bytes,
 }
 
-/// The kept answers, each with the version it was rendered from.
+/// One athlete's kept answers (the local dashboard's one athlete, or each athlete of the
+/// server), all rendered from one version of their history.
+struct Slot {
+    version: Version,
+    answers: HashMap<String, Kept>,
+    bytes: usize,
+    /// When it last answered or kept something (a tick of [`Slots`]).
+    used: u64,
+}
+
+#[derive(Default)]
+struct Slots {
+    by_athlete: HashMap<String, Slot>,
+    tick: u64,
+    entries: usize,
+    bytes: usize,
+}
+
+impl Slots {
+    /// Drop the least recently used athlete's answers (not `keep`'s) until within the limits.
+    fn trim(&mut self, keep: &str) {
+        while self.entries > MAX_ENTRIES || self.bytes > MAX_BYTES {
+            let Some(oldest) = self
+                .by_athlete
+                .iter()
+                .filter(|(a, _)| a.as_str() != keep)
+                .min_by_key(|(_, s)| s.used)
+                .map(|(a, _)| a.clone())
+            else {
+                // Only `keep`'s own answers are left: start it afresh.
+                if let Some(s) = self.by_athlete.remove(keep) {
+                    self.entries -= s.answers.len();
+                    self.bytes -= s.bytes;
+                }
+                return;
+            };
+            if let Some(s) = self.by_athlete.remove(&oldest) {
+                self.entries -= s.answers.len();
+                self.bytes -= s.bytes;
+            }
+        }
+    }
+}
+
+/// The kept answers, by athlete, each athlete's with the version they were rendered from; the
+/// least recently used athlete's go first when the limits are reached.
 #[derive(Default)]
 pub(crate) struct Cache {
-    inner: Mutex<HashMap<String, (Version, Kept)>>,
+    inner: Mutex<Slots>,
 }
 
 /// The middleware: serve a kept answer to a `GET` while the history is unchanged; keep a new
@@ -94,21 +141,26 @@ pub(crate) async fn cache(
     }
     // In server mode an answer is the athlete's, as the caller's rights show it (the forms a
     // caller may not use are left out).
-    let key = match crate::server::scope() {
-        Some(s) => format!("{}\0{:?}\0{}", s.athlete, s.rights, req.uri()),
-        None => req.uri().to_string(),
+    let (athlete, key) = match crate::server::scope() {
+        Some(s) => (s.athlete.clone(), format!("{:?}\0{}", s.rights, req.uri())),
+        None => (String::new(), req.uri().to_string()),
     };
     let Some(before) = version(&cfg).await else {
         return next.run(req).await;
     };
-    if let Ok(map) = cache.inner.lock() {
-        if let Some((v, k)) = map.get(&key) {
-            if *v == before {
-                let mut r = Response::new(Body::from(k.body.clone()));
-                if let Some(ct) = &k.content_type {
-                    r.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+    if let Ok(mut slots) = cache.inner.lock() {
+        slots.tick += 1;
+        let tick = slots.tick;
+        if let Some(slot) = slots.by_athlete.get_mut(&athlete) {
+            if slot.version == before {
+                if let Some(k) = slot.answers.get(&key) {
+                    slot.used = tick;
+                    let mut r = Response::new(Body::from(k.body.clone()));
+                    if let Some(ct) = &k.content_type {
+                        r.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+                    }
+                    return r;
                 }
-                return r;
             }
         }
     }
@@ -123,24 +175,39 @@ pub(crate) async fn cache(
     };
     // Kept only when nothing changed while it was rendered.
     if version(&cfg).await.as_ref() == Some(&before) {
-        if let Ok(mut map) = cache.inner.lock() {
-            if map.len() >= MAX_ENTRIES {
-                // Stale answers first; all of them when every one is current.
-                map.retain(|_, (v, _)| *v == before);
-                if map.len() >= MAX_ENTRIES {
-                    map.clear();
-                }
+        if let Ok(mut slots) = cache.inner.lock() {
+            slots.tick += 1;
+            let tick = slots.tick;
+            let Slots { by_athlete, entries, bytes: total, .. } = &mut *slots;
+            let slot = by_athlete.entry(athlete.clone()).or_insert_with(|| Slot {
+                version: before.clone(),
+                answers: HashMap::new(),
+                bytes: 0,
+                used: tick,
+            });
+            if slot.version != before {
+                // The athlete's history (or the day) changed: their older answers go.
+                *entries -= slot.answers.len();
+                *total -= slot.bytes;
+                slot.answers.clear();
+                slot.bytes = 0;
+                slot.version = before;
             }
-            map.insert(
-                key,
-                (
-                    before,
-                    Kept {
-                        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-                        body: bytes.clone(),
-                    },
-                ),
-            );
+            slot.used = tick;
+            let kept = Kept {
+                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+                body: bytes.clone(),
+            };
+            let size = kept.body.len() + key.len();
+            if let Some(old) = slot.answers.insert(key.clone(), kept) {
+                *entries -= 1;
+                *total -= old.body.len() + key.len();
+                slot.bytes -= old.body.len() + key.len();
+            }
+            *entries += 1;
+            *total += size;
+            slot.bytes += size;
+            slots.trim(&athlete);
         }
     }
     Response::from_parts(parts, Body::from(bytes))

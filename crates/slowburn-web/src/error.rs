@@ -54,6 +54,8 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         let status = match e {
             StoreError::NoActivity(_) | StoreError::NoPlan(_) => StatusCode::NOT_FOUND,
+            // The server's database busy or unreachable: try again later.
+            StoreError::Backend { environment: true, .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError::new(status, e.to_string())

@@ -160,6 +160,17 @@ pub(crate) async fn sign_in_form() -> Html<String> {
     sign_in_page(None)
 }
 
+/// Secrets checked at once: argon2id is tens of milliseconds of CPU each, so more at once than
+/// there are cores only slows every one of them (and every other request) down.
+fn checks() -> &'static tokio::sync::Semaphore {
+    static CHECKS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    CHECKS.get_or_init(|| {
+        tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+        )
+    })
+}
+
 async fn authenticate(
     cfg: &Arc<WebConfig>,
     f: SignIn,
@@ -168,10 +179,20 @@ async fn authenticate(
         f.login.filter(|l| !l.is_empty()).ok_or_else(|| ApiError::bad("login is missing"))?;
     let secret =
         f.secret.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::bad("secret is missing"))?;
-    with_access(cfg, move |a| {
-        a.authenticate(&login, &secret).map_err(|e| unauthorized(&e.to_string()))
+    let _turn =
+        checks().acquire().await.map_err(|_| ApiError::internal("the sign-in queue is closed"))?;
+    let pool = pool(cfg)?.clone();
+    // No connection is held while the secret is checked.
+    tokio::task::spawn_blocking(move || {
+        Access::sign_in_pooled(&pool, &login, &secret, slowburn_store_pg::SESSION_TTL).map_err(
+            |e| match e {
+                slowburn_store::StoreError::Backend { environment: true, .. } => ApiError::from(e),
+                other => unauthorized(&other.to_string()),
+            },
+        )
     })
     .await
+    .map_err(|e| ApiError::internal(format!("the request's work stopped: {e}")))?
 }
 
 fn session_cookie(token: &str, max_age_s: i64) -> Result<HeaderValue, ApiError> {
