@@ -27,6 +27,8 @@ mod error;
 mod migrate;
 mod pool;
 mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -80,8 +80,9 @@ fn cross_site(h: &HeaderMap) -> Option<String> {
     (from.is_none() || from != host).then(|| format!("origin {origin}"))
 }
 
-/// The token of the request: the bearer header or the cookie.
-fn presented(h: &HeaderMap) -> Option<&str> {
+/// The token of the request: the bearer header, else the cookie named `cookie` (the local
+/// dashboard's token, or a server's session).
+pub(crate) fn presented<'h>(h: &'h HeaderMap, cookie: &str) -> Option<&'h str> {
     if let Some(t) = header_str(h, header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")) {
         return Some(t.trim());
     }
@@ -89,7 +90,7 @@ fn presented(h: &HeaderMap) -> Option<&str> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .find_map(|c| c.trim().strip_prefix(cookie)?.strip_prefix('='))
 }
 
 /// `token=…` among the query's pairs, and the query without it.
@@ -172,7 +173,7 @@ pub(crate) async fn guard(State(cfg): State<Arc<WebConfig>>, req: Request, next:
         )
             .into_response();
     }
-    match presented(h) {
+    match presented(h, COOKIE) {
         Some(given) if same(given.as_bytes(), token.as_bytes()) => next.run(req).await,
         Some(_) => refuse(StatusCode::UNAUTHORIZED, "the token given is not this server's".into()),
         None => {
@@ -230,9 +231,9 @@ mod tests {
     fn cookie_and_bearer() {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("a=1; slowburn_token=xyz; b=2"));
-        assert_eq!(presented(&h), Some("xyz"));
+        assert_eq!(presented(&h, COOKIE), Some("xyz"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer qrs"));
-        assert_eq!(presented(&h), Some("qrs"));
+        assert_eq!(presented(&h, COOKIE), Some("qrs"));
     }
 
     #[test]

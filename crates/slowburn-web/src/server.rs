@@ -94,17 +94,9 @@ fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The session token a request carries: the bearer header, else the cookie.
+/// The session token a request carries: the bearer header, else the session cookie.
 fn presented(h: &HeaderMap) -> Option<String> {
-    if let Some(t) = header_str(h, header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")) {
-        return Some(t.trim().to_owned());
-    }
-    h.get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
-        .map(str::to_owned)
+    crate::guard::presented(h, SESSION_COOKIE).map(str::to_owned)
 }
 
 fn unauthorized(message: &str) -> ApiError {

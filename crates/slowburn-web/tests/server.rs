@@ -8,77 +8,18 @@
 //! where it fails: CI never skips it.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use jiff::civil::{date, Date};
 use serde_json::Value;
 use slowburn_app::{App, Config};
+use slowburn_store_pg::testing::TestDb;
 use slowburn_store_pg::{Access, Level, PgStore, Pool, Sharing};
 use slowburn_web::WebConfig;
 use tower::ServiceExt as _;
 
 const TODAY: Date = date(2026, 2, 20);
-
-fn server_url() -> Option<String> {
-    match std::env::var("SLOWBURN_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "SLOWBURN_PG_URL is not set and CI=true: the server's access tests must run on CI \
-                 (SLOWBURN_PG_URL=$(bash scripts/pg-throwaway.sh start))"
-            );
-            eprintln!(
-                "SLOWBURN_PG_URL is not set: the server's access tests did not run. Start a \
-                 server with `SLOWBURN_PG_URL=$(bash scripts/pg-throwaway.sh start)`."
-            );
-            None
-        }
-    }
-}
-
-/// `url` with its database replaced by `db`.
-fn with_db(url: &str, db: &str) -> String {
-    let i = url.find("://").expect("a postgres:// URL") + 3;
-    let rest = &url[i..];
-    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-    let query = tail.find('?').map_or("", |q| &tail[q..]);
-    format!("{}{authority}/{db}{query}", &url[..i])
-}
-
-/// A database of its own, dropped with it.
-struct TestDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    fn new(server: &str) -> TestDb {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "web_server_{}_{}_{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos())
-        );
-        let mut c = postgres::Client::connect(server, postgres::NoTls).expect("admin connection");
-        c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
-        TestDb { admin: server.to_owned(), url: with_db(server, &name), name }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
-    }
-}
 
 /// Three weeks of a synthetic runner (seed `seed`), imported as athlete `name`; returns the
 /// ids of the athlete's runs.
@@ -235,9 +176,9 @@ fn with_token(req: Request<Body>, token: Option<&str>) -> Request<Body> {
 
 #[test]
 fn every_route_answers_each_caller_what_they_may() {
-    let Some(server) = server_url() else { return };
+    let Some(server) = slowburn_store_pg::testing::server() else { return };
     // The database's setup and removal use the blocking client, outside the runtime.
-    let db = TestDb::new(&server);
+    let db = TestDb::new(&server, "web_server");
     let dir = std::env::temp_dir().join(format!("slowburn-web-server-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let setup = setup(&db.url, &dir);

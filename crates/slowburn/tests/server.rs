@@ -9,59 +9,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
 
-fn server_url() -> Option<String> {
-    match std::env::var("SLOWBURN_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "SLOWBURN_PG_URL is not set and CI=true: the PostgreSQL tests must run on CI \
-                 (SLOWBURN_PG_URL=$(bash scripts/pg-throwaway.sh start))"
-            );
-            eprintln!("SLOWBURN_PG_URL is not set: the PostgreSQL CLI tests did not run.");
-            None
-        }
-    }
-}
-
-/// A database of its own, dropped with it.
-struct TestDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    fn new(server: &str) -> TestDb {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "cli_server_{}_{}_{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos())
-        );
-        let mut c = postgres::Client::connect(server, postgres::NoTls).expect("admin connection");
-        c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
-        let i = server.find("://").expect("a postgres:// URL") + 3;
-        let rest = &server[i..];
-        let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-        let query = tail.find('?').map_or("", |q| &tail[q..]);
-        let url = format!("{}{authority}/{name}{query}", &server[..i]);
-        TestDb { admin: server.to_owned(), name, url }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
-    }
-}
+use slowburn_store_pg::testing::TestDb;
 
 fn corpus() -> PathBuf {
     std::env::var_os("SLOWBURN_CORPUS").map_or_else(
@@ -126,8 +75,8 @@ fn some_files() -> Vec<PathBuf> {
 
 #[test]
 fn the_server_says_what_the_file_says() {
-    let Some(server) = server_url() else { return };
-    let db = TestDb::new(&server);
+    let Some(server) = slowburn_store_pg::testing::server() else { return };
+    let db = TestDb::new(&server, "cli_server");
     let dir = tempdir("same");
     let file = dir.join("runner.db");
     let files = some_files();
@@ -202,8 +151,8 @@ fn the_server_says_what_the_file_says() {
 
 #[test]
 fn migrate_moves_a_store_losing_nothing() {
-    let Some(server) = server_url() else { return };
-    let db = TestDb::new(&server);
+    let Some(server) = slowburn_store_pg::testing::server() else { return };
+    let db = TestDb::new(&server, "cli_server");
     let dir = tempdir("migrate");
     let file = dir.join("runner.db");
     let today = "2026-12-01";
@@ -289,8 +238,8 @@ fn migrate_moves_a_store_losing_nothing() {
 
 #[test]
 fn access_sets_who_sees_what() {
-    let Some(server) = server_url() else { return };
-    let db = TestDb::new(&server);
+    let Some(server) = slowburn_store_pg::testing::server() else { return };
+    let db = TestDb::new(&server, "cli_server");
     let today = "2026-12-01";
     let files = some_files();
     on_server(&db.url, "anna", today, &["import", files[0].to_str().unwrap()]);
