@@ -715,14 +715,7 @@ impl PgStore {
     pub fn open_existing(url: &str, athlete: &str) -> Result<PgStore> {
         let mut client = connect_client(url)?;
         schema::migrate(&mut client)?;
-        let known = client
-            .query_opt(
-                "SELECT a.athlete_id FROM athletes a JOIN generations g USING (athlete_id) \
-                 WHERE a.name = $1",
-                &[&athlete],
-            )
-            .map_err(pg)?;
-        let Some(row) = known else {
+        let Some(id) = Self::known_athlete(&mut client, athlete)? else {
             return Err(StoreError::Backend {
                 what: format!(
                     "there is no athlete {athlete:?} on {}: importing a run creates one",
@@ -734,25 +727,31 @@ impl PgStore {
         Ok(PgStore {
             client: RefCell::new(Conn::Own(client)),
             cache: RefCell::new(Cache::new()),
-            athlete: get(&row, 0)?,
+            athlete: id,
             name: athlete.to_owned(),
             rights: Rights::ALL,
             caller: None,
         })
     }
 
-    /// The athlete's id, creating the athlete (with a new store, stale once) if it is new.
-    /// Reopening an athlete writes nothing.
-    fn athlete_id_of(client: &mut Client, name: &str) -> Result<i64> {
-        let known = client
+    /// The id of athlete `name` with a store (a `generations` row), if there is one. Reads only.
+    fn known_athlete(client: &mut Client, name: &str) -> Result<Option<i64>> {
+        client
             .query_opt(
                 "SELECT a.athlete_id FROM athletes a JOIN generations g USING (athlete_id) \
                  WHERE a.name = $1",
                 &[&name],
             )
-            .map_err(pg)?;
-        if let Some(r) = known {
-            return get(&r, 0);
+            .map_err(pg)?
+            .map(|r| get(&r, 0))
+            .transpose()
+    }
+
+    /// The athlete's id, creating the athlete (with a new store, stale once) if it is new.
+    /// Reopening an athlete writes nothing.
+    fn athlete_id_of(client: &mut Client, name: &str) -> Result<i64> {
+        if let Some(id) = Self::known_athlete(client, name)? {
+            return Ok(id);
         }
         let mut tx = client.transaction().map_err(pg)?;
         tx.execute(
